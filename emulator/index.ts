@@ -1,0 +1,22 @@
+// Public API of the Cloudflare Resource Sharing emulator: a real HTTP server on loopback that follows
+// ../shared/reference/cloudflare-resource-sharing-api.md, with asynchronous statuses, pagination, errors,
+// rate limits and fault injection. See README.md.
+
+export { startEmulator, API_PREFIX, CONTROL_PREFIX } from "./server";
+export type { EmulatorOptions, RunningEmulator } from "./server";
+export type { EmulatorControl, RequestLogEntry, SeedShareInput, DriftOperation, ShareState } from "./control";
+export type { StatusChange, RecipientErrorRule } from "./store";
+export { DEFAULT_SETTINGS, FAST_TIMINGS, mergeSettings, validateSettings } from "./settings";
+export type {
+  Range,
+  DeepPartial,
+  EmulatorSettings,
+  EmulatorTimings,
+  EmulatorBehaviour,
+  RateLimitSettings,
+  FaultSettings,
+  AuthSettings,
+  AccountSettings,
+  AccountInfo,
+} from "./settings";
+export { ERROR_CODES } from "./errors";
