@@ -1,0 +1,372 @@
+// The HTTP core: auth, envelope unwrapping, typed errors, retries, the shared rate budget and
+// pagination. The single retry loop is `HttpCore.execute`; the single pagination loop is `paginate`.
+import { request as undiciRequest } from "undici";
+import type { Dispatcher } from "undici";
+import type { Envelope, ResultInfo } from "../types";
+import type { Clock } from "./clock";
+import { realClock } from "./clock";
+import type { Credentials } from "./credentials";
+import { assertCredentials, authHeaders, credentialFingerprint } from "./credentials";
+import type { ClientDefaults, DeepPartial } from "./defaults";
+import { resolveDefaults } from "./defaults";
+import type { CloudflareSharingError } from "./errors";
+import { ApiError, ConnectionError, RateLimitError, RequestTimeoutError } from "./errors";
+import type { HeaderBag, RateWaitInfo } from "./rate-budget";
+import { RateBudget, sharedRateBudget } from "./rate-budget";
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
+
+/** Request header carrying how many retries preceded this attempt (0 on the first), for server-side observability. */
+export const RETRY_COUNT_HEADER = "x-retry-count";
+
+/** One API call. */
+export interface ApiRequest<T> {
+  /** HTTP method. */
+  method: HttpMethod;
+  /** Path below the base URL, built with the `path` tag so segments are encoded. Must not contain a query. */
+  path: string;
+  /** Query parameters: arrays become repeated keys, booleans `true`/`false`; undefined and null are skipped. */
+  query?: object;
+  /** JSON request body (objects and bare arrays alike). */
+  body?: unknown;
+  /** Cancels the request, including any backoff or rate wait; the promise rejects with `signal.reason`. */
+  signal?: AbortSignal;
+  /**
+   * POST only: the natural-key lookup that finds the object this POST would create. After an ambiguous
+   * failure (connection lost, timeout, 5xx) it runs before any re-send: if it finds the object, that is
+   * the result; if not, the POST is sent again. Without it an ambiguous POST failure is never retried.
+   */
+  recover?: () => Promise<T | undefined>;
+}
+
+/** The unwrapped envelope: `result` plus `result_info` for collections. */
+export interface ApiPage<T> {
+  result: T;
+  resultInfo: ResultInfo | undefined;
+}
+
+/** Progress events for log lines. They never carry headers, bodies or credentials. */
+export type ClientEvent =
+  | {
+      type: "retry";
+      method: HttpMethod;
+      path: string;
+      /** 1 for the first retry. */
+      retry: number;
+      delayMs: number;
+      /** Error code of the failed attempt, e.g. `CF_SHARING_ERR_SERVER`. */
+      errorCode: string;
+      status: number | undefined;
+      /** Whether the wait came from the server (Retry-After) rather than backoff. */
+      serverDirected: boolean;
+    }
+  | { type: "rate-wait"; method: HttpMethod; path: string; reason: RateWaitInfo["reason"]; waitMs: number | undefined }
+  | { type: "recovered"; method: HttpMethod; path: string; afterAttempts: number };
+
+/** Counters for benchmarks and diagnostics. */
+export interface HttpStats {
+  /** HTTP attempts sent, retries included. */
+  attempts: number;
+  byMethod: Record<HttpMethod, number>;
+  retries: number;
+  /** POSTs answered by natural-key recovery instead of a re-send. */
+  recovered: number;
+  /** Requests that had to wait for the rate window or a server pause. */
+  rateWaits: number;
+}
+
+/** Options of {@link HttpCore}. */
+export interface HttpCoreOptions {
+  /** Read by the caller at run time (config or environment); used only for auth headers and a hashed budget key. */
+  credentials: Credentials;
+  /** Overrides `defaults.baseUrl`. */
+  baseUrl?: string;
+  /** Overrides of {@link CLIENT_DEFAULTS}. */
+  defaults?: DeepPartial<ClientDefaults>;
+  /** Time source for backoff, Retry-After and the rate budget. Defaults to the system clock. */
+  clock?: Clock;
+  /** Progress hook (retries, rate waits, recoveries). Exceptions it throws are ignored. */
+  onEvent?: (event: ClientEvent) => void;
+  /** A private budget instead of the process-wide one for this base URL and credential. */
+  rateBudget?: RateBudget;
+  /** undici dispatcher (Agent, MockAgent…); defaults to undici's global one. */
+  dispatcher?: Dispatcher;
+  /** Random source in [0, 1) for jitter. */
+  random?: () => number;
+}
+
+type Attempt<T> = { ok: true; page: ApiPage<T> } | { ok: false; failure: Failure };
+
+interface Failure {
+  error: CloudflareSharingError;
+  /** Undefined when no response arrived (connection error, timeout). */
+  status: number | undefined;
+  headers: HeaderBag;
+  retryAfterMs: number | undefined;
+}
+
+/** What to do after a failed attempt. */
+export type RetryPolicy = "retry" | "recover-then-retry" | "stop";
+
+export class HttpCore {
+  /** Effective settings after merging overrides onto the defaults. */
+  readonly settings: ClientDefaults;
+  readonly clock: Clock;
+  readonly rateBudget: RateBudget;
+  readonly stats: HttpStats = { attempts: 0, byMethod: { GET: 0, POST: 0, PUT: 0, DELETE: 0 }, retries: 0, recovered: 0, rateWaits: 0 };
+
+  // A true private field: invisible to JSON.stringify, util.inspect and Object.keys.
+  readonly #credentials: Credentials;
+  private readonly onEvent: ((event: ClientEvent) => void) | undefined;
+  private readonly dispatcher: Dispatcher | undefined;
+  private readonly random: () => number;
+
+  constructor(options: HttpCoreOptions) {
+    assertCredentials(options.credentials);
+    this.#credentials = options.credentials;
+    const settings = resolveDefaults(options.defaults);
+    this.settings = { ...settings, baseUrl: (options.baseUrl ?? settings.baseUrl).replace(/\/+$/, "") };
+    this.clock = options.clock ?? realClock;
+    this.onEvent = options.onEvent;
+    this.dispatcher = options.dispatcher;
+    this.random = options.random ?? Math.random;
+    this.rateBudget =
+      options.rateBudget ??
+      sharedRateBudget(
+        `${this.settings.baseUrl} ${credentialFingerprint(options.credentials)}`,
+        () => new RateBudget({ ...this.settings.rateBudget, maxConcurrent: this.settings.maxConcurrentRequests }, this.clock),
+      );
+  }
+
+  /** Sends a request (with retries) and returns the envelope's `result` (undefined for an empty 2xx body). */
+  async request<T>(req: ApiRequest<T>): Promise<T> {
+    return (await this.execute(req)).result;
+  }
+
+  /** Like {@link request}, also returning `result_info`. */
+  requestPage<T>(req: ApiRequest<T>): Promise<ApiPage<T>> {
+    return this.execute(req);
+  }
+
+  /**
+   * Iterates every item of a paginated GET, sending an explicit `per_page` on every request (never rely
+   * on server defaults: the official client repeats items when it does). Stops on an empty page, a
+   * short page, or `page >= total_pages`, so 250 items at 100 per page take exactly 3 requests.
+   */
+  async *paginate<T>(path: string, query?: object, options: { signal?: AbortSignal } = {}): AsyncGenerator<T, void, undefined> {
+    const perPage = this.settings.perPage;
+    for (let page = 1; ; page++) {
+      const { result, resultInfo } = await this.execute<T[]>({ method: "GET", path, query: { ...query, page, per_page: perPage }, signal: options.signal });
+      const items = Array.isArray(result) ? result : [];
+      yield* items;
+      const pageSize = resultInfo?.per_page ?? perPage; // the server may cap per_page below what we asked
+      if (items.length === 0 || items.length < pageSize) return;
+      if (resultInfo?.total_pages !== undefined && page >= resultInfo.total_pages) return;
+    }
+  }
+
+  // The retry loop. Retries are bounded by maxRetries; every wait goes through the clock and the signal.
+  private async execute<T>(req: ApiRequest<T>): Promise<ApiPage<T>> {
+    let mayHaveLanded = false; // a POST failed ambiguously at least once: look before re-sending
+    for (let attempt = 0; ; attempt++) {
+      if (mayHaveLanded) {
+        const found = await this.tryRecover(req, attempt);
+        if (found) return found;
+      }
+      const outcome = await this.attempt(req, attempt);
+      if (outcome.ok) return outcome.page;
+
+      const { failure } = outcome;
+      const policy = retryPolicy(req.method, failure);
+      mayHaveLanded ||= policy === "recover-then-retry";
+      if (failure.status === 429 && failure.retryAfterMs !== undefined) {
+        // The server blocks the whole credential, not just this request: hold every caller of the budget.
+        this.rateBudget.pauseUntil(this.clock.now() + failure.retryAfterMs);
+      }
+      const tooLongToWait = failure.retryAfterMs !== undefined && failure.retryAfterMs > this.settings.maxServerWaitMs;
+      const blindPost = policy === "recover-then-retry" && !req.recover;
+      if (policy === "stop" || blindPost || tooLongToWait || attempt >= this.settings.maxRetries) {
+        // Out of retries after an ambiguous POST: one last look, because the object may well exist.
+        if (mayHaveLanded && req.recover && !tooLongToWait) {
+          const found = await this.tryRecover(req, attempt + 1);
+          if (found) return found;
+        }
+        throw failure.error;
+      }
+
+      const delayMs = failure.retryAfterMs ?? this.backoffMs(attempt);
+      this.stats.retries++;
+      this.emit({
+        type: "retry",
+        method: req.method,
+        path: req.path,
+        retry: attempt + 1,
+        delayMs,
+        errorCode: failure.error.code,
+        status: failure.status,
+        serverDirected: failure.retryAfterMs !== undefined,
+      });
+      await this.clock.sleep(delayMs, req.signal);
+    }
+  }
+
+  private async tryRecover<T>(req: ApiRequest<T>, attemptsSoFar: number): Promise<ApiPage<T> | undefined> {
+    const found = await req.recover!();
+    if (found === undefined) return undefined;
+    this.stats.recovered++;
+    this.emit({ type: "recovered", method: req.method, path: req.path, afterAttempts: attemptsSoFar });
+    return { result: found, resultInfo: undefined };
+  }
+
+  /** `min(base × factor^n, max)` minus up to `jitter` of it at random (n = retries already made). */
+  private backoffMs(retriesSoFar: number): number {
+    const { baseMs, factor, maxMs, jitter } = this.settings.backoff;
+    const delay = Math.min(baseMs * factor ** retriesSoFar, maxMs);
+    return Math.round(delay * (1 - this.random() * jitter));
+  }
+
+  // One HTTP attempt inside a rate-budget permit, turned into a page or a classified failure.
+  private async attempt<T>(req: ApiRequest<T>, attempt: number): Promise<Attempt<T>> {
+    const { method, path } = req;
+    const paused = this.rateBudget.pauseRemainingMs();
+    if (paused > this.settings.maxServerWaitMs) {
+      // A 429 elsewhere paused this credential for longer than we wait: fail fast like that request did.
+      throw new RateLimitError({ method, path, status: 429, retryAfterMs: paused });
+    }
+    const permit = await this.rateBudget.acquire({
+      signal: req.signal,
+      onWait: (info) => {
+        this.stats.rateWaits++;
+        this.emit({ type: "rate-wait", method, path, reason: info.reason, waitMs: info.waitMs });
+      },
+    });
+    // The per-attempt timeout is a wall-clock guard on the socket, so it uses a real timer, not the
+    // injectable clock (a fake clock must not time out a request that is actually in progress).
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), this.settings.perAttemptTimeoutMs);
+    const signal = req.signal ? AbortSignal.any([req.signal, timeout.signal]) : timeout.signal;
+    const sentAt = this.clock.now();
+    try {
+      this.stats.attempts++;
+      this.stats.byMethod[method]++;
+      const response = await undiciRequest(this.settings.baseUrl + path + serializeQuery(req.query), {
+        method,
+        headers: this.headers(attempt, req.body !== undefined),
+        body: req.body === undefined ? undefined : JSON.stringify(req.body),
+        signal,
+        dispatcher: this.dispatcher,
+      });
+      const text = await response.body.text();
+      const headers = response.headers as HeaderBag;
+      this.rateBudget.observe(headers, sentAt);
+      return interpretResponse<T>(method, path, response.statusCode, headers, text, this.clock.now());
+    } catch (error) {
+      if (req.signal?.aborted) throw req.signal.reason;
+      if (timeout.signal.aborted) {
+        return { ok: false, failure: { error: new RequestTimeoutError(method, path, this.settings.perAttemptTimeoutMs), status: undefined, headers: {}, retryAfterMs: undefined } };
+      }
+      return { ok: false, failure: { error: new ConnectionError(method, path, error), status: undefined, headers: {}, retryAfterMs: undefined } };
+    } finally {
+      clearTimeout(timer);
+      permit.release();
+    }
+  }
+
+  private headers(attempt: number, hasBody: boolean): Record<string, string> {
+    return {
+      accept: "application/json",
+      "user-agent": this.settings.userAgent,
+      [RETRY_COUNT_HEADER]: String(attempt),
+      ...(hasBody ? { "content-type": "application/json" } : {}),
+      ...authHeaders(this.#credentials),
+    };
+  }
+
+  private emit(event: ClientEvent): void {
+    try {
+      this.onEvent?.(event);
+    } catch {
+      // A progress hook must never break a request.
+    }
+  }
+}
+
+/** Drains an async iterable into an array. */
+export async function collectAll<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+/**
+ * The retry rules (Stainless + cloudflare-go, with POST made safe):
+ * - no response (connection error, per-attempt timeout): retry; a POST may have landed, so recover first;
+ * - `x-should-retry: false` never retries; 429 always does (the server did not apply the request);
+ * - any other 4xx on POST is final; a 5xx on POST may have landed, so recover first;
+ * - otherwise `x-should-retry: true`, 408, 409 (a lock timeout for GET/PUT/DELETE) and 5xx retry.
+ */
+export function retryPolicy(method: HttpMethod, failure: Pick<Failure, "status" | "headers">): RetryPolicy {
+  const { status } = failure;
+  if (status === undefined) return method === "POST" ? "recover-then-retry" : "retry";
+  const shouldRetry = headerValue(failure.headers, "x-should-retry");
+  if (shouldRetry === "false") return "stop";
+  if (status === 429) return "retry";
+  if (method === "POST") return status >= 500 ? "recover-then-retry" : "stop";
+  if (shouldRetry === "true" || status === 408 || status === 409 || status >= 500) return "retry";
+  return "stop";
+}
+
+/** Query string with repeated keys for arrays and `true`/`false` for booleans; "" when empty. */
+export function serializeQuery(query: object | undefined): string {
+  if (!query) return "";
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item === undefined || item === null) continue;
+      params.append(key, String(item));
+    }
+  }
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}
+
+/** `retry-after-ms` (ms) first, then `Retry-After` (seconds or an HTTP date); undefined when absent or unparsable. */
+export function parseRetryAfter(headers: HeaderBag, nowMs: number): number | undefined {
+  const ms = Number.parseFloat(headerValue(headers, "retry-after-ms") ?? "");
+  if (Number.isFinite(ms) && ms >= 0) return Math.ceil(ms);
+  const raw = headerValue(headers, "retry-after")?.trim();
+  if (!raw) return undefined;
+  if (/^\d+(\.\d+)?$/.test(raw)) return Math.ceil(Number(raw) * 1000);
+  const date = Date.parse(raw);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+}
+
+function interpretResponse<T>(method: HttpMethod, path: string, status: number, headers: HeaderBag, text: string, nowMs: number): Attempt<T> {
+  const envelope = parseEnvelope<T>(text);
+  const success = status >= 200 && status < 300;
+  if (success && text.trim() === "") return { ok: true, page: { result: undefined as T, resultInfo: undefined } };
+  if (success && envelope && envelope.success !== false) {
+    return { ok: true, page: { result: envelope.result as T, resultInfo: envelope.result_info } };
+  }
+  const retryAfterMs = parseRetryAfter(headers, nowMs);
+  const detail = success && !envelope ? "the response body is not a JSON envelope" : undefined;
+  const error = ApiError.fromResponse({ method, path, status, errors: envelope?.errors ?? [], retryAfterMs, detail });
+  return { ok: false, failure: { error, status, headers, retryAfterMs } };
+}
+
+// Tolerant: `messages` may be absent, and proxies can answer with HTML.
+function parseEnvelope<T>(text: string): Envelope<T> | undefined {
+  if (!text.trim()) return undefined;
+  try {
+    const parsed = JSON.parse(text) as Partial<Envelope<T>> | null;
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return undefined;
+    return { ...parsed, errors: Array.isArray(parsed.errors) ? parsed.errors : [], result: parsed.result ?? null, success: parsed.success ?? true } as Envelope<T>;
+  } catch {
+    return undefined;
+  }
+}
+
+function headerValue(headers: HeaderBag, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,111 @@
+// Recipients of a share: /accounts/{account_id}/shares/{share_id}/recipients (reference §3.6–3.10).
+import type { CallOptions } from "./core/call-options";
+import type { HttpCore } from "./core/http";
+import { collectAll } from "./core/http";
+import { path } from "./core/path";
+import type { RecipientInput, RecipientObject, RecipientQuery } from "./types";
+
+/** Statuses of a recipient that is on its way out (or gone): never the result of a create. */
+const LEAVING: ReadonlySet<string> = new Set(["disassociating", "disassociated"]);
+
+/**
+ * Recipients of a share. A recipient cannot be updated: changing one means removing it and adding another.
+ *
+ * @example
+ * const r = await client.recipients.create(accountId, shareId, { recipient_account_id: "0123…" });
+ */
+export class Recipients {
+  constructor(private readonly http: HttpCore) {}
+
+  /**
+   * `POST .../shares/{share_id}/recipients`: adds one recipient to an account-targeted share; the
+   * recipient account must be in the share owner's organization. It starts `associating` and becomes
+   * `associated` in the background. Send `recipient_account_id` (the body `account_id` is deprecated).
+   *
+   * Never creates a duplicate: after an ambiguous failure the client lists the share's recipients and
+   * returns the newest one whose `account_id` equals the requested `recipient_account_id` (or
+   * `organization_id`) and that is not `disassociating`/`disassociated` ({@link findCreated}).
+   * A body naming neither has no natural key, so an ambiguous failure is then thrown, not re-sent.
+   */
+  create(accountId: string, shareId: string, body: RecipientInput, options: CallOptions = {}): Promise<RecipientObject> {
+    return this.http.request<RecipientObject>({
+      method: "POST",
+      path: path`/accounts/${accountId}/shares/${shareId}/recipients`,
+      body,
+      signal: options.signal,
+      recover: recipientKey(body) === undefined ? undefined : () => this.findCreated(accountId, shareId, body, options),
+    });
+  }
+
+  /** `GET .../recipients/{recipient_id}`. `include_resources` adds per-resource `error`/`terminal` state. */
+  get(accountId: string, shareId: string, recipientId: string, query: RecipientQuery = {}, options: CallOptions = {}): Promise<RecipientObject> {
+    return this.http.request<RecipientObject>({
+      method: "GET",
+      path: path`/accounts/${accountId}/shares/${shareId}/recipients/${recipientId}`,
+      query,
+      signal: options.signal,
+    });
+  }
+
+  /**
+   * `GET .../recipients`: every recipient whatever its `association_status`, including
+   * `disassociated` ones, which are kept forever. Filter client-side for the live ones.
+   */
+  list(accountId: string, shareId: string, query: RecipientQuery = {}, options: CallOptions = {}): AsyncIterable<RecipientObject> {
+    return this.http.paginate<RecipientObject>(path`/accounts/${accountId}/shares/${shareId}/recipients`, query, options);
+  }
+
+  /** {@link list}, collected into an array. */
+  listAll(accountId: string, shareId: string, query: RecipientQuery = {}, options: CallOptions = {}): Promise<RecipientObject[]> {
+    return collectAll(this.list(accountId, shareId, query, options));
+  }
+
+  /**
+   * `DELETE .../recipients/{recipient_id}`: a soft delete. The record stays; its status moves
+   * `disassociating → disassociated` while a background workflow removes access. Returns the recipient
+   * with its new status.
+   */
+  delete(accountId: string, shareId: string, recipientId: string, options: CallOptions = {}): Promise<RecipientObject> {
+    return this.http.request<RecipientObject>({
+      method: "DELETE",
+      path: path`/accounts/${accountId}/shares/${shareId}/recipients/${recipientId}`,
+      signal: options.signal,
+    });
+  }
+
+  /**
+   * `PUT .../recipients`: replaces the whole recipient list with `recipients` (a bare JSON array);
+   * removed ones go `disassociating`. Answers 204 with no body. Fails for organization-targeted shares.
+   * Not in the official SDKs (spec only). Idempotent, so retried like any PUT.
+   */
+  async replaceAll(accountId: string, shareId: string, recipients: readonly RecipientInput[], options: CallOptions = {}): Promise<void> {
+    await this.http.request<void>({
+      method: "PUT",
+      path: path`/accounts/${accountId}/shares/${shareId}/recipients`,
+      body: recipients,
+      signal: options.signal,
+    });
+  }
+
+  /**
+   * The natural-key lookup behind {@link create}'s recovery: the newest recipient of the share whose
+   * `account_id` is the requested account (or organization) id and that is not leaving.
+   */
+  async findCreated(accountId: string, shareId: string, body: RecipientInput, options: CallOptions = {}): Promise<RecipientObject | undefined> {
+    const key = recipientKey(body);
+    if (key === undefined) return undefined;
+    let newest: RecipientObject | undefined;
+    for await (const recipient of this.list(accountId, shareId, {}, options)) {
+      const organizationId = (recipient as { organization_id?: string }).organization_id;
+      if (recipient.account_id !== key && organizationId !== key) continue;
+      if (LEAVING.has(recipient.association_status)) continue;
+      if (!newest || Date.parse(recipient.created) > Date.parse(newest.created)) newest = recipient;
+    }
+    return newest;
+  }
+}
+
+/** The id a created recipient is recognised by; undefined for "the caller's organization" (no id given). */
+function recipientKey(body: RecipientInput): string | undefined {
+  return body.recipient_account_id ?? body.account_id ?? body.organization_id;
+}

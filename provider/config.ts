@@ -1,0 +1,88 @@
+// Run-time configuration of the providers: credentials and the API base URL.
+//
+// Credentials are read when a provider method runs, never when a program is written or serialized:
+// from the stack config the engine hands to `configure` (the keys @pulumi/cloudflare uses, so one
+// config serves both), else from the environment of the provider process. They live in a
+// process-wide slot (not in a closure, so they are never serialized into state) and reach nothing
+// but the HTTP client's auth headers.
+
+import type { Credentials } from "./client/core/credentials";
+
+/** The stack-config keys, as @pulumi/cloudflare names them. */
+export const CONFIG_KEYS = {
+  apiToken: "cloudflare:apiToken",
+  apiKey: "cloudflare:apiKey",
+  email: "cloudflare:email",
+  baseUrl: "cloudflare:baseUrl",
+} as const;
+
+/** The environment fallbacks, as @pulumi/cloudflare and Wrangler name them. */
+export const ENV_KEYS = {
+  apiToken: "CLOUDFLARE_API_TOKEN",
+  apiKey: "CLOUDFLARE_API_KEY",
+  email: "CLOUDFLARE_EMAIL",
+  baseUrl: "CLOUDFLARE_BASE_URL",
+} as const;
+
+type Setting = keyof typeof CONFIG_KEYS;
+type StackConfig = Partial<Record<Setting, string>>;
+
+const STACK_CONFIG_SLOT = Symbol.for("pulumi-cloudflare-sharing.stackConfig");
+
+function slot(): { config: StackConfig } {
+  const holder = globalThis as unknown as Record<symbol, { config: StackConfig } | undefined>;
+  return (holder[STACK_CONFIG_SLOT] ??= { config: {} });
+}
+
+/** The part of Pulumi's `dynamic.Config` used here. */
+export interface ConfigSource {
+  get(key: string): string | undefined;
+}
+
+/**
+ * Records the stack config the engine sends to a provider's `configure`. Pulumi calls `configure`
+ * once per provider kind; all kinds see the same stack config, so the last call wins harmlessly.
+ */
+export function rememberStackConfig(source: ConfigSource): void {
+  const config: StackConfig = {};
+  for (const setting of Object.keys(CONFIG_KEYS) as Setting[]) {
+    const value = source.get(CONFIG_KEYS[setting]);
+    if (value !== undefined && value !== "") config[setting] = value;
+  }
+  slot().config = config;
+}
+
+function setting(name: Setting): string | undefined {
+  const fromStack = slot().config[name];
+  if (fromStack !== undefined) return fromStack;
+  const fromEnv = process.env[ENV_KEYS[name]];
+  return fromEnv === undefined || fromEnv === "" ? undefined : fromEnv;
+}
+
+/** Thrown when no credentials are configured; it names where to put them and shows no value. */
+export class MissingCredentialsError extends Error {
+  readonly code = "MISSING_CREDENTIALS";
+  constructor() {
+    super(
+      "No Cloudflare credentials: set the stack config `pulumi config set --secret cloudflare:apiToken <token>` " +
+        "(or cloudflare:apiKey + cloudflare:email), or the environment variable CLOUDFLARE_API_TOKEN " +
+        "(or CLOUDFLARE_API_KEY + CLOUDFLARE_EMAIL).",
+    );
+    this.name = "MissingCredentialsError";
+  }
+}
+
+/** The credentials in force right now: stack config first, then the environment; token before key. */
+export function currentCredentials(): Credentials {
+  const apiToken = setting("apiToken");
+  if (apiToken !== undefined) return { apiToken };
+  const apiKey = setting("apiKey");
+  const email = setting("email");
+  if (apiKey !== undefined && email !== undefined) return { apiKey, email };
+  throw new MissingCredentialsError();
+}
+
+/** The API base URL in force right now, if overridden (an emulator, a proxy). */
+export function currentBaseUrl(): string | undefined {
+  return setting("baseUrl");
+}

@@ -1,0 +1,178 @@
+// Inputs and state of a Share, and how declared items are matched to what the API has.
+
+import type { RecipientObject, ShareObject, ShareResourceObject } from "../client/types";
+import { normalizeMeta, Timeouts, withoutUndefined } from "./inputs";
+
+/** A recipient declared inline on a Share: exactly one of the two. */
+export interface RecipientDeclaration {
+  recipientAccountId?: string;
+  organizationId?: string;
+}
+
+/** A resource declared inline on a Share. */
+export interface ResourceDeclaration {
+  resourceType: string;
+  resourceId: string;
+  resourceAccountId: string;
+  /** A JSON object; after `check`, compact JSON with sorted keys. */
+  meta?: string | Record<string, unknown>;
+}
+
+export interface ShareInputs {
+  accountId: string;
+  name: string;
+  recipients?: RecipientDeclaration[];
+  resources?: ResourceDeclaration[];
+  timeouts?: Timeouts;
+  adopt?: string;
+}
+
+/** An inline recipient the Share manages, with its id and last known status. */
+export interface ManagedRecipient extends RecipientDeclaration {
+  id: string;
+  associationStatus: string;
+}
+
+/** An inline resource the Share manages, with its id and last known status. */
+export interface ManagedResource {
+  resourceType: string;
+  resourceId: string;
+  resourceAccountId: string;
+  meta: string;
+  id: string;
+  status: string;
+  resourceVersion: number;
+}
+
+export interface ShareOutputs {
+  accountId: string;
+  name: string;
+  /** Only the recipients this Share declared; others on the same share are left alone. */
+  recipients: ManagedRecipient[];
+  /** Only the resources this Share declared. */
+  resources: ManagedResource[];
+  recipientIds: string[];
+  resourceIds: string[];
+  timeouts?: Timeouts;
+  adopt?: string;
+  status: string;
+  accountName: string;
+  organizationId: string;
+  targetType: string;
+  kind: string;
+  created: string;
+  modified: string;
+}
+
+export const TIMEOUT_KEYS = ["create", "update", "delete"] as const;
+
+/** What identifies a declared recipient: its target. */
+export function recipientKey(recipient: RecipientDeclaration): string {
+  return recipient.recipientAccountId !== undefined ? `account:${recipient.recipientAccountId}` : `organization:${recipient.organizationId}`;
+}
+
+/** What identifies a declared resource: the shared object. (Its account is checked separately.) */
+export function resourceKey(resource: { resourceType: string; resourceId: string }): string {
+  return `${resource.resourceType}/${resource.resourceId}`;
+}
+
+export function managedRecipient(declaration: RecipientDeclaration, server: RecipientObject): ManagedRecipient {
+  return withoutUndefined({
+    recipientAccountId: declaration.recipientAccountId,
+    organizationId: declaration.organizationId,
+    id: server.id,
+    associationStatus: server.association_status,
+  });
+}
+
+export function managedResource(server: ShareResourceObject): ManagedResource {
+  return {
+    resourceType: server.resource_type,
+    resourceId: server.resource_id,
+    resourceAccountId: server.resource_account_id,
+    meta: normalizeMeta(server.meta ?? {}),
+    id: server.id,
+    status: server.status,
+    resourceVersion: server.resource_version,
+  };
+}
+
+/** The share-level fields of the state, from the API's object. */
+export function shareFields(share: ShareObject): Pick<ShareOutputs, "name" | "status" | "accountName" | "organizationId" | "targetType" | "kind" | "created" | "modified"> {
+  return {
+    name: share.name,
+    status: share.status,
+    accountName: share.account_name,
+    organizationId: share.organization_id,
+    targetType: share.target_type,
+    kind: share.kind ?? "sent",
+    created: share.created,
+    modified: share.modified,
+  };
+}
+
+/** Completes state: the id lists are derived, `undefined` members dropped. */
+export function finishOutputs(outputs: Omit<ShareOutputs, "recipientIds" | "resourceIds">): ShareOutputs {
+  return withoutUndefined({
+    ...outputs,
+    recipientIds: outputs.recipients.map((recipient) => recipient.id),
+    resourceIds: outputs.resources.map((resource) => resource.id),
+  });
+}
+
+/** The inputs that describe `outputs` (used by `read`, so the next `up` diffs against reality). */
+export function inputsOf(outputs: ShareOutputs): ShareInputs {
+  return withoutUndefined({
+    accountId: outputs.accountId,
+    name: outputs.name,
+    recipients: outputs.recipients.map(({ recipientAccountId, organizationId }) => withoutUndefined({ recipientAccountId, organizationId })),
+    resources: outputs.resources.map(({ resourceType, resourceId, resourceAccountId, meta }) => ({ resourceType, resourceId, resourceAccountId, meta })),
+    timeouts: outputs.timeouts,
+    adopt: outputs.adopt,
+  });
+}
+
+/**
+ * Pairs declared recipients with the API's recipients (those not on their way out). Account targets
+ * match on `account_id`; an organization target matches a recipient whose `account_id` is the
+ * organization id, else any recipient no account declaration claims (what the API reports for an
+ * organization recipient is unconfirmed, reference §12.12).
+ */
+export function matchRecipients(declared: readonly RecipientDeclaration[], server: readonly RecipientObject[]): Map<string, RecipientObject> {
+  const live = server.filter((recipient) => recipient.association_status !== "disassociating" && recipient.association_status !== "disassociated");
+  const matches = new Map<string, RecipientObject>();
+  const claimed = new Set<string>();
+  const claim = (key: string, candidate: RecipientObject | undefined) => {
+    if (candidate === undefined) return;
+    matches.set(key, candidate);
+    claimed.add(candidate.id);
+  };
+  for (const declaration of declared) {
+    if (declaration.recipientAccountId !== undefined) {
+      claim(recipientKey(declaration), live.find((r) => r.account_id === declaration.recipientAccountId && !claimed.has(r.id)));
+    }
+  }
+  const declaredAccounts = new Set(declared.map((d) => d.recipientAccountId).filter((id) => id !== undefined));
+  for (const declaration of declared) {
+    if (declaration.organizationId === undefined) continue;
+    const exact = live.find((r) => r.account_id === declaration.organizationId && !claimed.has(r.id));
+    claim(recipientKey(declaration), exact ?? live.find((r) => !claimed.has(r.id) && !declaredAccounts.has(r.account_id)));
+  }
+  return matches;
+}
+
+/** Pairs declared resources with the API's live resources, by (type, id, owning account). */
+export function matchResources(declared: readonly ResourceDeclaration[], server: readonly ShareResourceObject[]): Map<string, ShareResourceObject> {
+  const matches = new Map<string, ShareResourceObject>();
+  for (const declaration of declared) {
+    const found = server.find(
+      (resource) =>
+        resource.status === "active" &&
+        resource.resource_type === declaration.resourceType &&
+        resource.resource_id === declaration.resourceId &&
+        resource.resource_account_id === declaration.resourceAccountId,
+    );
+    if (found) matches.set(resourceKey(declaration), found);
+  }
+  return matches;
+}

@@ -1,0 +1,80 @@
+// Inputs and state of a ShareRecipient, and how state is made from the API's object.
+
+import type { RecipientInput, RecipientObject } from "../client/types";
+import { Checker, Timeouts, withoutUndefined } from "./inputs";
+
+export interface ShareRecipientInputs {
+  accountId: string;
+  shareId: string;
+  recipientAccountId?: string;
+  organizationId?: string;
+  timeouts?: Timeouts;
+  adopt?: string;
+}
+
+/** Per-resource state of a recipient, as the API reports it. */
+export interface RecipientResourceState {
+  resourceId: string;
+  resourceVersion: number;
+  error: string;
+  terminal: boolean;
+}
+
+export interface ShareRecipientOutputs extends ShareRecipientInputs {
+  associationStatus: string;
+  /** The account the API reports for this recipient. */
+  recipientAccount: string;
+  resources: RecipientResourceState[];
+  created: string;
+  modified: string;
+}
+
+export const TIMEOUT_KEYS = ["create", "delete"] as const;
+export const REPLACE_ON_CHANGE = ["accountId", "shareId", "recipientAccountId", "organizationId"] as const;
+
+/** Statuses in which a recipient no longer receives the share (or is on its way out). */
+export const RECIPIENT_GONE_STATUSES = ["disassociating", "disassociated"];
+
+export function recipientInput(target: { recipientAccountId?: string; organizationId?: string }): RecipientInput {
+  return target.recipientAccountId !== undefined
+    ? { recipient_account_id: target.recipientAccountId }
+    : { organization_id: target.organizationId };
+}
+
+/** Exactly one of `recipientAccountId` / `organizationId`, under `prefix`. */
+export function checkRecipientTarget(checker: Checker, prefix: string, target: { recipientAccountId?: unknown; organizationId?: unknown }): void {
+  const hasAccount = target.recipientAccountId !== undefined && target.recipientAccountId !== null;
+  const hasOrganization = target.organizationId !== undefined && target.organizationId !== null;
+  if (hasAccount === hasOrganization) {
+    checker.fail(
+      hasAccount ? `${prefix}organizationId` : `${prefix}recipientAccountId`,
+      `${prefix || "a recipient "}needs exactly one of recipientAccountId (one account) or organizationId (the whole organization)` +
+        (hasAccount ? ", not both" : ""),
+    );
+    return;
+  }
+  if (hasAccount) checker.id(`${prefix}recipientAccountId`, target.recipientAccountId);
+  else checker.id(`${prefix}organizationId`, target.organizationId);
+}
+
+export function outputsOf(inputs: ShareRecipientInputs, server: RecipientObject): ShareRecipientOutputs {
+  return withoutUndefined({
+    accountId: inputs.accountId,
+    shareId: inputs.shareId,
+    recipientAccountId: inputs.recipientAccountId,
+    organizationId: inputs.organizationId,
+    timeouts: inputs.timeouts,
+    adopt: inputs.adopt,
+    associationStatus: server.association_status,
+    recipientAccount: server.account_id,
+    resources: (server.resources ?? []).map((entry) => ({
+      resourceId: entry.resource_id,
+      resourceVersion: entry.resource_version,
+      error: entry.error,
+      terminal: entry.terminal,
+    })),
+    created: server.created,
+    modified: server.modified,
+  });
+}
+

@@ -1,0 +1,55 @@
+// Inputs and state of a ShareResource, and how state is made from the API's object.
+
+import type { ShareResourceObject } from "../client/types";
+import { normalizeMeta, Timeouts, withoutUndefined } from "./inputs";
+
+/** Inputs as the provider receives them (resolved). */
+export interface ShareResourceInputs {
+  accountId: string;
+  shareId: string;
+  resourceType: string;
+  resourceId: string;
+  resourceAccountId: string;
+  /** A JSON object; after `check`, compact JSON with sorted keys. */
+  meta?: string | Record<string, unknown>;
+  timeouts?: Timeouts;
+  adopt?: string;
+}
+
+/** State as stored by the engine. */
+export interface ShareResourceOutputs {
+  accountId: string;
+  shareId: string;
+  resourceType: string;
+  resourceId: string;
+  resourceAccountId: string;
+  meta: string;
+  timeouts?: Timeouts;
+  adopt?: string;
+  status: string;
+  resourceVersion: number;
+  created: string;
+  modified: string;
+}
+
+export const TIMEOUT_KEYS = ["create", "update", "delete"] as const;
+/** Changing any of these means a new share resource: the API can only update `meta`. */
+export const REPLACE_ON_CHANGE = ["accountId", "shareId", "resourceType", "resourceId", "resourceAccountId"] as const;
+
+export function outputsOf(inputs: ShareResourceInputs, server: ShareResourceObject): ShareResourceOutputs {
+  return withoutUndefined({
+    accountId: inputs.accountId,
+    shareId: inputs.shareId,
+    resourceType: server.resource_type,
+    resourceId: server.resource_id,
+    resourceAccountId: server.resource_account_id,
+    meta: normalizeMeta(server.meta ?? {}),
+    timeouts: inputs.timeouts,
+    adopt: inputs.adopt,
+    status: server.status,
+    resourceVersion: server.resource_version,
+    created: server.created,
+    modified: server.modified,
+  });
+}
+

@@ -1,0 +1,155 @@
+// The ShareResource provider: one object shared by a share (a ruleset, a gateway policy…).
+// This file's module.exports is the provider object itself: installed under node_modules, Pulumi
+// serializes it as a one-line require() of this file instead of by value (see README, "How it works").
+
+import type * as pulumi from "@pulumi/pulumi";
+import type { ShareResourceObject } from "../client/types";
+import { rememberStackConfig } from "../config";
+import { runtimeFor } from "../runtime";
+import { lookupResource } from "../wait/finders";
+import { describeResource, waitResourceActive, waitResourceGone } from "../wait/waits";
+import { deleteTolerantly, explain, messageOf, readResult, ResourceInitError } from "./common";
+import { Checker, containsUnknown, isUnknown, metaObject, normalizeMeta, timeoutMs, withoutUndefined } from "./inputs";
+import { outputsOf, REPLACE_ON_CHANGE, ShareResourceInputs, ShareResourceOutputs, TIMEOUT_KEYS } from "./share-resource-model";
+
+/** Throws the partial-failure error: the object exists, keep it in state and resume next time. */
+function stillSettling(id: string, inputs: ShareResourceInputs, server: ShareResourceObject, error: unknown, raw: Record<string, unknown>): never {
+  throw new ResourceInitError(id, { ...outputsOf(inputs, server) }, raw, [messageOf(error)]);
+}
+
+const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResourceOutputs> = {
+  async configure(request) {
+    rememberStackConfig(request.config);
+  },
+
+  async check(_olds, news) {
+    const checker = new Checker();
+    checker.id("accountId", news.accountId);
+    checker.id("shareId", news.shareId);
+    checker.resourceType("resourceType", news.resourceType);
+    checker.id("resourceId", news.resourceId);
+    checker.id("resourceAccountId", news.resourceAccountId);
+    checker.meta("meta", news.meta);
+    checker.timeouts("timeouts", news.timeouts, TIMEOUT_KEYS);
+    checker.id("adopt", news.adopt, false);
+    for (const warning of checker.warnings) console.log(`warning: ${warning}`);
+    if (checker.failures.length > 0) return { failures: checker.failures };
+    const meta = news.meta === undefined ? "{}" : containsUnknown(news.meta) ? news.meta : normalizeMeta(news.meta);
+    return { inputs: { ...news, meta } };
+  },
+
+  async diff(_id, olds, news) {
+    const replaces = REPLACE_ON_CHANGE.filter((key) => isUnknown(news[key]) || news[key] !== olds[key]);
+    const metaChanged = containsUnknown(news.meta) || normalizeMeta(news.meta ?? {}) !== olds.meta;
+    // The same object on the same share cannot exist twice: if the replacement keeps the natural
+    // key (only the account changed), the old one must go first.
+    const sameNaturalKey = !replaces.some((key) => key === "shareId" || key === "resourceType" || key === "resourceId");
+    return {
+      changes: replaces.length > 0 || metaChanged,
+      replaces: [...replaces],
+      deleteBeforeReplace: replaces.length > 0 && sameNaturalKey,
+    };
+  },
+
+  async create(inputs) {
+    const raw = inputs as unknown as Record<string, unknown>;
+    const { api, wait } = runtimeFor(inputs.accountId);
+    const timeout = timeoutMs(inputs.timeouts, "create");
+    const meta = normalizeMeta(inputs.meta);
+    let created: ShareResourceObject;
+    if (inputs.adopt) {
+      created = await adopt(inputs);
+    } else {
+      try {
+        created = await api.resources.create(inputs.accountId, inputs.shareId, {
+          resource_type: inputs.resourceType,
+          resource_id: inputs.resourceId,
+          resource_account_id: inputs.resourceAccountId,
+          meta: metaObject(meta),
+        });
+      } catch (error) {
+        throw explain(`creating share resource ${inputs.resourceType} ${inputs.resourceId} on share ${inputs.shareId}`, error);
+      }
+    }
+    try {
+      const settled = await waitResourceActive(wait, inputs.shareId, created.id, timeout, { initial: created, meta, afterCreate: !inputs.adopt });
+      return { id: created.id, outs: outputsOf(inputs, settled) };
+    } catch (error) {
+      stillSettling(created.id, inputs, created, error, raw);
+    }
+  },
+
+  async read(id, props) {
+    const current = props!;
+    const { wait } = runtimeFor(current.accountId);
+    const server = await lookupResource(wait, current.shareId, id);
+    // Gone (404, deleting, deleted, or its share gone): an empty id makes the engine drop it, and the
+    // next `up` creates it again.
+    if (server === undefined || server.status !== "active") return { id: "" };
+    const outs = outputsOf(current, server);
+    const inputs = withoutUndefined({
+      accountId: outs.accountId,
+      shareId: outs.shareId,
+      resourceType: outs.resourceType,
+      resourceId: outs.resourceId,
+      resourceAccountId: outs.resourceAccountId,
+      meta: outs.meta,
+      timeouts: outs.timeouts,
+      adopt: outs.adopt,
+    });
+    return readResult(id, outs, inputs);
+  },
+
+  async update(id, olds, news) {
+    const raw = news as unknown as Record<string, unknown>;
+    const { api, wait } = runtimeFor(news.accountId);
+    const timeout = timeoutMs(news.timeouts, "update");
+    const meta = normalizeMeta(news.meta);
+    let latest: ShareResourceObject | undefined;
+    try {
+      if (meta !== olds.meta) {
+        latest = await api.resources.update(news.accountId, news.shareId, id, { meta: metaObject(meta) });
+      }
+      // Also the path that resumes a create or update whose wait did not finish last time.
+      const settled = await waitResourceActive(wait, news.shareId, id, timeout, { meta });
+      return { outs: outputsOf(news, settled) };
+    } catch (error) {
+      const known = latest ?? (await lookupResource(wait, news.shareId, id).catch(() => undefined));
+      if (known === undefined) throw error;
+      stillSettling(id, news, known, error, raw);
+    }
+  },
+
+  async delete(id, props) {
+    const { api, wait } = runtimeFor(props.accountId);
+    const deleted = await deleteTolerantly(api.resources.delete(props.accountId, props.shareId, id)).catch((error) => {
+      throw explain(`deleting ${describeResource(props.shareId, id)}`, error);
+    });
+    await waitResourceGone(wait, props.shareId, id, timeoutMs(props.timeouts, "delete"), deleted);
+  },
+};
+
+/** Takes over an existing share resource instead of creating one, after checking it is the declared one. */
+async function adopt(inputs: ShareResourceInputs): Promise<ShareResourceObject> {
+  const { wait } = runtimeFor(inputs.accountId);
+  const existing = await lookupResource(wait, inputs.shareId, inputs.adopt!);
+  const what = describeResource(inputs.shareId, inputs.adopt!);
+  if (existing === undefined || existing.status !== "active") {
+    throw new Error(`cannot adopt ${what}: it ${existing ? `is ${existing.status}` : "does not exist"}`);
+  }
+  const mismatches = [
+    ["resourceType", existing.resource_type, inputs.resourceType],
+    ["resourceId", existing.resource_id, inputs.resourceId],
+    ["resourceAccountId", existing.resource_account_id, inputs.resourceAccountId],
+  ].filter(([, actual, declared]) => actual !== declared);
+  if (mismatches.length > 0) {
+    const detail = mismatches.map(([field, actual, declared]) => `${field} is "${actual}", declared "${declared}"`).join(", ");
+    throw new Error(`cannot adopt ${what}: it does not match the declaration (${detail})`);
+  }
+  const meta = normalizeMeta(inputs.meta);
+  if (normalizeMeta(existing.meta ?? {}) === meta) return existing;
+  const { api } = runtimeFor(inputs.accountId);
+  return api.resources.update(inputs.accountId, inputs.shareId, existing.id, { meta: metaObject(meta) });
+}
+
+export = provider;

@@ -1,0 +1,76 @@
+import * as pulumi from "@pulumi/pulumi";
+import shareResourceProvider = require("./share-resource-provider");
+import { TimeoutsArgs, TYPE_MODULE, warnIfNotInstalled } from "./resource-base";
+
+/** Arguments of a {@link ShareResource}. */
+export interface ShareResourceArgs {
+  /** The account that owns the share. Changing it replaces the share resource. */
+  accountId: pulumi.Input<string>;
+  /** The share to add the object to. Changing it replaces the share resource. */
+  shareId: pulumi.Input<string>;
+  /**
+   * What kind of object is shared: `custom-ruleset`, `gateway-policy`, `gateway-destination-ip`,
+   * `gateway-block-page-settings`, `gateway-extended-email-matching` or `idp-federation-grant`
+   * (another value is sent as is, with a warning). Changing it replaces the share resource.
+   */
+  resourceType: pulumi.Input<string>;
+  /** The id of the shared object (e.g. the ruleset id). Changing it replaces the share resource. */
+  resourceId: pulumi.Input<string>;
+  /** The account that owns the shared object. Changing it replaces the share resource. */
+  resourceAccountId: pulumi.Input<string>;
+  /**
+   * Metadata for the shared object: a JSON object, as an object or a JSON string. Stored as compact
+   * JSON with sorted keys. Defaults to `{}`. Updated in place.
+   */
+  meta?: pulumi.Input<string | Record<string, unknown>>;
+  /** How long to wait for the object to settle (create, update) or to be gone (delete). Each defaults to "5m". */
+  timeouts?: pulumi.Input<TimeoutsArgs>;
+  /**
+   * The id of an existing share resource to take over instead of creating one (`pulumi import` does
+   * not work with dynamic providers). It must match `resourceType`, `resourceId` and
+   * `resourceAccountId`; `meta` is then brought to the declared value. Ignored after creation.
+   */
+  adopt?: pulumi.Input<string>;
+}
+
+/**
+ * One object (a custom ruleset, a Gateway policy…) shared by a share. `pulumi up` returns once the
+ * API reports it `active`, and once a `meta` change is visible; `destroy` once it is `deleted`.
+ *
+ * @example
+ * ```ts
+ * import { ShareResource } from "pulumi-cloudflare-sharing";
+ *
+ * const policy = new ShareResource("block-list", {
+ *   accountId: "023e105f4ecef8ad9ca31a8372d0c353",
+ *   shareId: share.id,
+ *   resourceType: "gateway-policy",
+ *   resourceId: "f174e90afafe4643bbbc4a0ed4fc8415",
+ *   resourceAccountId: "023e105f4ecef8ad9ca31a8372d0c353",
+ *   meta: { description: "shared block list" },
+ * });
+ * export const policyStatus = policy.status; // "active"
+ * ```
+ */
+export class ShareResource extends pulumi.dynamic.Resource {
+  declare readonly accountId: pulumi.Output<string>;
+  declare readonly shareId: pulumi.Output<string>;
+  declare readonly resourceType: pulumi.Output<string>;
+  declare readonly resourceId: pulumi.Output<string>;
+  declare readonly resourceAccountId: pulumi.Output<string>;
+  /** Metadata as compact JSON with sorted keys. */
+  declare readonly meta: pulumi.Output<string>;
+  /** `active`, `deleting` or `deleted`. */
+  declare readonly status: pulumi.Output<string>;
+  /** Incremented by the API each time the shared object's state is republished. */
+  declare readonly resourceVersion: pulumi.Output<number>;
+  declare readonly created: pulumi.Output<string>;
+  declare readonly modified: pulumi.Output<string>;
+
+  constructor(name: string, args: ShareResourceArgs, opts?: pulumi.CustomResourceOptions) {
+    warnIfNotInstalled();
+    // A fresh object every time: dynamic.Resource writes `__provider` into the props it is given.
+    const props = { ...args, status: undefined, resourceVersion: undefined, created: undefined, modified: undefined };
+    super(shareResourceProvider, name, props, opts, TYPE_MODULE, "ShareResource");
+  }
+}

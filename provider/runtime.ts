@@ -1,0 +1,113 @@
+// What a provider method needs at run time: an API client built from the credentials in force now,
+// and the context of its waits. Built per call (cheap: the rate budget and the batchers are
+// process-wide), so no client, and no credential, is ever captured by a serialized provider.
+
+import { CloudflareSharingClient } from "./client";
+import { realClock } from "./client/core/clock";
+import { credentialFingerprint } from "./client/core/credentials";
+import { CLIENT_DEFAULTS, ClientDefaults, DeepPartial } from "./client/core/defaults";
+import type { ClientEvent } from "./client/core/http";
+import { currentBaseUrl, currentCredentials } from "./config";
+import type { WaitContext } from "./wait/waits";
+import type { PollSchedule } from "./wait/waiter";
+
+/** Every tunable of the providers in one place; the HTTP client's own are in CLIENT_DEFAULTS. */
+export interface ProviderDefaults {
+  /**
+   * When to look again while waiting. The first look comes soon after the write, then the delay
+   * grows slowly (a settle is seen soon after it happens) up to a cap (long waits stay cheap).
+   * Looks are aligned to a 250 ms grid so waiters on one share are answered by one list call.
+   */
+  poll: PollSchedule;
+  /** Answer concurrent lookups on one share (or account) with one list call. */
+  coalesce: boolean;
+  /** How long a batch of lookups stays open. */
+  coalesceWindowMs: number;
+  /** "Not found" answers tolerated right after a create, while the new object becomes readable. */
+  createNotFoundChecks: number;
+  /** How often a progress line is printed while waiting. */
+  progressEveryMs: number;
+  /** Overrides of the HTTP client's defaults. */
+  client: DeepPartial<ClientDefaults>;
+}
+
+export const PROVIDER_DEFAULTS = {
+  poll: { firstDelayMs: 250, factor: 1.25, maxDelayMs: 5_000, gridMs: 250 },
+  coalesce: true,
+  coalesceWindowMs: 15,
+  createNotFoundChecks: 20,
+  progressEveryMs: 10_000,
+  client: {},
+} satisfies ProviderDefaults;
+
+/**
+ * Tuning from the environment of the provider process, as JSON (`CLOUDFLARE_SHARING_TUNING`): used by
+ * the tests and the benchmark to compress timings or switch coalescing off. Unknown keys are ignored.
+ */
+export const TUNING_ENV = "CLOUDFLARE_SHARING_TUNING";
+
+export function providerSettings(): ProviderDefaults {
+  const raw = process.env[TUNING_ENV];
+  if (!raw) return PROVIDER_DEFAULTS;
+  let tuning: DeepPartial<ProviderDefaults>;
+  try {
+    tuning = JSON.parse(raw) as DeepPartial<ProviderDefaults>;
+  } catch {
+    throw new Error(`${TUNING_ENV} must be JSON, e.g. {"poll":{"firstDelayMs":50}}`);
+  }
+  return {
+    ...PROVIDER_DEFAULTS,
+    ...tuning,
+    poll: { ...PROVIDER_DEFAULTS.poll, ...tuning.poll },
+    client: { ...PROVIDER_DEFAULTS.client, ...tuning.client } as DeepPartial<ClientDefaults>,
+  } as ProviderDefaults;
+}
+
+/** A line printed by a provider; `pulumi up` shows provider output next to the resource. */
+export function log(line: string): void {
+  console.log(line);
+}
+
+function describeClientEvent(event: ClientEvent): string {
+  switch (event.type) {
+    case "retry":
+      return `retrying ${event.method} ${event.path} in ${Math.ceil(event.delayMs / 1000)}s after ${event.status ?? event.errorCode} (retry ${event.retry})`;
+    case "rate-wait":
+      return `holding ${event.method} ${event.path} for ${Math.ceil((event.waitMs ?? 0) / 1000)}s to stay under Cloudflare's rate limit (${event.reason})`;
+    case "recovered":
+      return `the response to ${event.method} ${event.path} was lost; found the object it created instead of creating it twice`;
+  }
+}
+
+export interface Runtime {
+  api: CloudflareSharingClient;
+  wait: WaitContext;
+}
+
+/** The client and wait context for one provider call on `accountId`. */
+export function runtimeFor(accountId: string): Runtime {
+  const settings = providerSettings();
+  const credentials = currentCredentials();
+  const baseUrl = currentBaseUrl() ?? CLIENT_DEFAULTS.baseUrl;
+  const api = new CloudflareSharingClient({
+    credentials,
+    baseUrl,
+    defaults: settings.client,
+    onEvent: (event) => log(describeClientEvent(event)),
+  });
+  return {
+    api,
+    wait: {
+      api,
+      accountId,
+      scope: `${baseUrl}|${credentialFingerprint(credentials)}`,
+      coalesce: settings.coalesce,
+      coalesceWindowMs: settings.coalesceWindowMs,
+      clock: realClock,
+      schedule: settings.poll,
+      createNotFoundChecks: settings.createNotFoundChecks,
+      progressEveryMs: settings.progressEveryMs,
+      log,
+    },
+  };
+}

@@ -1,0 +1,129 @@
+// Finders: look an object up and decide whether it still exists. This is the one place that says what
+// "gone" means: HTTP 404 (code 1004), a share or share resource with status `deleted`, a recipient
+// with status `disassociated` (recipients are soft-deleted and listed forever, reference §7).
+//
+// Lookups go through process-wide batchers (./coalesce): concurrent lookups of shares of one account
+// are answered by one share list (which also carries every share's resources), and concurrent lookups
+// of recipients of one share by one recipient list.
+
+import { NotFoundError } from "../client/core/errors";
+import type { Recipients } from "../client/recipients";
+import type { Resources } from "../client/resources";
+import type { Shares } from "../client/shares";
+import type { RecipientObject, ShareObject, ShareResourceObject } from "../client/types";
+import { Batcher, sharedBatcher } from "./coalesce";
+
+/** The parts of the API client the finders use. */
+export interface SharingApi {
+  shares: Shares;
+  recipients: Recipients;
+  resources: Resources;
+}
+
+/** Where and how to look. */
+export interface LookupContext {
+  api: SharingApi;
+  accountId: string;
+  /** Identifies credential and endpoint (never the credential itself), so batches never mix users. */
+  scope: string;
+  /** Coalesce concurrent lookups into list calls (on by default; off only to measure its effect). */
+  coalesce: boolean;
+  /** How long a batch stays open for more lookups. */
+  coalesceWindowMs: number;
+}
+
+async function orUndefinedWhenNotFound<T>(lookup: Promise<T>): Promise<T | undefined> {
+  try {
+    return await lookup;
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/** A share as the server has it now (any status, with its `resources`), or undefined on 404. */
+export function lookupShare(ctx: LookupContext, shareId: string): Promise<ShareObject | undefined> {
+  if (!ctx.coalesce) return getShare(ctx, shareId);
+  return shareBatcher(ctx).get(shareId);
+}
+
+/** A recipient as the server has it now (any status, with its per-resource `resources`), or undefined on 404. */
+export function lookupRecipient(ctx: LookupContext, shareId: string, recipientId: string): Promise<RecipientObject | undefined> {
+  if (!ctx.coalesce) {
+    return orUndefinedWhenNotFound(ctx.api.recipients.get(ctx.accountId, shareId, recipientId, { include_resources: true }));
+  }
+  return recipientBatcher(ctx, shareId).get(recipientId);
+}
+
+/** A share resource as the server has it now (any status), or undefined on 404 of it or of its share. */
+export async function lookupResource(ctx: LookupContext, shareId: string, shareResourceId: string): Promise<ShareResourceObject | undefined> {
+  if (!ctx.coalesce) return orUndefinedWhenNotFound(ctx.api.resources.get(ctx.accountId, shareId, shareResourceId));
+  const share = await lookupShare(ctx, shareId);
+  return share?.resources?.find((resource) => resource.id === shareResourceId);
+}
+
+/** The share, unless it is gone (404 or `deleted`). */
+export async function findShare(ctx: LookupContext, shareId: string): Promise<ShareObject | undefined> {
+  const share = await lookupShare(ctx, shareId);
+  return share === undefined || share.status === "deleted" ? undefined : share;
+}
+
+/** The recipient, unless it is gone (404 or `disassociated`). */
+export async function findRecipient(ctx: LookupContext, shareId: string, recipientId: string): Promise<RecipientObject | undefined> {
+  const recipient = await lookupRecipient(ctx, shareId, recipientId);
+  return recipient === undefined || recipient.association_status === "disassociated" ? undefined : recipient;
+}
+
+/** The share resource, unless it is gone (404, `deleted`, or its share gone). */
+export async function findResource(ctx: LookupContext, shareId: string, shareResourceId: string): Promise<ShareResourceObject | undefined> {
+  const resource = await lookupResource(ctx, shareId, shareResourceId);
+  return resource === undefined || resource.status === "deleted" ? undefined : resource;
+}
+
+function getShare(ctx: LookupContext, shareId: string): Promise<ShareObject | undefined> {
+  return orUndefinedWhenNotFound(ctx.api.shares.get(ctx.accountId, shareId, { include_resources: true }));
+}
+
+const LIST_PAGE_SIZE = 100;
+
+function shareBatcher(ctx: LookupContext): Batcher<ShareObject> {
+  return sharedBatcher(`${ctx.scope}|shares|${ctx.accountId}`, () => new Batcher<ShareObject>(async (ids) => {
+    const found = new Map<string, ShareObject>();
+    if (ids.length === 1) {
+      const share = await getShare(ctx, ids[0]);
+      if (share) found.set(ids[0], share);
+      return found;
+    }
+    // One list (100 shares a page, each with its resources) answers many lookups. In a large
+    // account the wanted shares may be far down the list: stop after as many pages as there are
+    // wanted shares, so the batch never costs more than one GET each would, and GET the rest.
+    const wanted = new Set(ids);
+    const pageLimit = ids.length - 1;
+    let scanned = 0;
+    for await (const share of ctx.api.shares.list(ctx.accountId, { include_resources: true })) {
+      scanned += 1;
+      if (wanted.delete(share.id)) found.set(share.id, share);
+      const atPageEnd = scanned % LIST_PAGE_SIZE === 0;
+      if (wanted.size === 0 || (atPageEnd && scanned / LIST_PAGE_SIZE >= pageLimit)) break;
+    }
+    for (const id of wanted) {
+      const share = await getShare(ctx, id);
+      if (share) found.set(id, share);
+    }
+    return found;
+  }, ctx.coalesceWindowMs));
+}
+
+function recipientBatcher(ctx: LookupContext, shareId: string): Batcher<RecipientObject> {
+  return sharedBatcher(`${ctx.scope}|recipients|${ctx.accountId}|${shareId}`, () => new Batcher<RecipientObject>(async (ids) => {
+    const found = new Map<string, RecipientObject>();
+    if (ids.length === 1) {
+      const recipient = await orUndefinedWhenNotFound(ctx.api.recipients.get(ctx.accountId, shareId, ids[0], { include_resources: true }));
+      if (recipient) found.set(ids[0], recipient);
+      return found;
+    }
+    const all = await orUndefinedWhenNotFound(ctx.api.recipients.listAll(ctx.accountId, shareId, { include_resources: true }));
+    for (const recipient of all ?? []) if (ids.includes(recipient.id)) found.set(recipient.id, recipient);
+    return found;
+  }, ctx.coalesceWindowMs));
+}

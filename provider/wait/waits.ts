@@ -1,0 +1,195 @@
+// Waits for each transition of each object: which statuses are pending and which are the target.
+// The finders (./finders) decide what "gone" means; waitForStatus (./waiter) does the timing.
+
+import type { RecipientObject, ShareObject, ShareResourceObject } from "../client/types";
+import { canonicalJson } from "../resources/inputs";
+import { findRecipient, findResource, findShare, LookupContext } from "./finders";
+import { describeProgress, Observation, PollSchedule, waitForStatus, WaitClock } from "./waiter";
+
+/** Everything a wait needs besides the object. */
+export interface WaitContext extends LookupContext {
+  clock: WaitClock;
+  schedule: PollSchedule;
+  /** Consecutive "not found" answers tolerated right after a create (read-after-create lag). */
+  createNotFoundChecks: number;
+  progressEveryMs: number;
+  /** Where progress lines go (the provider prints them; `pulumi up` shows provider output). */
+  log: (line: string) => void;
+}
+
+// A status the API never reports: the object exists but the change just written is not visible yet.
+const UPDATING = "updating";
+
+function observe<T>(value: T | undefined, status: (value: T) => string): Observation<T> | undefined {
+  return value === undefined ? undefined : { value, status: status(value) };
+}
+
+function progress(ctx: WaitContext) {
+  return (p: Parameters<typeof describeProgress>[0]) => ctx.log(describeProgress(p));
+}
+
+export function describeShare(shareId: string): string {
+  return `share ${shareId}`;
+}
+
+export function describeRecipient(shareId: string, recipientId: string): string {
+  return `recipient ${recipientId} of share ${shareId}`;
+}
+
+export function describeResource(shareId: string, shareResourceId: string): string {
+  return `share resource ${shareResourceId} of share ${shareId}`;
+}
+
+/**
+ * Until the share is `active` (and, after a rename, shows `name`). A share that is deleting or
+ * deleted while we wait for it fails fast: it will never become active again.
+ */
+export async function waitShareActive(
+  ctx: WaitContext,
+  shareId: string,
+  timeoutMs: number,
+  options: { name?: string; initial?: ShareObject; afterCreate?: boolean } = {},
+): Promise<ShareObject> {
+  const status = (share: ShareObject) => (options.name !== undefined && share.name !== options.name ? UPDATING : share.status);
+  const share = await waitForStatus<ShareObject>({
+    what: describeShare(shareId),
+    pending: [UPDATING],
+    target: ["active"],
+    timeoutMs,
+    refresh: async () => observe(await findShare(ctx, shareId), status),
+    initial: observe(options.initial, status),
+    notFoundChecks: options.afterCreate ? ctx.createNotFoundChecks : 0,
+    schedule: ctx.schedule,
+    clock: ctx.clock,
+    onProgress: progress(ctx),
+    progressEveryMs: ctx.progressEveryMs,
+  });
+  return share!;
+}
+
+/** Until the share is `deleted` or 404. */
+export async function waitShareGone(ctx: WaitContext, shareId: string, timeoutMs: number, initial?: ShareObject): Promise<void> {
+  await waitForStatus<ShareObject>({
+    what: describeShare(shareId),
+    pending: ["active", "deleting"],
+    target: [],
+    timeoutMs,
+    refresh: async () => observe(await findShare(ctx, shareId), (share) => share.status),
+    initial: initial && initial.status !== "deleted" ? observe(initial, (share) => share.status) : undefined,
+    schedule: ctx.schedule,
+    clock: ctx.clock,
+    onProgress: progress(ctx),
+    progressEveryMs: ctx.progressEveryMs,
+  });
+}
+
+/**
+ * The server's reason when a recipient cannot be associated: a per-resource error marked
+ * `terminal` is never retried by Cloudflare, so waiting longer cannot help.
+ */
+export function terminalRecipientError(recipient: RecipientObject): string | undefined {
+  const failures = (recipient.resources ?? []).filter((entry) => entry.terminal && entry.error);
+  if (failures.length === 0) return undefined;
+  return failures.map((entry) => `${entry.error} (share resource ${entry.resource_id})`).join("; ");
+}
+
+/** Until the recipient is `associated`; fails fast on a terminal per-resource error. */
+export async function waitRecipientAssociated(
+  ctx: WaitContext,
+  shareId: string,
+  recipientId: string,
+  timeoutMs: number,
+  options: { initial?: RecipientObject; afterCreate?: boolean; label?: string } = {},
+): Promise<RecipientObject> {
+  const status = (recipient: RecipientObject) => recipient.association_status;
+  const recipient = await waitForStatus<RecipientObject>({
+    what: options.label ?? describeRecipient(shareId, recipientId),
+    pending: ["associating"],
+    target: ["associated"],
+    timeoutMs,
+    refresh: async () => observe(await findRecipient(ctx, shareId, recipientId), status),
+    initial: observe(options.initial, status),
+    notFoundChecks: options.afterCreate ? ctx.createNotFoundChecks : 0,
+    failure: terminalRecipientError,
+    schedule: ctx.schedule,
+    clock: ctx.clock,
+    onProgress: progress(ctx),
+    progressEveryMs: ctx.progressEveryMs,
+  });
+  return recipient!;
+}
+
+/**
+ * Until the recipient is `disassociated` or 404. `associating` and `associated` are pending too: the
+ * first look after a DELETE may still show the status from before it.
+ */
+export async function waitRecipientGone(
+  ctx: WaitContext,
+  shareId: string,
+  recipientId: string,
+  timeoutMs: number,
+  initial?: RecipientObject,
+): Promise<void> {
+  const status = (recipient: RecipientObject) => recipient.association_status;
+  await waitForStatus<RecipientObject>({
+    what: describeRecipient(shareId, recipientId),
+    pending: ["associating", "associated", "disassociating"],
+    target: [],
+    timeoutMs,
+    refresh: async () => observe(await findRecipient(ctx, shareId, recipientId), status),
+    initial: initial && initial.association_status !== "disassociated" ? observe(initial, status) : undefined,
+    schedule: ctx.schedule,
+    clock: ctx.clock,
+    onProgress: progress(ctx),
+    progressEveryMs: ctx.progressEveryMs,
+  });
+}
+
+/** Until the share resource is `active` (and, after a meta update, shows `meta`). */
+export async function waitResourceActive(
+  ctx: WaitContext,
+  shareId: string,
+  shareResourceId: string,
+  timeoutMs: number,
+  options: { meta?: string; initial?: ShareResourceObject; afterCreate?: boolean } = {},
+): Promise<ShareResourceObject> {
+  const status = (resource: ShareResourceObject) =>
+    options.meta !== undefined && canonicalJson(resource.meta ?? {}) !== options.meta ? UPDATING : resource.status;
+  const resource = await waitForStatus<ShareResourceObject>({
+    what: describeResource(shareId, shareResourceId),
+    pending: [UPDATING],
+    target: ["active"],
+    timeoutMs,
+    refresh: async () => observe(await findResource(ctx, shareId, shareResourceId), status),
+    initial: observe(options.initial, status),
+    notFoundChecks: options.afterCreate ? ctx.createNotFoundChecks : 0,
+    schedule: ctx.schedule,
+    clock: ctx.clock,
+    onProgress: progress(ctx),
+    progressEveryMs: ctx.progressEveryMs,
+  });
+  return resource!;
+}
+
+/** Until the share resource is `deleted` or 404 (also when its whole share is gone). */
+export async function waitResourceGone(
+  ctx: WaitContext,
+  shareId: string,
+  shareResourceId: string,
+  timeoutMs: number,
+  initial?: ShareResourceObject,
+): Promise<void> {
+  const status = (resource: ShareResourceObject) => resource.status;
+  await waitForStatus<ShareResourceObject>({
+    what: describeResource(shareId, shareResourceId),
+    pending: ["active", "deleting"],
+    target: [],
+    timeoutMs,
+    refresh: async () => observe(await findResource(ctx, shareId, shareResourceId), status),
+    initial: initial && initial.status !== "deleted" ? observe(initial, status) : undefined,
+    schedule: ctx.schedule,
+    clock: ctx.clock,
+    onProgress: progress(ctx),
+    progressEveryMs: ctx.progressEveryMs,
+  });
+}

@@ -1,0 +1,225 @@
+// RateBudget on a manual clock: exact waits of the rolling window, header re-sync, 429 pause, the
+// concurrency cap, and one budget per process shared by separately loaded copies of the client.
+import { RateBudget, parseRatelimitHeader, type RatePermit, type RateWaitInfo } from "../../provider/client/core/rate-budget";
+import { ManualClock } from "../../provider/client/testing";
+import { TEST_TOKEN } from "./helpers/client";
+
+const START = Date.parse("2026-03-01T12:00:00Z");
+
+function budget(settings: Partial<RateBudget["settings"]> = {}) {
+  const clock = new ManualClock({ start: START });
+  const rateBudget = new RateBudget({ limit: 3, windowMs: 1000, safetyMargin: 0, maxConcurrent: 100, ...settings }, clock);
+  return { clock, rateBudget };
+}
+
+/** Acquires and tracks resolution without awaiting, so a test can observe "still waiting". */
+function track(promise: Promise<RatePermit>) {
+  const state: { permit?: RatePermit; error?: unknown } = {};
+  promise.then((p) => (state.permit = p), (e) => (state.error = e));
+  return state;
+}
+
+async function fill(rateBudget: RateBudget, count: number): Promise<RatePermit[]> {
+  return Promise.all(Array.from({ length: count }, () => rateBudget.acquire()));
+}
+
+describe("rolling window", () => {
+  it("lets requests through at once while the window has room", async () => {
+    const { rateBudget, clock } = budget();
+    await fill(rateBudget, 3);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it("holds the next request until the oldest leaves the window, to the millisecond", async () => {
+    const { rateBudget, clock } = budget();
+    (await fill(rateBudget, 3)).forEach((p) => p.release()); // all complete at START
+    const fourth = track(rateBudget.acquire());
+    await clock.advance(1000);
+    expect(fourth.permit).toBeUndefined(); // still inside the window at exactly windowMs
+    await clock.advance(1);
+    expect(fourth.permit).toBeDefined();
+  });
+
+  it("counts a request from its completion, since the server counted it somewhere in between", async () => {
+    const { rateBudget, clock } = budget({ limit: 1 });
+    const first = await rateBudget.acquire();
+    await clock.advance(400);
+    first.release();
+    const second = track(rateBudget.acquire());
+    await clock.advance(1000);
+    expect(second.permit).toBeUndefined();
+    await clock.advance(1);
+    expect(second.permit).toBeDefined();
+  });
+
+  it("never expires a request still in flight", async () => {
+    const { rateBudget, clock } = budget({ limit: 1 });
+    const inFlight = await rateBudget.acquire();
+    const next = track(rateBudget.acquire());
+    await clock.advance(10_000);
+    expect(next.permit).toBeUndefined();
+    inFlight.release();
+    await clock.advance(1001);
+    expect(next.permit).toBeDefined();
+  });
+
+  it("frees slots one by one as each old request leaves (not a fixed rate)", async () => {
+    const { rateBudget, clock } = budget({ limit: 3 });
+    for (const offset of [0, 100, 200]) {
+      await clock.advance(offset === 0 ? 0 : 100);
+      (await rateBudget.acquire()).release();
+    }
+    const waiting = [track(rateBudget.acquire()), track(rateBudget.acquire())];
+    await clock.advance(1001 - 200); // t = 1001: the first left
+    expect(waiting.map((w) => w.permit !== undefined)).toEqual([true, false]);
+    await clock.advance(100); // t = 1101: the second left
+    expect(waiting.map((w) => w.permit !== undefined)).toEqual([true, true]);
+  });
+
+  it("keeps the safety margin unused", async () => {
+    const { rateBudget } = budget({ limit: 10, safetyMargin: 0.2 });
+    expect(rateBudget.capacity).toBe(8);
+    await fill(rateBudget, 8);
+    const ninth = track(rateBudget.acquire());
+    await new Promise((r) => setImmediate(r));
+    expect(ninth.permit).toBeUndefined();
+  });
+
+  it("caps requests in flight and admits the next on release, with no time passing", async () => {
+    const { rateBudget } = budget({ limit: 100, maxConcurrent: 2 });
+    const [a] = await fill(rateBudget, 2);
+    const third = track(rateBudget.acquire());
+    await new Promise((r) => setImmediate(r));
+    expect(third.permit).toBeUndefined();
+    a.release();
+    await new Promise((r) => setImmediate(r));
+    expect(third.permit).toBeDefined();
+  });
+
+  it("reports a window wait with its estimate, once", async () => {
+    const { rateBudget, clock } = budget();
+    (await fill(rateBudget, 3)).forEach((p) => p.release());
+    await clock.advance(250);
+    const waits: RateWaitInfo[] = [];
+    track(rateBudget.acquire({ onWait: (w) => waits.push(w) }));
+    expect(waits).toEqual([{ reason: "window", waitMs: 751 }]);
+  });
+
+  it("removes an aborted waiter and rejects with the abort reason", async () => {
+    const { rateBudget } = budget({ limit: 1 });
+    await rateBudget.acquire();
+    const controller = new AbortController();
+    const waiter = track(rateBudget.acquire({ signal: controller.signal }));
+    controller.abort(new Error("stop"));
+    await new Promise((r) => setImmediate(r));
+    expect((waiter.error as Error).message).toBe("stop");
+    expect(rateBudget.snapshot().queued).toBe(0);
+  });
+});
+
+describe("re-sync from response headers", () => {
+  it("trusts X-RateLimit-Remaining when the server knows of more requests than we sent", async () => {
+    const { rateBudget, clock } = budget({ limit: 10 });
+    (await rateBudget.acquire()).release();
+    rateBudget.observe({ "x-ratelimit-limit": "10", "x-ratelimit-remaining": "0" }); // someone else used 9
+    expect(rateBudget.snapshot().inWindow).toBe(10);
+    const next = track(rateBudget.acquire());
+    await clock.advance(1000);
+    expect(next.permit).toBeUndefined();
+    await clock.advance(1);
+    expect(next.permit).toBeDefined();
+  });
+
+  it("does not mistake a stale snapshot for another user's requests", async () => {
+    const { rateBudget, clock } = budget({ limit: 2 });
+    (await rateBudget.acquire()).release(); // A, t=0
+    await clock.advance(500);
+    const sentAt = clock.now();
+    const b = await rateBudget.acquire(); // B, sent at t=500
+    await clock.advance(502); // t=1002: A has left our window
+    // B's answer was computed around t=500, when the server still counted A: "0 remaining" is old news.
+    rateBudget.observe({ "x-ratelimit-limit": "2", "x-ratelimit-remaining": "0" }, sentAt);
+    expect(rateBudget.snapshot().inWindow).toBe(1);
+    b.release();
+    // Read as fresh, the same headers mean someone else sent one: it is recorded.
+    rateBudget.observe({ "x-ratelimit-limit": "2", "x-ratelimit-remaining": "0" });
+    expect(rateBudget.snapshot().inWindow).toBe(2);
+  });
+
+  it("ignores a server that reports more room than we know we used", async () => {
+    const { rateBudget } = budget({ limit: 10 });
+    await fill(rateBudget, 5);
+    rateBudget.observe({ "x-ratelimit-remaining": "9" });
+    expect(rateBudget.snapshot().inWindow).toBe(5);
+  });
+
+  it("uses the Ratelimit header's reset time for requests it did not see", async () => {
+    const { rateBudget, clock } = budget({ limit: 5, windowMs: 60_000 });
+    rateBudget.observe({ ratelimit: '"default";r=0;t=5' });
+    const next = track(rateBudget.acquire());
+    await clock.advance(5000);
+    expect(next.permit).toBeUndefined();
+    await clock.advance(1);
+    expect(next.permit).toBeDefined();
+  });
+
+  it("adopts a lower X-RateLimit-Limit but never a higher one", () => {
+    const { rateBudget } = budget({ limit: 100, safetyMargin: 0.1 });
+    rateBudget.observe({ "x-ratelimit-limit": "1000" });
+    expect(rateBudget.capacity).toBe(90);
+    rateBudget.observe({ "x-ratelimit-limit": "50" });
+    expect(rateBudget.capacity).toBe(45);
+  });
+
+  it("parses the IETF Ratelimit header", () => {
+    expect(parseRatelimitHeader('"default";r=50;t=30')).toEqual([{ name: "default", remaining: 50, resetS: 30 }]);
+    expect(parseRatelimitHeader('"burst";r=5;t=1, "default";r=900')).toEqual([
+      { name: "burst", remaining: 5, resetS: 1 },
+      { name: "default", remaining: 900, resetS: undefined },
+    ]);
+    expect(parseRatelimitHeader("garbage")).toEqual([]);
+  });
+});
+
+describe("server pause (429 Retry-After)", () => {
+  it("holds every caller until the pause ends", async () => {
+    const { rateBudget, clock } = budget({ limit: 100 });
+    rateBudget.pauseUntil(clock.now() + 3000);
+    const waits: RateWaitInfo[] = [];
+    const callers = [track(rateBudget.acquire({ onWait: (w) => waits.push(w) })), track(rateBudget.acquire())];
+    expect(waits).toEqual([{ reason: "server-pause", waitMs: 3000 }]);
+    await clock.advance(2999);
+    expect(callers.every((c) => c.permit === undefined)).toBe(true);
+    await clock.advance(1);
+    expect(callers.every((c) => c.permit !== undefined)).toBe(true);
+  });
+});
+
+describe("one budget per process and credential", () => {
+  type ClientModule = typeof import("../../provider/client");
+  function loadCopy(): ClientModule {
+    let copy!: ClientModule;
+    jest.isolateModules(() => {
+      copy = require("../../provider/client");
+    });
+    return copy;
+  }
+
+  it("is shared by separately loaded copies of the client through globalThis", () => {
+    const first = loadCopy();
+    const second = loadCopy();
+    expect(second.CloudflareSharingClient).not.toBe(first.CloudflareSharingClient); // really two copies
+    const baseUrl = "http://127.0.0.1:9/shared-budget-test";
+    const a = new first.CloudflareSharingClient({ credentials: { apiToken: TEST_TOKEN }, baseUrl });
+    const b = new second.CloudflareSharingClient({ credentials: { apiToken: TEST_TOKEN }, baseUrl });
+    const other = new second.CloudflareSharingClient({ credentials: { apiToken: `${TEST_TOKEN}-other` }, baseUrl });
+    expect(a.http.rateBudget).toBe(b.http.rateBudget);
+    expect(other.http.rateBudget).not.toBe(a.http.rateBudget);
+  });
+
+  it("keys the registry by a fingerprint, never the credential", () => {
+    const registry = (globalThis as unknown as Record<symbol, Map<string, unknown>>)[Symbol.for("pulumi-cloudflare-sharing.rateBudgets")];
+    expect(registry.size).toBeGreaterThan(0);
+    for (const key of registry.keys()) expect(key).not.toContain(TEST_TOKEN);
+  });
+});

@@ -1,0 +1,135 @@
+import { TerminalStatusError, UnexpectedStatusError, WaitNotFoundError, WaitTimeoutError } from "../../provider/wait/errors";
+import { describeProgress, Observation, PollSchedule, waitForStatus, WaitProgress } from "../../provider/wait/waiter";
+import { AutoAdvancingClock } from "../support/fake-clock";
+
+const schedule: PollSchedule = { firstDelayMs: 250, factor: 2, maxDelayMs: 2000, gridMs: 0 };
+
+/** A refresh function that replays statuses (`undefined` = not found) and counts calls. */
+function script(...statuses: (string | undefined)[]) {
+  let calls = 0;
+  const refresh = async (): Promise<Observation<{ n: number; status: string }> | undefined> => {
+    const status = statuses[Math.min(calls, statuses.length - 1)];
+    calls += 1;
+    return status === undefined ? undefined : { value: { n: calls, status }, status };
+  };
+  return { refresh, calls: () => calls };
+}
+
+describe("waitForStatus", () => {
+  it("returns the value once a target status is seen, backing off between looks", async () => {
+    const clock = new AutoAdvancingClock();
+    const { refresh, calls } = script("associating", "associating", "associated");
+    const value = await waitForStatus({ what: "recipient r1", pending: ["associating"], target: ["associated"], timeoutMs: 60_000, refresh, schedule, clock });
+    expect(value).toEqual({ n: 3, status: "associated" });
+    expect(calls()).toBe(3);
+    expect(clock.sleeps).toEqual([250, 500, 1000]);
+  });
+
+  it("needs no request when the write's own response is already final", async () => {
+    const clock = new AutoAdvancingClock();
+    const { refresh, calls } = script("active");
+    const value = await waitForStatus({
+      what: "share s1", pending: [], target: ["active"], timeoutMs: 60_000, refresh, schedule, clock,
+      initial: { value: { n: 0, status: "active" }, status: "active" },
+    });
+    expect(value).toEqual({ n: 0, status: "active" });
+    expect(calls()).toBe(0);
+  });
+
+  it("caps the delay at maxDelayMs", async () => {
+    const clock = new AutoAdvancingClock();
+    const { refresh } = script("deleting", "deleting", "deleting", "deleting", "deleting", "deleting", undefined);
+    await waitForStatus({ what: "share s1", pending: ["deleting"], target: [], timeoutMs: 60_000, refresh, schedule, clock });
+    expect(clock.sleeps).toEqual([250, 500, 1000, 2000, 2000, 2000, 2000]);
+  });
+
+  it("treats not found as success when waiting for the object to be gone", async () => {
+    const clock = new AutoAdvancingClock();
+    const { refresh } = script("disassociating", undefined);
+    await expect(
+      waitForStatus({ what: "recipient r1", pending: ["disassociating"], target: [], timeoutMs: 60_000, refresh, schedule, clock }),
+    ).resolves.toBeUndefined();
+  });
+
+  it("tolerates a short not-found window after create, then sees the object", async () => {
+    const clock = new AutoAdvancingClock();
+    const { refresh } = script(undefined, undefined, "active");
+    const value = await waitForStatus({ what: "share s1", pending: [], target: ["active"], timeoutMs: 60_000, refresh, schedule, clock, notFoundChecks: 5 });
+    expect(value?.status).toBe("active");
+  });
+
+  it("fails with WaitNotFoundError after more not-found answers than allowed", async () => {
+    const clock = new AutoAdvancingClock();
+    const { refresh, calls } = script(undefined);
+    const failure = waitForStatus({ what: "share s1", pending: [], target: ["active"], timeoutMs: 60_000, refresh, schedule, clock, notFoundChecks: 2 });
+    await expect(failure).rejects.toBeInstanceOf(WaitNotFoundError);
+    expect(calls()).toBe(3);
+  });
+
+  it("fails fast on a status that is neither pending nor target", async () => {
+    const clock = new AutoAdvancingClock();
+    const { refresh, calls } = script("associating", "disassociating");
+    const failure = waitForStatus({ what: "recipient r1", pending: ["associating"], target: ["associated"], timeoutMs: 60_000, refresh, schedule, clock });
+    await expect(failure).rejects.toThrow(UnexpectedStatusError);
+    await expect(failure).rejects.toThrow("recipient r1 reached unexpected status 'disassociating'");
+    expect(calls()).toBe(2);
+  });
+
+  it("fails fast with the server's reason when `failure` reports one", async () => {
+    const clock = new AutoAdvancingClock();
+    const { refresh } = script("associating", "associating");
+    const failure = waitForStatus({
+      what: "recipient r1", pending: ["associating"], target: ["associated"], timeoutMs: 60_000, refresh, schedule, clock,
+      failure: (value) => (value.n === 2 ? "Recipient is missing necessary entitlement" : undefined),
+    });
+    await expect(failure).rejects.toBeInstanceOf(TerminalStatusError);
+    await expect(failure).rejects.toThrow("recipient r1 failed: Recipient is missing necessary entitlement");
+  });
+
+  it("times out with the last status and the timeout in the message, after one grace look", async () => {
+    const clock = new AutoAdvancingClock();
+    const { refresh } = script("associating");
+    const started = clock.now();
+    const failure = waitForStatus({ what: "recipient r1", pending: ["associating"], target: ["associated"], timeoutMs: 5_000, refresh, schedule, clock });
+    await expect(failure).rejects.toBeInstanceOf(WaitTimeoutError);
+    await expect(failure).rejects.toThrow("timeout while waiting for recipient r1 to become 'associated' (last status: 'associating', timeout: 5s)");
+    expect(clock.now() - started).toBe(5_000);
+  });
+
+  it("succeeds when the grace look after the deadline shows the target", async () => {
+    const clock = new AutoAdvancingClock();
+    // 250+500+1000+2000 = 3750, then the deadline at 4000 and the grace look.
+    const { refresh } = script("deleting", "deleting", "deleting", "deleting", "deleting", undefined);
+    await expect(
+      waitForStatus({ what: "share s1", pending: ["deleting"], target: [], timeoutMs: 4_000, refresh, schedule, clock }),
+    ).resolves.toBeUndefined();
+  });
+
+  it("snaps poll times to the grid so concurrent waiters poll together", async () => {
+    const clock = new AutoAdvancingClock(1_000_030);
+    const { refresh } = script("associating", "associated");
+    await waitForStatus({ what: "r", pending: ["associating"], target: ["associated"], timeoutMs: 60_000, refresh, clock, schedule: { ...schedule, gridMs: 250 } });
+    expect(clock.now() % 250).toBe(0);
+  });
+
+  it("reports progress while waiting", async () => {
+    const clock = new AutoAdvancingClock();
+    const { refresh } = script("associating", "associating", "associating", "associating", "associated");
+    const seen: WaitProgress[] = [];
+    await waitForStatus({ what: "recipient r1", pending: ["associating"], target: ["associated"], timeoutMs: 60_000, refresh, schedule, clock, onProgress: (p) => seen.push(p), progressEveryMs: 1_000 });
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(describeProgress(seen[0])).toMatch(/^waiting for recipient r1 to become 'associated': associating \(\d+(ms|s)\)$/);
+  });
+
+  it("stops when its signal aborts", async () => {
+    const clock = new AutoAdvancingClock();
+    const controller = new AbortController();
+    const refresh = async () => {
+      controller.abort(new Error("cancelled"));
+      return { value: 1, status: "associating" };
+    };
+    await expect(
+      waitForStatus({ what: "r", pending: ["associating"], target: ["associated"], timeoutMs: 60_000, refresh, schedule, clock, signal: controller.signal }),
+    ).rejects.toThrow("cancelled");
+  });
+});
