@@ -283,9 +283,9 @@ async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs, news:
 
   try {
     // 1. The share itself: rename, or resume waiting for it to settle.
-    let share: ShareObject | undefined;
-    if (news.name !== olds.name) share = await api.shares.update(account, id, { name: news.name });
-    share = await waitShareActive(wait, id, timeout, { name: news.name, initial: share, afterCreate: false });
+    // The PUT's own response always shows the new name; only a read shows when it is in effect.
+    if (news.name !== olds.name) await api.shares.update(account, id, { name: news.name });
+    const share = await waitShareActive(wait, id, timeout, { name: news.name });
     state = { ...state, ...shareFields(share) };
 
     // 2. Recipients: add the new, remove the gone, resume the unsettled.
@@ -334,14 +334,10 @@ async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs, news:
       if (tracked === undefined) return createResource(key, declaration);
       if (tracked.resourceAccountId !== declaration.resourceAccountId) return; // replaced below
       const meta = normalizeMeta(declaration.meta);
-      let current = tracked;
-      if (current.meta !== meta) {
-        current = managedResource(await api.resources.update(account, id, tracked.id, { meta: metaObject(meta) }));
-        resources.set(key, current);
-      }
-      if (current.status !== "active" || current.meta !== meta) {
-        resources.set(key, managedResource(await waitResourceActive(wait, id, tracked.id, timeout, { meta })));
-      }
+      if (tracked.meta === meta && tracked.status === "active") return;
+      // As for a rename: the PUT's response shows the new meta at once; wait until reads do.
+      if (tracked.meta !== meta) await api.resources.update(account, id, tracked.id, { meta: metaObject(meta) });
+      resources.set(key, managedResource(await waitResourceActive(wait, id, tracked.id, timeout, { meta })));
     });
 
     const failures = await settleAll([...recipientTasks, ...resourceTasks]);

@@ -72,7 +72,10 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
       }
     }
     try {
-      const settled = await waitResourceActive(wait, inputs.shareId, created.id, timeout, { initial: created, meta, afterCreate: !inputs.adopt });
+      // A POST's response is the object as created; an adopted one may just have had its meta PUT,
+      // whose response shows the new meta before reads do, so it proves nothing.
+      const initial = inputs.adopt ? undefined : created;
+      const settled = await waitResourceActive(wait, inputs.shareId, created.id, timeout, { initial, meta, afterCreate: !inputs.adopt });
       return { id: created.id, outs: outputsOf(inputs, settled) };
     } catch (error) {
       stillSettling(created.id, inputs, created, error, raw);

@@ -1,0 +1,255 @@
+// The providers against the emulator over TCP, with the emulator's timings compressed.
+import shareProvider = require("../../provider/resources/share-provider");
+import recipientProvider = require("../../provider/resources/share-recipient-provider");
+import resourceProvider = require("../../provider/resources/share-resource-provider");
+import type { RunningEmulator } from "../../emulator";
+import { ResourceInitError } from "../../provider/resources/common";
+import type { ShareInputs, ShareOutputs } from "../../provider/resources/share-model";
+import { pause, startProviderEnvironment, stopProviderEnvironment, TEST_TOKEN } from "../support/provider-env";
+
+const OWNER = "023e105f4ecef8ad9ca31a8372d0c353";
+const PARTNER_A = "9a7806061c88ada191ed06f989cc3dac";
+const PARTNER_B = "b1946ac92492d2347c6235b4d2611184";
+const PARTNER_C = "7d793037a0760186574b0282f2f435e7";
+const RULESET_1 = "2f2feab2026849078ba485f918791bdc";
+const RULESET_2 = "e4da3b7fbbce2345d7772b0674a318d5";
+
+let emulator: RunningEmulator;
+beforeEach(async () => {
+  emulator = await startProviderEnvironment();
+});
+afterEach(async () => stopProviderEnvironment(emulator));
+
+async function checked<T>(provider: { check?: (olds: any, news: any) => Promise<{ inputs?: any; failures?: unknown[] }> }, news: T): Promise<T> {
+  const result = await provider.check!({}, news);
+  expect(result.failures).toBeUndefined();
+  return result.inputs as T;
+}
+
+const shareInputs = (change: Partial<ShareInputs> = {}): ShareInputs => ({
+  accountId: OWNER,
+  name: "waf rules",
+  recipients: [{ recipientAccountId: PARTNER_A }, { recipientAccountId: PARTNER_B }],
+  resources: [
+    { resourceType: "custom-ruleset", resourceId: RULESET_1, resourceAccountId: OWNER, meta: { tier: "gold" } },
+    { resourceType: "custom-ruleset", resourceId: RULESET_2, resourceAccountId: OWNER, meta: {} },
+  ],
+  ...change,
+});
+
+const writes = () => emulator.control.requestLog().filter((entry) => entry.method !== "GET");
+
+async function createShare(change: Partial<ShareInputs> = {}) {
+  const inputs = await checked(shareProvider, shareInputs(change));
+  const created = await shareProvider.create(inputs);
+  return { inputs, id: created.id, outs: created.outs as ShareOutputs };
+}
+
+describe("Share provider", () => {
+  it("create returns only once the share is active, every recipient associated and every resource active", async () => {
+    const { id, outs } = await createShare();
+    expect(outs.status).toBe("active");
+    expect(outs.recipients.map((r) => [r.recipientAccountId, r.associationStatus])).toEqual([[PARTNER_A, "associated"], [PARTNER_B, "associated"]]);
+    expect(outs.resources.map((r) => [r.resourceId, r.status, r.meta])).toEqual([[RULESET_1, "active", '{"tier":"gold"}'], [RULESET_2, "active", "{}"]]);
+    expect(outs.recipientIds).toHaveLength(2);
+    expect(outs).toMatchObject({ accountId: OWNER, name: "waf rules", kind: "sent", targetType: "account" });
+    expect(outs.accountName).toEqual(expect.any(String));
+    // What the outputs claim is what the emulator has.
+    const server = emulator.control.listRecipients(id);
+    expect(server.every((r) => r.association_status === "associated")).toBe(true);
+    expect(writes().map((e) => e.method)).toEqual(["POST"]);
+  });
+
+  it("update renames in place and waits until the new name is visible", async () => {
+    const { id, inputs, outs } = await createShare();
+    emulator.control.clearLog();
+    const updated = (await shareProvider.update!(id, outs, { ...inputs, name: "renamed" })).outs as ShareOutputs;
+    expect(updated.name).toBe("renamed");
+    expect(emulator.control.getShare(id)?.name).toBe("renamed");
+    expect(writes().map((e) => `${e.method} ${e.path.split("/").slice(-2).join("/")}`)).toEqual([`PUT shares/${id}`]);
+  });
+
+  it("reconciles inline recipients and resources through the sub-resource endpoints, keeping the share id", async () => {
+    const { id, inputs, outs } = await createShare();
+    const removedRecipient = outs.recipients.find((r) => r.recipientAccountId === PARTNER_B)!;
+    emulator.control.clearLog();
+    const news = await checked(shareProvider, {
+      ...inputs,
+      recipients: [{ recipientAccountId: PARTNER_A }, { recipientAccountId: PARTNER_C }],
+      resources: [{ resourceType: "custom-ruleset", resourceId: RULESET_1, resourceAccountId: OWNER, meta: { tier: "platinum" } }],
+    });
+    const updated = (await shareProvider.update!(id, outs, news)).outs as ShareOutputs;
+
+    expect(updated.recipients.map((r) => [r.recipientAccountId, r.associationStatus])).toEqual([[PARTNER_A, "associated"], [PARTNER_C, "associated"]]);
+    expect(updated.resources.map((r) => [r.resourceId, r.meta])).toEqual([[RULESET_1, '{"tier":"platinum"}']]);
+    const calls = writes().map((e) => `${e.method} ${e.path.replace(`/client/v4/accounts/${OWNER}/shares/${id}`, "")}`).sort();
+    expect(calls).toEqual(
+      [`DELETE /recipients/${removedRecipient.id}`, `DELETE /resources/${outs.resources[1].id}`, "POST /recipients", `PUT /resources/${outs.resources[0].id}`].sort(),
+    );
+    // The removed recipient is soft-deleted, and ended disassociated before update returned.
+    expect(emulator.control.listRecipients(id).find((r) => r.id === removedRecipient.id)?.association_status).toBe("disassociated");
+    expect(emulator.control.listResources(id).find((r) => r.id === outs.resources[1].id)?.status).toBe("deleted");
+  });
+
+  it("never touches a separately declared ShareRecipient on the same share", async () => {
+    const { id, inputs, outs } = await createShare();
+    const separate = await recipientProvider.create(await checked(recipientProvider, { accountId: OWNER, shareId: id, recipientAccountId: PARTNER_C }));
+    const updated = (await shareProvider.update!(id, outs, { ...inputs, recipients: [{ recipientAccountId: PARTNER_A }] })).outs as ShareOutputs;
+    expect(updated.recipients.map((r) => r.recipientAccountId)).toEqual([PARTNER_A]);
+    expect(emulator.control.listRecipients(id).find((r) => r.id === separate.id)?.association_status).toBe("associated");
+    // And a refresh of the Share does not claim it either.
+    const read = await shareProvider.read!(id, updated);
+    expect((read.props as ShareOutputs).recipients.map((r) => r.id)).not.toContain(separate.id);
+  });
+
+  it("delete waits until the share is deleted and its recipients disassociated", async () => {
+    const { id, outs } = await createShare();
+    await shareProvider.delete!(id, outs);
+    expect(emulator.control.getShare(id)?.status ?? "gone").toMatch(/deleted|gone/);
+    expect(emulator.control.listRecipients(id).every((r) => r.association_status === "disassociated")).toBe(true);
+    // Deleting again (e.g. after a lost response) is not an error.
+    await expect(shareProvider.delete!(id, outs)).resolves.toBeUndefined();
+  });
+
+  it("read sees drift: an out-of-band rename, a removed recipient and changed meta", async () => {
+    const { id, outs } = await createShare();
+    emulator.control.renameShare(id, "renamed elsewhere");
+    emulator.control.removeRecipient(id, outs.recipients[1].id);
+    emulator.control.setResourceMeta(id, outs.resources[0].id, { tier: "bronze" });
+    await pause(200); // let the emulator's compressed update and removal settle
+    const read = await shareProvider.read!(id, outs);
+    const props = read.props as ShareOutputs;
+    expect(read.id).toBe(id);
+    expect(props.name).toBe("renamed elsewhere");
+    expect(props.recipients.map((r) => r.recipientAccountId)).toEqual([PARTNER_A]);
+    expect(props.resources[0].meta).toBe('{"tier":"bronze"}');
+    expect((read.inputs as unknown as ShareInputs).recipients).toEqual([{ recipientAccountId: PARTNER_A }]);
+    // The next diff against the program finds the repair to make.
+    expect((await shareProvider.diff!(id, props, await checked(shareProvider, shareInputs()))).changes).toBe(true);
+  });
+
+  it("read drops a share deleted out of band from state (empty id)", async () => {
+    const { id, outs } = await createShare();
+    emulator.control.purgeShare(id);
+    expect(await shareProvider.read!(id, outs)).toEqual({ id: "" });
+  });
+
+  it("a terminal recipient error fails fast with the server's reason, keeping the share in state", async () => {
+    emulator.control.injectRecipientError({ accountId: PARTNER_B, error: "Recipient is missing necessary entitlement", terminal: true });
+    const inputs = await checked(shareProvider, shareInputs());
+    const failure = await shareProvider.create(inputs).then(() => undefined, (error: unknown) => error);
+    expect(failure).toBeInstanceOf(ResourceInitError);
+    const error = failure as ResourceInitError;
+    expect(error.message).toMatch(new RegExp(`account ${PARTNER_B}.*Recipient is missing necessary entitlement`));
+    expect(emulator.control.getShare(error.id)?.status).toBe("active");
+    expect((error.properties.recipients as { id: string }[]).length).toBe(2);
+  });
+
+  it("a timeout yields the partial-failure error carrying the id; the next update resumes and finishes", async () => {
+    emulator.control.configure({ timings: { recipientAssociateMs: 1500 } });
+    const inputs = await checked(shareProvider, shareInputs({ timeouts: { create: "300ms" } }));
+    const error = (await shareProvider.create(inputs).catch((e: unknown) => e)) as ResourceInitError;
+    expect(error).toBeInstanceOf(ResourceInitError);
+    expect(error.message).toMatch(/timeout while waiting for .* to become 'associated'/);
+    expect(emulator.control.listShares(OWNER)).toHaveLength(1);
+    const resumed = (await shareProvider.update!(error.id, error.properties as unknown as ShareOutputs, inputs)).outs as ShareOutputs;
+    expect(resumed.recipients.every((r) => r.associationStatus === "associated")).toBe(true);
+    expect(emulator.control.listShares(OWNER)).toHaveLength(1);
+    expect(writes().filter((e) => e.method === "POST")).toHaveLength(1);
+  });
+
+  it("adopts an existing share by id, taking over what matches and adding what is missing", async () => {
+    const seeded = emulator.control.seedShare({
+      accountId: OWNER,
+      name: "made by hand",
+      recipients: [{ recipient_account_id: PARTNER_A }],
+      resources: [{ resource_type: "custom-ruleset", resource_id: RULESET_1, resource_account_id: OWNER, meta: { tier: "gold" } }],
+      settled: true,
+    });
+    const inputs = await checked(shareProvider, shareInputs({ adopt: seeded.share.id }));
+    const created = await shareProvider.create(inputs);
+    const outs = created.outs as ShareOutputs;
+    expect(created.id).toBe(seeded.share.id);
+    expect(outs.name).toBe("waf rules");
+    expect(outs.recipients.find((r) => r.recipientAccountId === PARTNER_A)?.id).toBe(seeded.recipients[0].id);
+    expect(outs.recipients).toHaveLength(2);
+    expect(outs.resources.find((r) => r.resourceId === RULESET_1)?.id).toBe(seeded.resources[0].id);
+    expect(emulator.control.listShares(OWNER)).toHaveLength(1);
+  });
+
+  it("refuses to adopt a share that does not exist", async () => {
+    const inputs = await checked(shareProvider, shareInputs({ adopt: "00000000000000000000000000000000" }));
+    await expect(shareProvider.create(inputs)).rejects.toThrow(/cannot adopt share 00000000000000000000000000000000: it does not exist/);
+    expect(writes()).toHaveLength(0);
+  });
+});
+
+describe("ShareRecipient provider", () => {
+  it("creates, waits for associated, and on delete waits for disassociated", async () => {
+    const { id: shareId } = await createShare();
+    const inputs = await checked(recipientProvider, { accountId: OWNER, shareId, recipientAccountId: PARTNER_C });
+    const created = await recipientProvider.create(inputs);
+    expect(created.outs).toMatchObject({ associationStatus: "associated", recipientAccount: PARTNER_C });
+    await recipientProvider.delete!(created.id, created.outs!);
+    expect(emulator.control.listRecipients(shareId).find((r) => r.id === created.id)?.association_status).toBe("disassociated");
+    // Gone for refresh: an empty id drops it from state.
+    expect(await recipientProvider.read!(created.id, created.outs!)).toEqual({ id: "" });
+  });
+
+  it("fails fast on a terminal error, with the server's reason, keeping the id", async () => {
+    const { id: shareId } = await createShare();
+    emulator.control.injectRecipientError({ accountId: PARTNER_C, error: "Recipient account is suspended", terminal: true });
+    const inputs = await checked(recipientProvider, { accountId: OWNER, shareId, recipientAccountId: PARTNER_C });
+    const error = (await recipientProvider.create(inputs).catch((e: unknown) => e)) as ResourceInitError;
+    expect(error).toBeInstanceOf(ResourceInitError);
+    expect(error.message).toMatch(/recipient \w+ \(account 7d793037a0760186574b0282f2f435e7\) of share \w+ failed: Recipient account is suspended/);
+    expect(error.id).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it("adopts an existing recipient, refusing one for another account", async () => {
+    const { id: shareId, outs } = await createShare();
+    const existing = outs.recipients[0];
+    const adopted = await recipientProvider.create(await checked(recipientProvider, { accountId: OWNER, shareId, recipientAccountId: PARTNER_A, adopt: existing.id }));
+    expect(adopted.id).toBe(existing.id);
+    await expect(
+      recipientProvider.create(await checked(recipientProvider, { accountId: OWNER, shareId, recipientAccountId: PARTNER_C, adopt: existing.id })),
+    ).rejects.toThrow(/cannot adopt .*: it is for account 9a7806061c88ada191ed06f989cc3dac, declared 7d793037a0760186574b0282f2f435e7/);
+  });
+});
+
+describe("ShareResource provider", () => {
+  const resourceInputs = (shareId: string, change: object = {}) => ({
+    accountId: OWNER, shareId, resourceType: "gateway-policy", resourceId: PARTNER_C, resourceAccountId: OWNER, meta: '{"b":2,"a":1}', ...change,
+  });
+
+  it("creates active, updates meta in place and waits until it is visible, deletes until deleted", async () => {
+    const { id: shareId } = await createShare();
+    const inputs = await checked(resourceProvider, resourceInputs(shareId));
+    const created = await resourceProvider.create(inputs);
+    expect(created.outs).toMatchObject({ status: "active", meta: '{"a":1,"b":2}' });
+    const news = await checked(resourceProvider, resourceInputs(shareId, { meta: { a: 9 } }));
+    const updated = await resourceProvider.update!(created.id, created.outs!, news);
+    expect(updated.outs).toMatchObject({ meta: '{"a":9}', status: "active" });
+    expect(emulator.control.listResources(shareId).find((r) => r.id === created.id)?.meta).toEqual({ a: 9 });
+    await resourceProvider.delete!(created.id, updated.outs!);
+    expect(emulator.control.listResources(shareId).find((r) => r.id === created.id)?.status ?? "gone").toMatch(/deleted|gone/);
+  });
+
+  it("sees meta drift on read, and an out-of-band removal as gone", async () => {
+    const { id: shareId } = await createShare();
+    const created = await resourceProvider.create(await checked(resourceProvider, resourceInputs(shareId)));
+    emulator.control.setResourceMeta(shareId, created.id, { changed: true });
+    await pause(150);
+    const read = await resourceProvider.read!(created.id, created.outs!);
+    expect(read.props).toMatchObject({ meta: '{"changed":true}' });
+    emulator.control.removeResource(shareId, created.id);
+    expect(await resourceProvider.read!(created.id, created.outs!)).toEqual({ id: "" });
+  });
+
+  it("never puts the token in errors", async () => {
+    const { id: shareId } = await createShare();
+    const error = await resourceProvider.create(await checked(resourceProvider, resourceInputs(shareId, { resourceType: "not-a-type" }))).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(JSON.stringify({ message: (error as Error).message, ...(error as object) })).not.toContain(TEST_TOKEN);
+  });
+});

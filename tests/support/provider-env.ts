@@ -1,0 +1,34 @@
+// Points the providers, running in this test process, at an emulator with compressed timings.
+import { FAST_TIMINGS, startEmulator } from "../../emulator";
+import type { RunningEmulator } from "../../emulator";
+import type { DeepPartial, EmulatorSettings } from "../../emulator/settings";
+import { clearSharedBatchers } from "../../provider/wait/coalesce";
+
+export const TEST_TOKEN = "test-token-9f8e7d6c5b4a39281706f5e4d3c2b1a0";
+
+/** Fast polling: timings in the emulator are tens of milliseconds. */
+export const FAST_TUNING = {
+  poll: { firstDelayMs: 20, factor: 1.5, maxDelayMs: 100, gridMs: 10 },
+  coalesceWindowMs: 5,
+  createNotFoundChecks: 5,
+  client: { backoff: { baseMs: 10, maxMs: 50 }, maxRetries: 3 },
+};
+
+export async function startProviderEnvironment(settings: DeepPartial<EmulatorSettings> = {}): Promise<RunningEmulator> {
+  clearSharedBatchers();
+  const emulator = await startEmulator({ seed: 7, settings: { timings: { ...FAST_TIMINGS }, ...settings } });
+  process.env.CLOUDFLARE_BASE_URL = emulator.url;
+  process.env.CLOUDFLARE_API_TOKEN = TEST_TOKEN;
+  process.env.CLOUDFLARE_SHARING_TUNING = JSON.stringify(FAST_TUNING);
+  return emulator;
+}
+
+export function stopProviderEnvironment(emulator: RunningEmulator | undefined): Promise<void> {
+  delete process.env.CLOUDFLARE_BASE_URL;
+  delete process.env.CLOUDFLARE_API_TOKEN;
+  delete process.env.CLOUDFLARE_SHARING_TUNING;
+  return emulator?.stop() ?? Promise.resolve();
+}
+
+/** Sleeps in real time; only for letting an emulator transition pass in tests that assert after it. */
+export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
