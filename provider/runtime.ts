@@ -27,6 +27,12 @@ export interface ProviderDefaults {
   createNotFoundChecks: number;
   /** How often a progress line is printed while waiting. */
   progressEveryMs: number;
+  /**
+   * How far back a Share create looks for a share that an interrupted run (a killed `pulumi up`)
+   * created but never recorded: same name, resources and recipients. Found, it is taken over
+   * instead of created twice. 0 turns the look-up off.
+   */
+  interruptedCreateWindowMs: number;
   /** Overrides of the HTTP client's defaults. */
   client: DeepPartial<ClientDefaults>;
 }
@@ -37,6 +43,7 @@ export const PROVIDER_DEFAULTS = {
   coalesceWindowMs: 15,
   createNotFoundChecks: 20,
   progressEveryMs: 10_000,
+  interruptedCreateWindowMs: 60 * 60_000,
   client: {},
 } satisfies ProviderDefaults;
 
@@ -82,6 +89,7 @@ function describeClientEvent(event: ClientEvent): string {
 export interface Runtime {
   api: CloudflareSharingClient;
   wait: WaitContext;
+  settings: ProviderDefaults;
 }
 
 /** The client and wait context for one provider call on `accountId`. */
@@ -97,6 +105,7 @@ export function runtimeFor(accountId: string): Runtime {
   });
   return {
     api,
+    settings,
     wait: {
       api,
       accountId,

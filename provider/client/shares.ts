@@ -84,10 +84,13 @@ export class Shares {
   async findCreated(accountId: string, body: ShareCreateBody, createdNotBefore: number, options: CallOptions = {}): Promise<ShareObject | undefined> {
     const wanted = resourceKeys(body.resources);
     let newest: ShareObject | undefined;
-    for await (const share of this.list(accountId, { kind: "sent", include_resources: true }, options)) {
-      if (share.name !== body.name || share.status === "deleted" || (share.kind !== undefined && share.kind !== "sent")) continue;
+    // Newest first, so the scan stops at the first share older than the window: usually one page,
+    // however many shares the account has.
+    const query = { kind: "sent", include_resources: true, order: "created", direction: "desc" } as const;
+    for await (const share of this.list(accountId, query, options)) {
       const created = Date.parse(share.created);
-      if (!(created >= createdNotBefore)) continue;
+      if (created < createdNotBefore) break;
+      if (share.name !== body.name || share.status === "deleted" || (share.kind !== undefined && share.kind !== "sent")) continue;
       if (!sameKeys(resourceKeys(share.resources ?? []), wanted)) continue;
       if (!newest || created > Date.parse(newest.created)) newest = share;
     }

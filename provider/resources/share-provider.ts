@@ -6,7 +6,7 @@
 
 import type * as pulumi from "@pulumi/pulumi";
 import { NotFoundError, ValidationError } from "../client/core/errors";
-import type { ShareObject, ShareResourceObject } from "../client/types";
+import type { ShareCreateBody, ShareObject, ShareResourceObject } from "../client/types";
 import { rememberStackConfig } from "../config";
 import { Runtime, runtimeFor } from "../runtime";
 import { lookupRecipient, lookupShare } from "../wait/finders";
@@ -20,7 +20,7 @@ import {
   waitShareActive,
   waitShareGone,
 } from "../wait/waits";
-import { deleteTolerantly, explain, messageOf, readResult, ResourceInitError, settleAll } from "./common";
+import { createOrTakeOver, deleteTolerantly, explain, messageOf, readResult, ResourceInitError, settleAll } from "./common";
 import { Checker, containsUnknown, isUnknown, metaObject, normalizeMeta, timeoutMs } from "./inputs";
 import {
   finishOutputs,
@@ -81,20 +81,19 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
     const timeout = timeoutMs(inputs.timeouts, "create");
     if (inputs.adopt) return adopt(runtime, inputs, timeout);
 
-    const recipients = inputs.recipients ?? [];
-    const resources = inputs.resources ?? [];
+    const body: ShareCreateBody = {
+      name: inputs.name,
+      recipients: (inputs.recipients ?? []).map(recipientInput),
+      resources: (inputs.resources ?? []).map((resource) => ({
+        resource_type: resource.resourceType,
+        resource_id: resource.resourceId,
+        resource_account_id: resource.resourceAccountId,
+        meta: metaObject(resource.meta),
+      })),
+    };
     let share: ShareObject;
     try {
-      share = await runtime.api.shares.create(inputs.accountId, {
-        name: inputs.name,
-        recipients: recipients.map(recipientInput),
-        resources: resources.map((resource) => ({
-          resource_type: resource.resourceType,
-          resource_id: resource.resourceId,
-          resource_account_id: resource.resourceAccountId,
-          meta: metaObject(resource.meta),
-        })),
-      });
+      share = (await findInterruptedCreate(runtime, inputs.accountId, body)) ?? (await runtime.api.shares.create(inputs.accountId, body));
     } catch (error) {
       throw explain(`creating share "${inputs.name}" in account ${inputs.accountId}`, error);
     }
@@ -296,7 +295,13 @@ async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs, news:
         const key = recipientKey(declaration);
         let tracked = recipients.get(key);
         if (tracked === undefined) {
-          const created = await api.recipients.create(account, id, recipientInput(declaration));
+          const body = recipientInput(declaration);
+          const created = await createOrTakeOver(
+            () => api.recipients.create(account, id, body),
+            () => api.recipients.findCreated(account, id, body),
+            wait.log,
+            `the recipient ${recipientKey(declaration).replace(":", " ")} of share ${id}`,
+          );
           tracked = managedRecipient(declaration, created);
           recipients.set(key, tracked);
         }
@@ -320,14 +325,24 @@ async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs, news:
     const declaredResources = new Map((news.resources ?? []).map((d) => [resourceKey(d), d]));
     const createResource = async (key: string, declaration: ResourceDeclaration) => {
       const meta = normalizeMeta(declaration.meta);
-      const created = await api.resources.create(account, id, {
+      const body = {
         resource_type: declaration.resourceType,
         resource_id: declaration.resourceId,
         resource_account_id: declaration.resourceAccountId,
         meta: metaObject(meta),
-      });
+      };
+      const created = await createOrTakeOver(
+        () => api.resources.create(account, id, body),
+        () => api.resources.findCreated(account, id, body),
+        wait.log,
+        `${declaration.resourceType} ${declaration.resourceId} on share ${id}`,
+      );
       resources.set(key, managedResource(created));
-      resources.set(key, managedResource(await waitResourceActive(wait, id, created.id, timeout, { initial: created, meta, afterCreate: true })));
+      // One taken over after a 409 may carry other meta; the PUT's response proves nothing, a read does.
+      const metaMatches = normalizeMeta(created.meta ?? {}) === meta;
+      if (!metaMatches) await api.resources.update(account, id, created.id, { meta: metaObject(meta) });
+      const settled = await waitResourceActive(wait, id, created.id, timeout, { initial: metaMatches ? created : undefined, meta, afterCreate: true });
+      resources.set(key, managedResource(settled));
     };
     const resourceTasks = [...declaredResources.entries()].map(([key, declaration]) => async () => {
       const tracked = resources.get(key);
@@ -365,6 +380,25 @@ async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs, news:
 function recipientLabel(declaration: RecipientDeclaration, recipientId: string, shareId: string): string {
   const target = declaration.recipientAccountId !== undefined ? `account ${declaration.recipientAccountId}` : `organization ${declaration.organizationId}`;
   return `recipient ${recipientId} (${target}) of share ${shareId}`;
+}
+
+/**
+ * A share that an interrupted run (a killed `pulumi up`) created but never recorded in state: same
+ * exact name, same resources, same account recipients, created within the recovery window. Taking
+ * it over instead of creating a second one is what keeps a crashed pipeline from leaving duplicates.
+ * Costs one list request (newest first, so usually one page) per Share create.
+ */
+async function findInterruptedCreate(runtime: Runtime, accountId: string, body: ShareCreateBody): Promise<ShareObject | undefined> {
+  const windowMs = runtime.settings.interruptedCreateWindowMs;
+  if (!(windowMs > 0)) return undefined;
+  const candidate = await runtime.api.shares.findCreated(accountId, body, Date.now() - windowMs);
+  if (candidate === undefined) return undefined;
+  const recipients = await runtime.api.recipients.listAll(accountId, candidate.id);
+  const declared = body.recipients.map((r) => r.recipient_account_id ?? r.organization_id).sort();
+  const live = recipients.filter((r) => !RECIPIENT_GONE_STATUSES.includes(r.association_status)).map((r) => r.account_id).sort();
+  if (declared.join() !== live.join()) return undefined;
+  runtime.wait.log(`share ${candidate.id} "${candidate.name}" was created ${new Date(candidate.created).toISOString()} with these recipients and resources but is not in state (an interrupted run?); taking it over instead of creating a duplicate`);
+  return candidate;
 }
 
 /**

@@ -9,7 +9,7 @@ import { rememberStackConfig } from "../config";
 import { runtimeFor } from "../runtime";
 import { lookupRecipient } from "../wait/finders";
 import { describeRecipient, waitRecipientAssociated, waitRecipientGone } from "../wait/waits";
-import { deleteTolerantly, explain, messageOf, readResult, ResourceInitError } from "./common";
+import { createOrTakeOver, deleteTolerantly, explain, messageOf, readResult, ResourceInitError } from "./common";
 import { Checker, isUnknown, timeoutMs, withoutUndefined } from "./inputs";
 import { checkRecipientTarget, outputsOf, RECIPIENT_GONE_STATUSES, recipientInput, REPLACE_ON_CHANGE, ShareRecipientInputs, ShareRecipientOutputs, TIMEOUT_KEYS } from "./share-recipient-model";
 
@@ -49,7 +49,13 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
       created = await adopt(inputs);
     } else {
       try {
-        created = await api.recipients.create(inputs.accountId, inputs.shareId, recipientInput(inputs));
+        const body = recipientInput(inputs);
+        created = await createOrTakeOver(
+          () => api.recipients.create(inputs.accountId, inputs.shareId, body),
+          () => api.recipients.findCreated(inputs.accountId, inputs.shareId, body),
+          wait.log,
+          `the recipient ${inputs.recipientAccountId ? `account ${inputs.recipientAccountId}` : `organization ${inputs.organizationId}`} of share ${inputs.shareId}`,
+        );
       } catch (error) {
         throw explain(`adding ${inputs.recipientAccountId ? `account ${inputs.recipientAccountId}` : `organization ${inputs.organizationId}`} to share ${inputs.shareId}`, error);
       }

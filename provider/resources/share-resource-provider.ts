@@ -8,7 +8,7 @@ import { rememberStackConfig } from "../config";
 import { runtimeFor } from "../runtime";
 import { lookupResource } from "../wait/finders";
 import { describeResource, waitResourceActive, waitResourceGone } from "../wait/waits";
-import { deleteTolerantly, explain, messageOf, readResult, ResourceInitError } from "./common";
+import { createOrTakeOver, deleteTolerantly, explain, messageOf, readResult, ResourceInitError } from "./common";
 import { Checker, containsUnknown, isUnknown, metaObject, normalizeMeta, timeoutMs, withoutUndefined } from "./inputs";
 import { outputsOf, REPLACE_ON_CHANGE, ShareResourceInputs, ShareResourceOutputs, TIMEOUT_KEYS } from "./share-resource-model";
 
@@ -61,21 +61,30 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
       created = await adopt(inputs);
     } else {
       try {
-        created = await api.resources.create(inputs.accountId, inputs.shareId, {
+        const body = {
           resource_type: inputs.resourceType,
           resource_id: inputs.resourceId,
           resource_account_id: inputs.resourceAccountId,
           meta: metaObject(meta),
-        });
+        };
+        created = await createOrTakeOver(
+          () => api.resources.create(inputs.accountId, inputs.shareId, body),
+          () => api.resources.findCreated(inputs.accountId, inputs.shareId, body),
+          wait.log,
+          `${inputs.resourceType} ${inputs.resourceId} on share ${inputs.shareId}`,
+        );
       } catch (error) {
         throw explain(`creating share resource ${inputs.resourceType} ${inputs.resourceId} on share ${inputs.shareId}`, error);
       }
     }
     try {
-      // A POST's response is the object as created; an adopted one may just have had its meta PUT,
-      // whose response shows the new meta before reads do, so it proves nothing.
-      const initial = inputs.adopt ? undefined : created;
-      const settled = await waitResourceActive(wait, inputs.shareId, created.id, timeout, { initial, meta, afterCreate: !inputs.adopt });
+      // A fresh POST's response is the object as created. One taken over (adopted, or found after a
+      // 409) may need its meta brought to the declared value, and a PUT's response shows the new
+      // meta before reads do, so then only a read counts.
+      const metaMatches = normalizeMeta(created.meta ?? {}) === meta;
+      if (!metaMatches) await api.resources.update(inputs.accountId, inputs.shareId, created.id, { meta: metaObject(meta) });
+      const initial = metaMatches && !inputs.adopt ? created : undefined;
+      const settled = await waitResourceActive(wait, inputs.shareId, created.id, timeout, { initial, meta, afterCreate: true });
       return { id: created.id, outs: outputsOf(inputs, settled) };
     } catch (error) {
       stillSettling(created.id, inputs, created, error, raw);
@@ -132,7 +141,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
   },
 };
 
-/** Takes over an existing share resource instead of creating one, after checking it is the declared one. */
+/** Finds the share resource to take over instead of creating one, after checking it is the declared one. */
 async function adopt(inputs: ShareResourceInputs): Promise<ShareResourceObject> {
   const { wait } = runtimeFor(inputs.accountId);
   const existing = await lookupResource(wait, inputs.shareId, inputs.adopt!);
@@ -149,10 +158,7 @@ async function adopt(inputs: ShareResourceInputs): Promise<ShareResourceObject> 
     const detail = mismatches.map(([field, actual, declared]) => `${field} is "${actual}", declared "${declared}"`).join(", ");
     throw new Error(`cannot adopt ${what}: it does not match the declaration (${detail})`);
   }
-  const meta = normalizeMeta(inputs.meta);
-  if (normalizeMeta(existing.meta ?? {}) === meta) return existing;
-  const { api } = runtimeFor(inputs.accountId);
-  return api.resources.update(inputs.accountId, inputs.shareId, existing.id, { meta: metaObject(meta) });
+  return existing;
 }
 
 export = provider;

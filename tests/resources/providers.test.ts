@@ -253,3 +253,66 @@ describe("ShareResource provider", () => {
     expect(JSON.stringify({ message: (error as Error).message, ...(error as object) })).not.toContain(TEST_TOKEN);
   });
 });
+
+describe("recovery after an interrupted run (objects that landed but never reached state)", () => {
+  const seedLikeShareInputs = (recipients = [PARTNER_A, PARTNER_B]) =>
+    emulator.control.seedShare({
+      accountId: OWNER,
+      name: "waf rules",
+      recipients: recipients.map((id) => ({ recipient_account_id: id })),
+      resources: [
+        { resource_type: "custom-ruleset", resource_id: RULESET_1, resource_account_id: OWNER, meta: { tier: "gold" } },
+        { resource_type: "custom-ruleset", resource_id: RULESET_2, resource_account_id: OWNER, meta: {} },
+      ],
+      settled: true,
+    });
+
+  it("a Share create takes over the share an interrupted run created, instead of creating a duplicate", async () => {
+    const landed = seedLikeShareInputs();
+    const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
+    const { id, outs } = await createShare();
+    expect(id).toBe(landed.share.id);
+    expect(outs.recipients.map((r) => r.id).sort()).toEqual(landed.recipients.map((r) => r.id).sort());
+    expect(emulator.control.listShares(OWNER)).toHaveLength(1);
+    expect(writes()).toEqual([]);
+    expect(log).toHaveBeenCalledWith(expect.stringMatching(/is not in state \(an interrupted run\?\); taking it over/));
+    log.mockRestore();
+  });
+
+  it("does not take over a same-named share with other recipients", async () => {
+    const other = seedLikeShareInputs([PARTNER_A]);
+    const { id } = await createShare();
+    expect(id).not.toBe(other.share.id);
+    expect(emulator.control.listShares(OWNER)).toHaveLength(2);
+    expect(writes().map((e) => e.method)).toEqual(["POST"]);
+  });
+
+  it("does not take over a matching share older than the recovery window", async () => {
+    seedLikeShareInputs();
+    await pause(30);
+    process.env.CLOUDFLARE_SHARING_TUNING = JSON.stringify({ ...JSON.parse(process.env.CLOUDFLARE_SHARING_TUNING!), interruptedCreateWindowMs: 10 });
+    await createShare();
+    expect(emulator.control.listShares(OWNER)).toHaveLength(2);
+  });
+
+  it("a ShareRecipient create that gets 409 takes over the recipient already on the share", async () => {
+    const { id: shareId, outs } = await createShare();
+    const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
+    const created = await recipientProvider.create(await checked(recipientProvider, { accountId: OWNER, shareId, recipientAccountId: PARTNER_A }));
+    expect(created.id).toBe(outs.recipients[0].id);
+    expect(emulator.control.listRecipients(shareId).filter((r) => r.account_id === PARTNER_A)).toHaveLength(1);
+    expect(log).toHaveBeenCalledWith(expect.stringMatching(/already exists as \w+ .*taking it over/));
+    log.mockRestore();
+  });
+
+  it("a ShareResource create that gets 409 takes over the resource and brings its meta to the declared value", async () => {
+    const { id: shareId, outs } = await createShare();
+    jest.spyOn(console, "log").mockImplementation(() => undefined);
+    const inputs = await checked(resourceProvider, { accountId: OWNER, shareId, resourceType: "custom-ruleset", resourceId: RULESET_1, resourceAccountId: OWNER, meta: { tier: "silver" } });
+    const created = await resourceProvider.create(inputs);
+    jest.restoreAllMocks();
+    expect(created.id).toBe(outs.resources[0].id);
+    expect(created.outs).toMatchObject({ meta: '{"tier":"silver"}', status: "active" });
+    expect(emulator.control.listResources(shareId).find((r) => r.id === created.id)?.meta).toEqual({ tier: "silver" });
+  });
+});
