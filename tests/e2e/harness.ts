@@ -38,7 +38,10 @@ export interface TestStack {
   printed: string[];
   env: Record<string, string>;
   destroyAndRemove(): Promise<void>;
+  /** The deployment as `pulumi stack export --show-secrets` gives it (secrets decrypted!). */
   exportState(): Promise<Record<string, unknown>>;
+  /** Every file the file backend persisted for this stack (checkpoints, backups, history), as text. */
+  persistedState(): string[];
 }
 
 export interface StackOptions {
@@ -78,6 +81,10 @@ export async function createTestStack(options: StackOptions): Promise<TestStack>
     backendDir,
     printed,
     env,
+    persistedState() {
+      const files = fs.readdirSync(backendDir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+      return files.map((entry) => fs.readFileSync(path.join(entry.parentPath, entry.name), "utf8"));
+    },
     async exportState() {
       const deployment = await stack.exportStack();
       return deployment.deployment as Record<string, unknown>;

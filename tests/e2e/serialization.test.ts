@@ -1,0 +1,42 @@
+// Serializes each resource's provider exactly as dynamic.Resource does (runtime.serializeFunction of
+// `() => provider`, allowSecrets), from the package as installed under node_modules, in a plain Node
+// process (a Jest VM would change what the serializer sees). Credentials are present both in the
+// environment and in the remembered stack config: none may end up in the text.
+import { execFileSync } from "node:child_process";
+import * as path from "node:path";
+
+const repoRoot = path.resolve(__dirname, "..", "..");
+const TOKEN = "serialization-token-0cc175b9c0f1b6a831c399e269772661";
+
+const script = `
+const pulumi = require("@pulumi/pulumi");
+const { rememberStackConfig } = require("pulumi-cloudflare-sharing/dist/provider/config.js");
+rememberStackConfig({ get: (key) => (key === "cloudflare:apiToken" ? process.env.SECRET_FOR_CONFIG : undefined) });
+(async () => {
+  const out = {};
+  for (const name of ["share", "share-recipient", "share-resource"]) {
+    const provider = require("pulumi-cloudflare-sharing/dist/provider/resources/" + name + "-provider.js");
+    const result = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+    out[name] = { text: result.text, containsSecrets: result.containsSecrets };
+  }
+  process.stdout.write(JSON.stringify(out));
+})().catch((error) => { console.error(error); process.exit(1); });
+`;
+
+it("each provider serializes to a one-line require of the installed package, with no credential", () => {
+  // Run from a program folder (it has its own package.json), as a user's program is: from the
+  // repository root, Node would resolve the package's own name to ./dist by self-reference.
+  const output = execFileSync(process.execPath, ["-e", script], {
+    cwd: path.join(repoRoot, "tests", "e2e", "programs", "smoke"),
+    encoding: "utf8",
+    env: { ...process.env, CLOUDFLARE_API_TOKEN: TOKEN, SECRET_FOR_CONFIG: TOKEN },
+  });
+  const serialized = JSON.parse(output) as Record<string, { text: string; containsSecrets: boolean }>;
+  expect(Object.keys(serialized)).toEqual(["share", "share-recipient", "share-resource"]);
+  for (const [name, { text, containsSecrets }] of Object.entries(serialized)) {
+    expect(text).toContain(`require("pulumi-cloudflare-sharing/dist/provider/resources/${name}-provider.js")`);
+    expect(text).not.toContain(TOKEN);
+    expect(containsSecrets).toBe(false);
+    expect(text.length).toBeLessThan(500);
+  }
+}, 60_000);
