@@ -45,7 +45,7 @@ export interface TestStack {
 }
 
 export interface StackOptions {
-  /** A folder under tests/e2e/programs. */
+  /** A folder under tests/e2e/programs, or an absolute path to a program folder. */
   program: string;
   /** Stack config; values marked secret are encrypted by the engine. */
   config?: ConfigMap;
@@ -57,8 +57,9 @@ let counter = 0;
 
 export async function createTestStack(options: StackOptions): Promise<TestStack> {
   fs.mkdirSync(workRoot, { recursive: true });
-  const programDir = fs.mkdtempSync(path.join(workRoot, `${options.program}-`));
-  fs.cpSync(path.join(__dirname, "programs", options.program), programDir, { recursive: true });
+  const source = path.isAbsolute(options.program) ? options.program : path.join(__dirname, "programs", options.program);
+  const programDir = fs.mkdtempSync(path.join(workRoot, `${path.basename(source)}-`));
+  fs.cpSync(source, programDir, { recursive: true });
   const backendDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-backend-"));
   const pulumiHome = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-home-"));
   const env: Record<string, string> = {
