@@ -2,6 +2,7 @@
 
 import type * as pulumi from "@pulumi/pulumi";
 import { ConflictError, NotFoundError } from "../client/core/errors";
+import { WaitError } from "../wait/errors";
 import { withoutUndefined } from "./inputs";
 
 /** The reserved property holding the serialized provider; the host re-adds it everywhere but in errors. */
@@ -55,8 +56,9 @@ export async function deleteTolerantly<T>(request: Promise<T>): Promise<T | unde
 
 /** Prefixes an error with what was being done, keeping the server's own message. */
 export function explain(action: string, error: unknown): Error {
-  const wrapped = new Error(`${action}: ${messageOf(error)}`, { cause: error });
-  return wrapped;
+  // Waiter errors already say which object and what was expected.
+  if (error instanceof WaitError) return error;
+  return new Error(`${action}: ${messageOf(error)}`, { cause: error });
 }
 
 /**

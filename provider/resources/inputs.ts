@@ -204,3 +204,8 @@ export function withoutUndefined<T>(value: T): T {
   }
   return value;
 }
+
+/** Copies an object without its `null` members (shallow): inputs the engine passed as explicit null are absent. */
+export function withoutNulls<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== null)) as T;
+}

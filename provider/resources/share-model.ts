@@ -2,6 +2,7 @@
 
 import type { RecipientObject, ShareObject, ShareResourceObject } from "../client/types";
 import { normalizeMeta, Timeouts, withoutUndefined } from "./inputs";
+import { hasValue } from "./share-recipient-model";
 
 /** A recipient declared inline on a Share: exactly one of the two. */
 export interface RecipientDeclaration {
@@ -68,7 +69,7 @@ export const TIMEOUT_KEYS = ["create", "update", "delete"] as const;
 
 /** What identifies a declared recipient: its target. */
 export function recipientKey(recipient: RecipientDeclaration): string {
-  return recipient.recipientAccountId !== undefined ? `account:${recipient.recipientAccountId}` : `organization:${recipient.organizationId}`;
+  return hasValue(recipient.recipientAccountId) ? `account:${recipient.recipientAccountId}` : `organization:${recipient.organizationId}`;
 }
 
 /** What identifies a declared resource: the shared object. (Its account is checked separately.) */
@@ -148,13 +149,13 @@ export function matchRecipients(declared: readonly RecipientDeclaration[], serve
     claimed.add(candidate.id);
   };
   for (const declaration of declared) {
-    if (declaration.recipientAccountId !== undefined) {
+    if (hasValue(declaration.recipientAccountId)) {
       claim(recipientKey(declaration), live.find((r) => r.account_id === declaration.recipientAccountId && !claimed.has(r.id)));
     }
   }
   const declaredAccounts = new Set(declared.map((d) => d.recipientAccountId).filter((id) => id !== undefined));
   for (const declaration of declared) {
-    if (declaration.organizationId === undefined) continue;
+    if (!hasValue(declaration.organizationId)) continue;
     const exact = live.find((r) => r.account_id === declaration.organizationId && !claimed.has(r.id));
     claim(recipientKey(declaration), exact ?? live.find((r) => !claimed.has(r.id) && !declaredAccounts.has(r.account_id)));
   }

@@ -10,9 +10,10 @@ import type { ShareCreateBody, ShareObject, ShareResourceObject } from "../clien
 import { rememberStackConfig } from "../config";
 import { Runtime, runtimeFor } from "../runtime";
 import { lookupRecipient, lookupShare } from "../wait/finders";
-import { waitForStatus } from "../wait/waiter";
+import { Observation, waitForStatus } from "../wait/waiter";
 import {
   describeShare,
+  isTransientApiError,
   waitRecipientAssociated,
   waitRecipientGone,
   waitResourceActive,
@@ -21,7 +22,7 @@ import {
   waitShareGone,
 } from "../wait/waits";
 import { createOrTakeOver, deleteTolerantly, explain, messageOf, readResult, ResourceInitError, settleAll } from "./common";
-import { Checker, containsUnknown, isUnknown, metaObject, normalizeMeta, timeoutMs } from "./inputs";
+import { Checker, containsUnknown, isPlainObject, isUnknown, metaObject, normalizeMeta, timeoutMs, withoutNulls } from "./inputs";
 import {
   finishOutputs,
   inputsOf,
@@ -40,7 +41,7 @@ import {
   ShareOutputs,
   TIMEOUT_KEYS,
 } from "./share-model";
-import { checkRecipientTarget, RECIPIENT_GONE_STATUSES, recipientInput } from "./share-recipient-model";
+import { checkRecipientTarget, describeTarget, RECIPIENT_GONE_STATUSES, recipientInput } from "./share-recipient-model";
 
 const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
   async configure(request) {
@@ -57,11 +58,11 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
     for (const warning of checker.warnings) console.log(`warning: ${warning}`);
     if (checker.failures.length > 0) return { failures: checker.failures };
     const resources = Array.isArray(news.resources)
-      ? news.resources.map((resource) =>
-          containsUnknown(resource) ? resource : { ...resource, meta: normalizeMeta(resource.meta) },
-        )
+      ? news.resources.map((resource) => (containsUnknown(resource) ? resource : { ...resource, meta: normalizeMeta(resource.meta) }))
       : news.resources;
-    return { inputs: { ...news, resources } };
+    // Explicit nulls become absent, so that every later step has one meaning of "not given".
+    const recipients = Array.isArray(news.recipients) ? news.recipients.map((recipient) => withoutNulls(recipient)) : news.recipients;
+    return { inputs: withoutNulls({ ...news, recipients, resources }) };
   },
 
   async diff(_id, olds, news) {
@@ -98,11 +99,14 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
       throw explain(`creating share "${inputs.name}" in account ${inputs.accountId}`, error);
     }
     // From here on the share exists: every failure must keep it (and what it made) in state.
-    let known: ShareOutputs = stateOf(inputs, share, [], []);
+    let known: ShareOutputs | undefined;
     try {
       known = await discover(runtime, inputs, share, timeout);
       return { id: share.id, outs: await reconcile(runtime, share.id, known, inputs, timeout) };
     } catch (error) {
+      // Discovery failed: one more look, so that state records the items the create made and a
+      // refresh sees them (the next `up` would otherwise find them only by their 409s).
+      known ??= (await observeCreated(runtime, inputs, share.id).catch(() => undefined))?.value ?? stateOf(inputs, share, [], []);
       throw asInitError(share.id, known, inputs, error);
     }
   },
@@ -153,10 +157,14 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
       const current = error instanceof ValidationError ? await lookupShare(wait, id) : undefined;
       if (current === undefined || current.status === "active") throw explain(`deleting ${describeShare(id)}`, error);
     }
-    await waitShareGone(wait, id, timeout, deleted);
-    // A deleted share's recipients end `disassociated`; `destroy` is done when access is really gone.
-    const remaining = Math.max(1, timeout - (Date.now() - started));
-    await Promise.all(props.recipients.map((recipient) => waitRecipientGone(wait, id, recipient.id, remaining)));
+    try {
+      await waitShareGone(wait, id, timeout, deleted);
+      // A deleted share's recipients end `disassociated`; `destroy` is done when access is really gone.
+      const remaining = Math.max(1, timeout - (Date.now() - started));
+      await Promise.all(props.recipients.map((recipient) => waitRecipientGone(wait, id, recipient.id, remaining)));
+    } catch (error) {
+      throw explain(`deleting ${describeShare(id)}`, error);
+    }
   },
 };
 
@@ -176,19 +184,29 @@ function checkItems(checker: Checker, news: ShareInputs): void {
   const seen = new Map<string, number>();
   (Array.isArray(news.recipients) ? news.recipients : []).forEach((recipient, index) => {
     if (containsUnknown(recipient)) return;
-    checkRecipientTarget(checker, `recipients[${index}].`, recipient ?? {});
-    const key = recipientKey(recipient ?? {});
+    if (!isPlainObject(recipient)) {
+      checker.fail(`recipients[${index}]`, `recipients[${index}] must be an object such as { recipientAccountId: "…" }`);
+      return;
+    }
+    checkRecipientTarget(checker, `recipients[${index}].`, recipient);
+    const target = recipient.recipientAccountId ?? recipient.organizationId;
+    if (typeof target !== "string") return; // already reported; no key to compare
+    const key = recipientKey(recipient);
     if (seen.has(key)) checker.fail(`recipients[${index}]`, `recipients[${index}] repeats recipients[${seen.get(key)}]: each recipient may be listed once`);
     else seen.set(key, index);
   });
   seen.clear();
   (Array.isArray(news.resources) ? news.resources : []).forEach((resource, index) => {
     const prefix = `resources[${index}]`;
+    if (!isPlainObject(resource)) {
+      checker.fail(prefix, `${prefix} must be an object such as { resourceType, resourceId, resourceAccountId, meta }`);
+      return;
+    }
     checker.resourceType(`${prefix}.resourceType`, resource?.resourceType);
     checker.id(`${prefix}.resourceId`, resource?.resourceId);
     checker.id(`${prefix}.resourceAccountId`, resource?.resourceAccountId);
     checker.meta(`${prefix}.meta`, resource?.meta);
-    if (containsUnknown(resource) || !resource) return;
+    if (typeof resource.resourceType !== "string" || typeof resource.resourceId !== "string" || containsUnknown(resource)) return;
     const key = resourceKey(resource);
     if (seen.has(key)) checker.fail(prefix, `${prefix} repeats resources[${seen.get(key)}] (${key}): each resource may be listed once`);
     else seen.set(key, index);
@@ -226,13 +244,36 @@ function asInitError(id: string, known: ShareOutputs, inputs: ShareInputs, error
 }
 
 /**
- * After a create: finds the ids of the recipients and resources the create made (the create
- * response carries neither), tolerating a short read-after-create lag.
+ * One look at what a create made: the share with the declared recipients and resources it has so
+ * far (the create response carries none of their ids). `undefined` while the share is not readable.
  */
-async function discover(runtime: Runtime, inputs: ShareInputs, share: ShareObject, timeout: number): Promise<ShareOutputs> {
+async function observeCreated(runtime: Runtime, inputs: ShareInputs, shareId: string): Promise<Observation<ShareOutputs> | undefined> {
   const { api, wait } = runtime;
   const declaredRecipients = inputs.recipients ?? [];
   const declaredResources = inputs.resources ?? [];
+  const [withResources, recipients] = await Promise.all([
+    lookupShare(wait, shareId),
+    api.recipients.listAll(inputs.accountId, shareId, { include_resources: true }).catch((error: unknown) => {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    }),
+  ]);
+  if (withResources === undefined || recipients === undefined) return undefined;
+  const recipientMatches = matchRecipients(declaredRecipients, recipients);
+  const resourceMatches = matchResources(declaredResources, withResources.resources ?? []);
+  const state = stateOf(
+    inputs,
+    withResources,
+    declaredRecipients.flatMap((d) => (recipientMatches.has(recipientKey(d)) ? [managedRecipient(d, recipientMatches.get(recipientKey(d))!)] : [])),
+    declaredResources.flatMap((d) => (resourceMatches.has(resourceKey(d)) ? [managedResource(resourceMatches.get(resourceKey(d))!)] : [])),
+  );
+  const complete = state.recipients.length === declaredRecipients.length && state.resources.length === declaredResources.length;
+  return { value: state, status: complete ? "complete" : "incomplete" };
+}
+
+/** After a create: waits until every declared item is visible, tolerating a short read-after-create lag. */
+async function discover(runtime: Runtime, inputs: ShareInputs, share: ShareObject, timeout: number): Promise<ShareOutputs> {
+  const { wait } = runtime;
   const found = await waitForStatus<ShareOutputs>({
     what: `the recipients and resources of ${describeShare(share.id)}`,
     pending: ["incomplete"],
@@ -241,26 +282,8 @@ async function discover(runtime: Runtime, inputs: ShareInputs, share: ShareObjec
     notFoundChecks: wait.createNotFoundChecks,
     schedule: wait.schedule,
     clock: wait.clock,
-    refresh: async () => {
-      const [withResources, recipients] = await Promise.all([
-        lookupShare(wait, share.id),
-        api.recipients.listAll(inputs.accountId, share.id, { include_resources: true }).catch((error: unknown) => {
-          if (error instanceof NotFoundError) return undefined;
-          throw error;
-        }),
-      ]);
-      if (withResources === undefined || recipients === undefined) return undefined;
-      const recipientMatches = matchRecipients(declaredRecipients, recipients);
-      const resourceMatches = matchResources(declaredResources, withResources.resources ?? []);
-      const state = stateOf(
-        inputs,
-        withResources,
-        declaredRecipients.flatMap((d) => (recipientMatches.has(recipientKey(d)) ? [managedRecipient(d, recipientMatches.get(recipientKey(d))!)] : [])),
-        declaredResources.flatMap((d) => (resourceMatches.has(resourceKey(d)) ? [managedResource(resourceMatches.get(resourceKey(d))!)] : [])),
-      );
-      const complete = state.recipients.length === declaredRecipients.length && state.resources.length === declaredResources.length;
-      return { value: state, status: complete ? "complete" : "incomplete" };
-    },
+    isTransient: isTransientApiError,
+    refresh: () => observeCreated(runtime, inputs, share.id),
   });
   return found!;
 }
@@ -300,7 +323,7 @@ async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs, news:
             () => api.recipients.create(account, id, body),
             () => api.recipients.findCreated(account, id, body),
             wait.log,
-            `the recipient ${recipientKey(declaration).replace(":", " ")} of share ${id}`,
+            `the recipient ${describeTarget(declaration)} of share ${id}`,
           );
           tracked = managedRecipient(declaration, created);
           recipients.set(key, tracked);
@@ -378,8 +401,7 @@ async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs, news:
 }
 
 function recipientLabel(declaration: RecipientDeclaration, recipientId: string, shareId: string): string {
-  const target = declaration.recipientAccountId !== undefined ? `account ${declaration.recipientAccountId}` : `organization ${declaration.organizationId}`;
-  return `recipient ${recipientId} (${target}) of share ${shareId}`;
+  return `recipient ${recipientId} (${describeTarget(declaration)}) of share ${shareId}`;
 }
 
 /**

@@ -35,16 +35,26 @@ export const REPLACE_ON_CHANGE = ["accountId", "shareId", "recipientAccountId", 
 /** Statuses in which a recipient no longer receives the share (or is on its way out). */
 export const RECIPIENT_GONE_STATUSES = ["disassociating", "disassociated"];
 
+/** Present: neither `undefined` nor `null` (the engine may pass an explicit null for an absent input). */
+export function hasValue<T>(value: T | null | undefined): value is T {
+  return value !== undefined && value !== null;
+}
+
 export function recipientInput(target: { recipientAccountId?: string; organizationId?: string }): RecipientInput {
-  return target.recipientAccountId !== undefined
+  return hasValue(target.recipientAccountId)
     ? { recipient_account_id: target.recipientAccountId }
     : { organization_id: target.organizationId };
 }
 
+/** "account <id>" or "organization <id>", for messages. */
+export function describeTarget(target: { recipientAccountId?: string; organizationId?: string }): string {
+  return hasValue(target.recipientAccountId) ? `account ${target.recipientAccountId}` : `organization ${target.organizationId}`;
+}
+
 /** Exactly one of `recipientAccountId` / `organizationId`, under `prefix`. */
 export function checkRecipientTarget(checker: Checker, prefix: string, target: { recipientAccountId?: unknown; organizationId?: unknown }): void {
-  const hasAccount = target.recipientAccountId !== undefined && target.recipientAccountId !== null;
-  const hasOrganization = target.organizationId !== undefined && target.organizationId !== null;
+  const hasAccount = hasValue(target.recipientAccountId);
+  const hasOrganization = hasValue(target.organizationId);
   if (hasAccount === hasOrganization) {
     checker.fail(
       hasAccount ? `${prefix}organizationId` : `${prefix}recipientAccountId`,

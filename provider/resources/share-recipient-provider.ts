@@ -10,12 +10,11 @@ import { runtimeFor } from "../runtime";
 import { lookupRecipient } from "../wait/finders";
 import { describeRecipient, waitRecipientAssociated, waitRecipientGone } from "../wait/waits";
 import { createOrTakeOver, deleteTolerantly, explain, messageOf, readResult, ResourceInitError } from "./common";
-import { Checker, isUnknown, timeoutMs, withoutUndefined } from "./inputs";
-import { checkRecipientTarget, outputsOf, RECIPIENT_GONE_STATUSES, recipientInput, REPLACE_ON_CHANGE, ShareRecipientInputs, ShareRecipientOutputs, TIMEOUT_KEYS } from "./share-recipient-model";
+import { Checker, isUnknown, timeoutMs, withoutNulls, withoutUndefined } from "./inputs";
+import { checkRecipientTarget, describeTarget, outputsOf, RECIPIENT_GONE_STATUSES, recipientInput, REPLACE_ON_CHANGE, ShareRecipientInputs, ShareRecipientOutputs, TIMEOUT_KEYS } from "./share-recipient-model";
 
 function label(inputs: ShareRecipientInputs, recipientId: string): string {
-  const target = inputs.recipientAccountId !== undefined ? `account ${inputs.recipientAccountId}` : `organization ${inputs.organizationId}`;
-  return `recipient ${recipientId} (${target}) of share ${inputs.shareId}`;
+  return `recipient ${recipientId} (${describeTarget(inputs)}) of share ${inputs.shareId}`;
 }
 
 const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecipientOutputs> = {
@@ -31,7 +30,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
     checker.timeouts("timeouts", news.timeouts, TIMEOUT_KEYS);
     checker.id("adopt", news.adopt, false);
     if (checker.failures.length > 0) return { failures: checker.failures };
-    return { inputs: news };
+    return { inputs: withoutNulls(news) };
   },
 
   async diff(_id, olds, news) {
@@ -54,10 +53,10 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
           () => api.recipients.create(inputs.accountId, inputs.shareId, body),
           () => api.recipients.findCreated(inputs.accountId, inputs.shareId, body),
           wait.log,
-          `the recipient ${inputs.recipientAccountId ? `account ${inputs.recipientAccountId}` : `organization ${inputs.organizationId}`} of share ${inputs.shareId}`,
+          `the recipient ${describeTarget(inputs)} of share ${inputs.shareId}`,
         );
       } catch (error) {
-        throw explain(`adding ${inputs.recipientAccountId ? `account ${inputs.recipientAccountId}` : `organization ${inputs.organizationId}`} to share ${inputs.shareId}`, error);
+        throw explain(`adding ${describeTarget(inputs)} to share ${inputs.shareId}`, error);
       }
     }
     try {
@@ -119,7 +118,9 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
         throw explain(`removing ${describeRecipient(props.shareId, id)}`, error);
       }
     }
-    await waitRecipientGone(wait, props.shareId, id, timeoutMs(props.timeouts, "delete"), removed);
+    await waitRecipientGone(wait, props.shareId, id, timeoutMs(props.timeouts, "delete"), removed).catch((error: unknown) => {
+      throw explain(`removing ${describeRecipient(props.shareId, id)}`, error);
+    });
   },
 };
 

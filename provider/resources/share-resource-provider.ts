@@ -9,7 +9,7 @@ import { runtimeFor } from "../runtime";
 import { lookupResource } from "../wait/finders";
 import { describeResource, waitResourceActive, waitResourceGone } from "../wait/waits";
 import { createOrTakeOver, deleteTolerantly, explain, messageOf, readResult, ResourceInitError } from "./common";
-import { Checker, containsUnknown, isUnknown, metaObject, normalizeMeta, timeoutMs, withoutUndefined } from "./inputs";
+import { Checker, containsUnknown, isUnknown, metaObject, normalizeMeta, timeoutMs, withoutNulls, withoutUndefined } from "./inputs";
 import { outputsOf, REPLACE_ON_CHANGE, ShareResourceInputs, ShareResourceOutputs, TIMEOUT_KEYS } from "./share-resource-model";
 
 /** Throws the partial-failure error: the object exists, keep it in state and resume next time. */
@@ -35,7 +35,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
     for (const warning of checker.warnings) console.log(`warning: ${warning}`);
     if (checker.failures.length > 0) return { failures: checker.failures };
     const meta = news.meta === undefined ? "{}" : containsUnknown(news.meta) ? news.meta : normalizeMeta(news.meta);
-    return { inputs: { ...news, meta } };
+    return { inputs: withoutNulls({ ...news, meta }) };
   },
 
   async diff(_id, olds, news) {
@@ -137,7 +137,9 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
     const deleted = await deleteTolerantly(api.resources.delete(props.accountId, props.shareId, id)).catch((error) => {
       throw explain(`deleting ${describeResource(props.shareId, id)}`, error);
     });
-    await waitResourceGone(wait, props.shareId, id, timeoutMs(props.timeouts, "delete"), deleted);
+    await waitResourceGone(wait, props.shareId, id, timeoutMs(props.timeouts, "delete"), deleted).catch((error: unknown) => {
+      throw explain(`deleting ${describeResource(props.shareId, id)}`, error);
+    });
   },
 };
 

@@ -65,6 +65,13 @@ export interface WaitOptions<T> {
   onProgress?: (progress: WaitProgress) => void;
   progressEveryMs?: number;
   signal?: AbortSignal;
+  /**
+   * Errors from `refresh` that do not end the wait (the HTTP client has already retried them; one
+   * more look later may well succeed). Any other error ends the wait at once.
+   */
+  isTransient?: (error: unknown) => boolean;
+  /** Consecutive transient errors tolerated before the last one ends the wait. Default 3. */
+  maxConsecutiveErrors?: number;
 }
 
 /**
@@ -117,17 +124,34 @@ export async function waitForStatus<T>(options: WaitOptions<T>): Promise<T | und
 
   if (options.initial !== undefined && judge(options.initial)) return outcome!.value;
 
+  const maxErrors = options.maxConsecutiveErrors ?? 3;
+  let consecutiveErrors = 0;
+  // One look; a transient error counts as "no news" until too many come in a row.
+  const look = async (): Promise<Observation<T> | undefined | typeof NO_NEWS> => {
+    try {
+      const observation = await options.refresh();
+      consecutiveErrors = 0;
+      return observation;
+    } catch (error) {
+      consecutiveErrors += 1;
+      if (!options.isTransient?.(error) || consecutiveErrors > maxErrors) throw error;
+      return NO_NEWS;
+    }
+  };
+
   for (;;) {
     options.signal?.throwIfAborted();
     const now = clock.now();
     if (now >= deadline) {
       // Grace check: the deadline may have passed while the object was settling.
-      if (judge(await options.refresh())) return outcome!.value;
+      const last = await look();
+      if (last !== NO_NEWS && judge(last)) return outcome!.value;
       throw new WaitTimeoutError(what, target, options.timeoutMs, clock.now() - started, lastStatus);
     }
     const pollAt = Math.min(nextGridPoint(now + delay, schedule.gridMs), deadline);
     await clock.sleep(pollAt - now, options.signal);
-    if (judge(await options.refresh())) return outcome!.value;
+    const observation = await look();
+    if (observation !== NO_NEWS && judge(observation)) return outcome!.value;
     delay = Math.min(delay * schedule.factor, schedule.maxDelayMs);
 
     if (options.onProgress && clock.now() >= nextProgressAt) {
@@ -136,6 +160,8 @@ export async function waitForStatus<T>(options: WaitOptions<T>): Promise<T | und
     }
   }
 }
+
+const NO_NEWS = Symbol("no news");
 
 /** The first multiple of `gridMs` at or after `at` (no snapping for a non-positive grid). */
 export function nextGridPoint(at: number, gridMs: number): number {

@@ -1,6 +1,7 @@
 // Waits for each transition of each object: which statuses are pending and which are the target.
 // The finders (./finders) decide what "gone" means; waitForStatus (./waiter) does the timing.
 
+import { ConnectionError, RateLimitError, RequestTimeoutError, ServerError } from "../client/core/errors";
 import type { RecipientObject, ShareObject, ShareResourceObject } from "../client/types";
 import { canonicalJson } from "../resources/inputs";
 import { findRecipient, findResource, findShare, LookupContext } from "./finders";
@@ -22,6 +23,11 @@ const UPDATING = "updating";
 
 function observe<T>(value: T | undefined, status: (value: T) => string): Observation<T> | undefined {
   return value === undefined ? undefined : { value, status: status(value) };
+}
+
+/** A failed look that a later look may not repeat: the server or the network, not the request. */
+export function isTransientApiError(error: unknown): boolean {
+  return error instanceof ServerError || error instanceof ConnectionError || error instanceof RequestTimeoutError || error instanceof RateLimitError;
 }
 
 function progress(ctx: WaitContext) {
@@ -63,6 +69,7 @@ export async function waitShareActive(
     clock: ctx.clock,
     onProgress: progress(ctx),
     progressEveryMs: ctx.progressEveryMs,
+    isTransient: isTransientApiError,
   });
   return share!;
 }
@@ -80,6 +87,7 @@ export async function waitShareGone(ctx: WaitContext, shareId: string, timeoutMs
     clock: ctx.clock,
     onProgress: progress(ctx),
     progressEveryMs: ctx.progressEveryMs,
+    isTransient: isTransientApiError,
   });
 }
 
@@ -115,6 +123,7 @@ export async function waitRecipientAssociated(
     clock: ctx.clock,
     onProgress: progress(ctx),
     progressEveryMs: ctx.progressEveryMs,
+    isTransient: isTransientApiError,
   });
   return recipient!;
 }
@@ -142,6 +151,7 @@ export async function waitRecipientGone(
     clock: ctx.clock,
     onProgress: progress(ctx),
     progressEveryMs: ctx.progressEveryMs,
+    isTransient: isTransientApiError,
   });
 }
 
@@ -167,6 +177,7 @@ export async function waitResourceActive(
     clock: ctx.clock,
     onProgress: progress(ctx),
     progressEveryMs: ctx.progressEveryMs,
+    isTransient: isTransientApiError,
   });
   return resource!;
 }
@@ -191,5 +202,6 @@ export async function waitResourceGone(
     clock: ctx.clock,
     onProgress: progress(ctx),
     progressEveryMs: ctx.progressEveryMs,
+    isTransient: isTransientApiError,
   });
 }

@@ -132,4 +132,20 @@ describe("waitForStatus", () => {
       waitForStatus({ what: "r", pending: ["associating"], target: ["associated"], timeoutMs: 60_000, refresh, schedule, clock, signal: controller.signal }),
     ).rejects.toThrow("cancelled");
   });
+
+  it("rides out a few transient errors in a row, but not a fourth, nor any other error", async () => {
+    class Flaky extends Error {}
+    const sequence = (failures: number, kind: () => Error) => {
+      let calls = 0;
+      return async () => {
+        calls += 1;
+        if (calls <= failures) throw kind();
+        return { value: calls, status: "associated" };
+      };
+    };
+    const base = { what: "r", pending: ["associating"], target: ["associated"], timeoutMs: 60_000, schedule, isTransient: (e: unknown) => e instanceof Flaky };
+    await expect(waitForStatus({ ...base, clock: new AutoAdvancingClock(), refresh: sequence(3, () => new Flaky("503")) })).resolves.toBe(4);
+    await expect(waitForStatus({ ...base, clock: new AutoAdvancingClock(), refresh: sequence(4, () => new Flaky("503")) })).rejects.toThrow("503");
+    await expect(waitForStatus({ ...base, clock: new AutoAdvancingClock(), refresh: sequence(1, () => new Error("403 forbidden")) })).rejects.toThrow("403 forbidden");
+  });
 });
