@@ -223,3 +223,25 @@ describe("one budget per process and credential", () => {
     for (const key of registry.keys()) expect(key).not.toContain(TEST_TOKEN);
   });
 });
+
+describe("first contact", () => {
+  it("sends one request and learns the server's remaining quota before opening up", async () => {
+    const { ManualClock } = await import("../../provider/client/testing");
+    const { RateBudget } = await import("../../provider/client/core/rate-budget");
+    const clock = new ManualClock({ start: 0 });
+    const budget = new RateBudget({ limit: 100, windowMs: 10_000, safetyMargin: 0, maxConcurrent: 8, probeFirst: true }, clock);
+    const granted: number[] = [];
+    const permits = Array.from({ length: 5 }, (_, i) => budget.acquire().then((permit) => (granted.push(i), permit)));
+    await Promise.resolve();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(granted).toEqual([0]); // the probe goes alone
+    const first = await permits[0];
+    // Another run of the same token spent the window: only 2 requests remain.
+    budget.observe({ "x-ratelimit-limit": "100", "x-ratelimit-remaining": "2" }, 0);
+    first.release();
+    await new Promise((resolve) => setImmediate(resolve));
+    // "2 remaining" after the probe: exactly two more go, the rest wait for the window.
+    expect(granted).toEqual([0, 1, 2]);
+    expect(budget.snapshot().queued).toBe(2);
+  });
+});

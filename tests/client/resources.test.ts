@@ -58,22 +58,25 @@ describe("natural keys used by recovery", () => {
     ({ id, name, created: iso(created), status: "active", kind: "sent", resources: [res("custom-ruleset", "r1"), res("gateway-policy", "p1")], ...extra }) as ShareObject;
   const body = { name: "edge", recipients: [{ recipient_account_id: RECIPIENT }], resources: [resource("r1"), { ...resource("p1"), resource_type: "gateway-policy" }] };
 
-  it("share: exact name, sent, not deleted, not too old, same resources; newest wins", async () => {
+  it("share: exact name, sent, not deleted, not too old, same resources; newest wins; stops at the window's edge", async () => {
+    // The lookup asks for newest first, as the API sorts for order=created&direction=desc.
     server = await startScriptedServer(() =>
       page([
-        share("too-old", "edge", now - 10_000),
-        share("other-name", "Edge", now + 1000),
-        share("deleted", "edge", now + 2000, { status: "deleted" }),
-        share("received", "edge", now + 3000, { kind: "received" }),
         share("fewer-resources", "edge", now + 4000, { resources: [res("custom-ruleset", "r1")] }),
-        share("match-older", "edge", now + 500),
+        share("received", "edge", now + 3000, { kind: "received" }),
+        share("deleted", "edge", now + 2000, { status: "deleted" }),
+        share("other-name", "Edge", now + 1000),
         share("match-newest", "edge", now + 900),
+        share("match-older", "edge", now + 500),
+        share("too-old", "edge", now - 10_000),
+        share("never-reached", "edge", now - 20_000, { resources: [res("custom-ruleset", "r1"), res("gateway-policy", "p1")] }),
       ]),
     );
     const { client } = testClient(server.url);
     const found = await client.shares.findCreated(ACCOUNT, body, now - 5000);
     expect(found?.id).toBe("match-newest");
-    expect(server.requests[0].rawQuery).toBe("kind=sent&include_resources=true&page=1&per_page=100");
+    expect(await client.shares.findCreated(ACCOUNT, body, now + 950)).toBeUndefined();
+    expect(server.requests[0].rawQuery).toBe("kind=sent&include_resources=true&order=created&direction=desc&page=1&per_page=100");
   });
 
   it("share: nothing when no candidate matches", async () => {

@@ -134,7 +134,7 @@ export class HttpCore {
       options.rateBudget ??
       sharedRateBudget(
         `${this.settings.baseUrl} ${credentialFingerprint(options.credentials)}`,
-        () => new RateBudget({ ...this.settings.rateBudget, maxConcurrent: this.settings.maxConcurrentRequests }, this.clock),
+        () => new RateBudget({ ...this.settings.rateBudget, maxConcurrent: this.settings.maxConcurrentRequests, probeFirst: true }, this.clock),
       );
   }
 

@@ -18,6 +18,13 @@ export interface RateBudgetSettings {
   safetyMargin: number;
   /** Requests allowed in flight at once. */
   maxConcurrent: number;
+  /**
+   * Send a single request first and read the server's rate-limit headers before allowing more in
+   * flight. On for the client's process-wide budgets: a new process (each `pulumi up` is one) does
+   * not know what earlier runs and other users spent of the window, and a burst into an almost
+   * spent window would earn a 5-minute block.
+   */
+  probeFirst?: boolean;
 }
 
 /** Why a caller of {@link RateBudget.acquire} has to wait, reported once per waiting caller. */
@@ -63,6 +70,8 @@ export class RateBudget {
   private readonly recentlyLeft: number[] = [];
   private readonly queue: Waiter[] = [];
   private inFlight = 0;
+  /** True once a first request has come back (see `probeFirst`). */
+  private probed = false;
   private serverLimit: number | undefined;
   private pausedUntilMs = 0;
   private timer: { at: number; cancel: AbortController } | undefined;
@@ -162,7 +171,8 @@ export class RateBudget {
     this.prune(now);
     while (this.queue.length > 0) {
       if (this.pausedUntilMs > now) return this.wakeAt(this.pausedUntilMs);
-      if (this.inFlight >= this.settings.maxConcurrent) return; // a release() drains again
+      const concurrency = this.probed || !this.settings.probeFirst ? this.settings.maxConcurrent : 1;
+      if (this.inFlight >= concurrency) return; // a release() drains again
       if (this.slots.length >= this.capacity) {
         const next = this.nextExpiry();
         return next === undefined ? undefined : this.wakeAt(next); // all in flight: a release() drains again
@@ -189,6 +199,7 @@ export class RateBudget {
         slot.at = this.clock.now();
         slot.inFlight = false;
         this.inFlight--;
+        this.probed = true;
         this.drain();
       },
     };
