@@ -1,0 +1,187 @@
+// Crash test (issue "Nothing lost under faults"): `pulumi up` run by the CLI itself is SIGKILLed (the
+// whole process group: CLI, language host, provider host) while shares and recipients are mid-creation.
+// Then, as an operator would: `pulumi refresh --clear-pending-creates`, `pulumi up`. The API must end with
+// exactly what the program declares: no orphan, nothing created twice, everything settled.
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { FAST_TIMINGS, startEmulator } from "../../emulator";
+import type { RunningEmulator } from "../../emulator";
+import { engineDir, TestStack } from "./harness";
+import { sharingStack, Spec } from "./fixtures";
+import { duplicates, hexIdOf, idsInState, liveObjects, orphans } from "./invariants";
+
+jest.setTimeout(240_000);
+
+const OWNER = hexIdOf("crash-owner");
+const partner = (n: number) => hexIdOf(`crash-partner-${n}`);
+const ruleset = (n: number) => hexIdOf(`crash-ruleset-${n}`);
+
+function crashSpec(): Spec {
+  const shares: Record<string, object> = {};
+  for (let s = 0; s < 3; s++) {
+    shares[`s${s}`] = {
+      name: `crash fleet ${s}`,
+      recipients: [{ recipientAccountId: partner(10 * s + 1) }, { recipientAccountId: partner(10 * s + 2) }],
+      resources: [
+        { resourceType: "custom-ruleset", resourceId: ruleset(10 * s + 1), resourceAccountId: OWNER, meta: { s } },
+        { resourceType: "custom-ruleset", resourceId: ruleset(10 * s + 2), resourceAccountId: OWNER },
+      ],
+    };
+  }
+  return {
+    accountId: OWNER,
+    shares,
+    recipients: { r0: { share: "s0", recipientAccountId: partner(100) }, r1: { share: "s1", recipientAccountId: partner(101) }, r2: { share: "s2", recipientAccountId: partner(102) } },
+    resources: { x0: { share: "s0", resourceType: "gateway-policy", resourceId: ruleset(100), resourceAccountId: OWNER }, x1: { share: "s2", resourceType: "gateway-policy", resourceId: ruleset(101), resourceAccountId: OWNER } },
+  };
+}
+
+interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  output: string;
+}
+
+/** Runs the pulumi CLI in the program directory with the stack's environment; bounded by `timeoutMs`. */
+function cli(testStack: TestStack, args: string[], timeoutMs: number, onStart?: (kill: () => void) => void): Promise<CliResult> {
+  const binary = path.join(engineDir(), "bin", "pulumi");
+  const child = spawn(binary, [...args, "--stack", testStack.stack.name, "--non-interactive", "--color", "never"], {
+    cwd: testStack.programDir,
+    env: { ...process.env, ...testStack.env },
+    detached: true, // its own process group: the kill takes the language host and provider with it
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (chunk) => (output += chunk));
+  child.stderr!.on("data", (chunk) => (output += chunk));
+  const killGroup = () => {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  };
+  onStart?.(killGroup);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      killGroup();
+      reject(new Error(`pulumi ${args.join(" ")} did not finish in ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, output });
+    });
+  });
+}
+
+/** Polls until `condition` holds, bounded. */
+async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe("pulumi up killed mid-creation, then refresh --clear-pending-creates and up", () => {
+  let emulator: RunningEmulator;
+  let testStack: TestStack;
+  const spec = crashSpec();
+  let killedAfter: string[] = [];
+
+  beforeAll(async () => {
+    emulator = await startEmulator({
+      seed: 5,
+      settings: {
+        // Slow settles so the kill lands while shares wait for their recipients; long retention so
+        // every object ever created stays visible to the "created twice" check.
+        timings: { ...FAST_TIMINGS, recipientAssociateMs: [1000, 2500], deletedShareRetentionMs: 600_000, deletedResourceRetentionMs: 600_000 },
+      },
+    });
+    testStack = await sharingStack(emulator, spec);
+  });
+
+  afterAll(async () => {
+    await testStack?.destroyAndRemove().catch(() => undefined);
+    await emulator?.stop();
+  });
+
+  const posts = () => emulator.control.requestLog().filter((e) => e.method === "POST" && e.status >= 200 && e.status < 300);
+  const sharePosts = () => posts().filter((e) => /\/shares$/.test(e.path));
+  const childPosts = () => posts().filter((e) => /\/shares\/[0-9a-f]+\/(recipients|resources)$/.test(e.path));
+
+  it("the kill lands while objects are mid-creation", async () => {
+    let kill: () => void = () => undefined;
+    const run = cli(testStack, ["up", "--yes", "--skip-preview"], 120_000, (k) => (kill = k));
+    // Wait until every share POST landed and the first separate recipient/resource POST too: by then at
+    // least one share is still waiting for its recipients to associate (they take 1–2.5 s).
+    await until(() => sharePosts().length >= 3 && childPosts().length >= 1, 90_000, "the share and child POSTs");
+    kill();
+    const result = await run;
+    expect(result.signal).toBe("SIGKILL");
+    killedAfter = posts().map((e) => `${e.method} ${e.path}`);
+
+    // Something really was interrupted: objects exist that the state does not (yet) know.
+    const ids = idsInState(await testStack.exportState());
+    const lost = orphans(liveObjects(emulator, OWNER), ids);
+    expect(lost.length + ids.pending.length).toBeGreaterThan(0);
+  });
+
+  it("refresh --clear-pending-creates, then up, converge: no orphan, nothing twice, everything settled", async () => {
+    // A killed run leaves the stack locked; the operator cancels it first (the file backend's lock).
+    const locks = path.join(testStack.backendDir, ".pulumi", "locks");
+    if (fs.existsSync(locks)) fs.rmSync(locks, { recursive: true, force: true });
+
+    const refresh = await cli(testStack, ["refresh", "--clear-pending-creates", "--yes", "--skip-preview"], 120_000);
+    if (refresh.code !== 0) throw new Error(`refresh failed:\n${refresh.output}`);
+    expect(idsInState(await testStack.exportState()).pending).toEqual([]);
+
+    const up = await cli(testStack, ["up", "--yes", "--skip-preview"], 120_000);
+    if (up.code !== 0) throw new Error(`up failed:\n${up.output}`);
+
+    const live = liveObjects(emulator, OWNER);
+    const ids = idsInState(await testStack.exportState());
+    const report = () => `POSTs before the kill:\n  ${killedAfter.join("\n  ")}\nall POSTs:\n  ${posts().map((e) => `${e.method} ${e.path} ${e.status}`).join("\n  ")}`;
+    expect({ orphans: orphans(live, ids), duplicates: duplicates(live), pending: ids.pending }).toEqual({ orphans: [], duplicates: [], pending: [] });
+
+    // Nothing was ever created twice, not even one later deleted: every share, recipient and resource
+    // record the emulator ever had (retention keeps deleted ones visible) is unique.
+    const everything = emulator.control.listShares().filter((s) => s.account_id === OWNER);
+    const names = everything.map((s) => s.name).sort();
+    if (new Set(names).size !== names.length) throw new Error(`a share was created twice: ${JSON.stringify(everything.map((s) => [s.id, s.name, s.status, s.created]))}\n${report()}`);
+    for (const share of everything) {
+      const recipients = emulator.control.listRecipients(share.id).map((r) => r.account_id);
+      expect({ share: share.name, recipients: recipients.length }).toEqual({ share: share.name, recipients: new Set(recipients).size });
+      const resources = emulator.control.listResources(share.id).map((r) => `${r.resource_type} ${r.resource_id}`);
+      expect({ share: share.name, resources: resources.length }).toEqual({ share: share.name, resources: new Set(resources).size });
+    }
+
+    // Exactly what the program declares, all of it settled, and all of it in state.
+    const declared = Object.entries(spec.shares!).map(([key, share]: [string, any]) => ({
+      name: share.name,
+      recipients: [...share.recipients.map((r: any) => r.recipientAccountId), ...Object.values(spec.recipients!).filter((r: any) => r.share === key).map((r: any) => r.recipientAccountId)].sort(),
+      resources: [...share.resources.map((r: any) => r.resourceId), ...Object.values(spec.resources!).filter((r: any) => r.share === key).map((r: any) => r.resourceId)].sort(),
+    }));
+    const actual = live.map(({ share, recipients, resources }) => ({
+      name: share.name,
+      recipients: recipients.map((r) => r.account_id).sort(),
+      resources: resources.map((r) => r.resource_id).sort(),
+    }));
+    expect(actual.sort((a, b) => a.name.localeCompare(b.name))).toEqual(declared.sort((a, b) => a.name.localeCompare(b.name)));
+    for (const { share, recipients, resources } of live) {
+      expect([share.status, ...recipients.map((r) => r.association_status), ...resources.map((r) => r.status)].every((s) => s === "active" || s === "associated")).toBe(true);
+    }
+    expect([ids.shares.size, ids.recipients.size, ids.resources.size]).toEqual([3, 9, 8]);
+  });
+
+  it("destroy then leaves nothing live", async () => {
+    const destroy = await cli(testStack, ["destroy", "--yes", "--skip-preview"], 120_000);
+    if (destroy.code !== 0) throw new Error(`destroy failed:\n${destroy.output}`);
+    expect(liveObjects(emulator, OWNER)).toEqual([]);
+  });
+});
