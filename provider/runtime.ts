@@ -23,6 +23,11 @@ export interface ProviderDefaults {
   coalesce: boolean;
   /** How long a batch of lookups stays open. */
   coalesceWindowMs: number;
+  /**
+   * How old a complete list may be and still answer a `refresh` read: the engine reads every object
+   * at once, spread over a few hundred milliseconds, and one list of a share answers all of them.
+   */
+  readReuseMs: number;
   /** "Not found" answers tolerated right after a create, while the new object becomes readable. */
   createNotFoundChecks: number;
   /** How often a progress line is printed while waiting. */
@@ -41,6 +46,7 @@ export const PROVIDER_DEFAULTS = {
   poll: { firstDelayMs: 250, factor: 1.25, maxDelayMs: 5_000, gridMs: 250 },
   coalesce: true,
   coalesceWindowMs: 15,
+  readReuseMs: 2_000,
   createNotFoundChecks: 20,
   progressEveryMs: 10_000,
   interruptedCreateWindowMs: 60 * 60_000,
@@ -112,6 +118,7 @@ export function runtimeFor(accountId: string): Runtime {
       scope: `${baseUrl}|${credentialFingerprint(credentials)}`,
       coalesce: settings.coalesce,
       coalesceWindowMs: settings.coalesceWindowMs,
+      readReuseMs: settings.readReuseMs,
       clock: realClock,
       schedule: settings.poll,
       createNotFoundChecks: settings.createNotFoundChecks,

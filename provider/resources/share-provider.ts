@@ -9,7 +9,7 @@ import { NotFoundError, ValidationError } from "../client/core/errors";
 import type { ShareCreateBody, ShareObject, ShareResourceObject } from "../client/types";
 import { rememberStackConfig } from "../config";
 import { Runtime, runtimeFor } from "../runtime";
-import { lookupRecipient, lookupShare } from "../wait/finders";
+import { forReading, lookupRecipient, lookupShare } from "../wait/finders";
 import { Observation, waitForStatus } from "../wait/waiter";
 import {
   describeShare,
@@ -114,13 +114,13 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
   async read(id, props) {
     const current = props!;
     const { wait } = runtimeFor(current.accountId);
-    const share = await lookupShare(wait, id);
+    const share = await lookupShare(wait, id, forReading(wait));
     // Gone: an empty id makes the engine drop the share from state; the next `up` creates it again.
     if (share === undefined || share.status === "deleted") return { id: "" };
     const recipients: ManagedRecipient[] = [];
     await Promise.all(
       current.recipients.map(async (recipient) => {
-        const server = await lookupRecipient(wait, id, recipient.id);
+        const server = await lookupRecipient(wait, id, recipient.id, forReading(wait));
         // Removed out of band (or being removed): dropped here, added again by the next `up`.
         if (server && !RECIPIENT_GONE_STATUSES.includes(server.association_status)) {
           recipients.push(managedRecipient(recipient, server));
@@ -306,9 +306,12 @@ async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs, news:
   try {
     // 1. The share itself: rename, or resume waiting for it to settle.
     // The PUT's own response always shows the new name; only a read shows when it is in effect.
-    if (news.name !== olds.name) await api.shares.update(account, id, { name: news.name });
-    const share = await waitShareActive(wait, id, timeout, { name: news.name });
-    state = { ...state, ...shareFields(share) };
+    // With the name unchanged and the share last seen active there is nothing to wait for.
+    if (news.name !== olds.name || olds.status !== "active") {
+      if (news.name !== olds.name) await api.shares.update(account, id, { name: news.name });
+      const share = await waitShareActive(wait, id, timeout, { name: news.name });
+      state = { ...state, ...shareFields(share) };
+    }
 
     // 2. Recipients: add the new, remove the gone, resume the unsettled.
     const declaredRecipients = news.recipients ?? [];

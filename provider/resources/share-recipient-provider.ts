@@ -7,7 +7,7 @@ import { ValidationError } from "../client/core/errors";
 import type { RecipientObject } from "../client/types";
 import { rememberStackConfig } from "../config";
 import { runtimeFor } from "../runtime";
-import { lookupRecipient } from "../wait/finders";
+import { forReading, lookupRecipient } from "../wait/finders";
 import { describeRecipient, waitRecipientAssociated, waitRecipientGone } from "../wait/waits";
 import { createOrTakeOver, deleteTolerantly, explain, messageOf, readResult, ResourceInitError } from "./common";
 import { Checker, isUnknown, timeoutMs, withoutNulls, withoutUndefined } from "./inputs";
@@ -74,7 +74,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
   async read(id, props) {
     const current = props!;
     const { wait } = runtimeFor(current.accountId);
-    const server = await lookupRecipient(wait, current.shareId, id);
+    const server = await lookupRecipient(wait, current.shareId, id, forReading(wait));
     // Removed (or being removed) out of band: drop it from state so the next `up` adds it again.
     if (server === undefined || RECIPIENT_GONE_STATUSES.includes(server.association_status)) return { id: "" };
     const outs = outputsOf(current, server);

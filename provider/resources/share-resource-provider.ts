@@ -6,7 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ShareResourceObject } from "../client/types";
 import { rememberStackConfig } from "../config";
 import { runtimeFor } from "../runtime";
-import { lookupResource } from "../wait/finders";
+import { forReading, lookupResource } from "../wait/finders";
 import { describeResource, waitResourceActive, waitResourceGone } from "../wait/waits";
 import { createOrTakeOver, deleteTolerantly, explain, messageOf, readResult, ResourceInitError } from "./common";
 import { Checker, containsUnknown, isUnknown, metaObject, normalizeMeta, timeoutMs, withoutNulls, withoutUndefined } from "./inputs";
@@ -94,7 +94,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
   async read(id, props) {
     const current = props!;
     const { wait } = runtimeFor(current.accountId);
-    const server = await lookupResource(wait, current.shareId, id);
+    const server = await lookupResource(wait, current.shareId, id, forReading(wait));
     // Gone (404, deleting, deleted, or its share gone): an empty id makes the engine drop it, and the
     // next `up` creates it again.
     if (server === undefined || server.status !== "active") return { id: "" };

@@ -6,32 +6,70 @@
 // one list call answers. A Batcher collects the lookups that arrive within a short window and
 // answers all of them from one batch fetch.
 
-/** Answers a set of ids at once; ids missing from the map are "not found". */
-export type BatchFetch<V> = (ids: readonly string[]) => Promise<Map<string, V>>;
+/** What one batch fetch learned. */
+export interface BatchResult<V> {
+  found: Map<string, V>;
+  /** The fetch listed the whole collection: an id missing from `found` does not exist. */
+  complete: boolean;
+}
+
+/**
+ * Answers a set of ids at once. `preferComplete`: some caller would reuse the answer for later
+ * lookups, so listing the whole collection (one request for up to 100 objects) beats a single GET.
+ */
+export type BatchFetch<V> = (ids: readonly string[], preferComplete: boolean) => Promise<BatchResult<V>>;
+
+/** How fresh an answer a lookup needs. */
+export interface Freshness {
+  /**
+   * Accept the answer of a fetch that started at or after this time (epoch ms). A wait after a write
+   * passes "now": an answer sent before its question could show the state from before the write.
+   * A refresh read accepts a complete list from the last moment or two.
+   */
+  startedNotBefore: number;
+}
 
 interface Waiting<V> {
   id: string;
+  reuse: boolean;
   resolve: (value: V | undefined) => void;
   reject: (error: unknown) => void;
 }
 
+interface Fetch<V> {
+  startedAt: number;
+  /** Fetched for reads that accept reuse: only such fetches answer later reads. */
+  forReading: boolean;
+  result: Promise<BatchResult<V>>;
+}
+
 /**
- * Collects `get(id)` calls for `windowMs`, then runs one `fetch` for all of them. A call that
- * arrives while a fetch is in flight waits for the next window: its answer must be at least as new
- * as the question (a waiter polling after a write must not be answered by a read sent before it).
+ * Collects `get(id)` calls for `windowMs`, then runs one `fetch` for all of them. A complete list
+ * fetched for reads (in flight or just done) also answers later reads that accept an answer that
+ * old; lists fetched for waits never do, so a refresh never sees a list from before this run's writes.
  */
 export class Batcher<V> {
   private queue: Waiting<V>[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private lastComplete: { startedAt: number; result: BatchResult<V> } | undefined;
+  private inFlight: Fetch<V> | undefined;
 
   constructor(
     private readonly fetch: BatchFetch<V>,
     private readonly windowMs: number,
+    private readonly now: () => number = Date.now,
   ) {}
 
-  get(id: string): Promise<V | undefined> {
+  async get(id: string, freshness: Freshness = { startedNotBefore: this.now() }): Promise<V | undefined> {
+    const { startedNotBefore } = freshness;
+    const reuse = startedNotBefore < this.now();
+    if (reuse && this.lastComplete && this.lastComplete.startedAt >= startedNotBefore) return this.lastComplete.result.found.get(id);
+    if (reuse && this.inFlight?.forReading && this.inFlight.startedAt >= startedNotBefore) {
+      const result = await this.inFlight.result;
+      if (result.complete || result.found.has(id)) return result.found.get(id);
+    }
     return new Promise<V | undefined>((resolve, reject) => {
-      this.queue.push({ id, resolve, reject });
+      this.queue.push({ id, reuse, resolve, reject });
       this.timer ??= setTimeout(() => void this.flush(), this.windowMs);
     });
   }
@@ -41,11 +79,17 @@ export class Batcher<V> {
     this.queue = [];
     this.timer = undefined;
     const ids = [...new Set(batch.map((waiting) => waiting.id))];
+    const forReading = batch.some((waiting) => waiting.reuse);
+    const fetch: Fetch<V> = { startedAt: this.now(), forReading, result: this.fetch(ids, forReading) };
+    this.inFlight = fetch;
     try {
-      const found = await this.fetch(ids);
-      for (const waiting of batch) waiting.resolve(found.get(waiting.id));
+      const result = await fetch.result;
+      if (result.complete && forReading) this.lastComplete = { startedAt: fetch.startedAt, result };
+      for (const waiting of batch) waiting.resolve(result.found.get(waiting.id));
     } catch (error) {
       for (const waiting of batch) waiting.reject(error);
+    } finally {
+      if (this.inFlight === fetch) this.inFlight = undefined;
     }
   }
 }

@@ -11,7 +11,7 @@ import type { Recipients } from "../client/recipients";
 import type { Resources } from "../client/resources";
 import type { Shares } from "../client/shares";
 import type { RecipientObject, ShareObject, ShareResourceObject } from "../client/types";
-import { Batcher, sharedBatcher } from "./coalesce";
+import { Batcher, BatchResult, Freshness, sharedBatcher } from "./coalesce";
 
 /** The parts of the API client the finders use. */
 export interface SharingApi {
@@ -30,6 +30,16 @@ export interface LookupContext {
   coalesce: boolean;
   /** How long a batch stays open for more lookups. */
   coalesceWindowMs: number;
+  /** How old a complete list may be and still answer a refresh read (never a wait after a write). */
+  readReuseMs: number;
+}
+
+/**
+ * Lookups for `pulumi refresh` (and adopt): they may share a complete list fetched a moment ago by
+ * another read, since nothing this run wrote is being waited for.
+ */
+export function forReading(ctx: LookupContext): Freshness {
+  return { startedNotBefore: Date.now() - ctx.readReuseMs };
 }
 
 async function orUndefinedWhenNotFound<T>(lookup: Promise<T>): Promise<T | undefined> {
@@ -41,24 +51,27 @@ async function orUndefinedWhenNotFound<T>(lookup: Promise<T>): Promise<T | undef
   }
 }
 
-/** A share as the server has it now (any status, with its `resources`), or undefined on 404. */
-export function lookupShare(ctx: LookupContext, shareId: string): Promise<ShareObject | undefined> {
+/**
+ * A share as the server has it (any status, with its `resources`), or undefined on 404. By default
+ * the answer comes from a request sent after this call; see {@link forReading}.
+ */
+export function lookupShare(ctx: LookupContext, shareId: string, freshness?: Freshness): Promise<ShareObject | undefined> {
   if (!ctx.coalesce) return getShare(ctx, shareId);
-  return shareBatcher(ctx).get(shareId);
+  return shareBatcher(ctx).get(shareId, freshness);
 }
 
 /** A recipient as the server has it now (any status, with its per-resource `resources`), or undefined on 404. */
-export function lookupRecipient(ctx: LookupContext, shareId: string, recipientId: string): Promise<RecipientObject | undefined> {
+export function lookupRecipient(ctx: LookupContext, shareId: string, recipientId: string, freshness?: Freshness): Promise<RecipientObject | undefined> {
   if (!ctx.coalesce) {
     return orUndefinedWhenNotFound(ctx.api.recipients.get(ctx.accountId, shareId, recipientId, { include_resources: true }));
   }
-  return recipientBatcher(ctx, shareId).get(recipientId);
+  return recipientBatcher(ctx, shareId).get(recipientId, freshness);
 }
 
 /** A share resource as the server has it now (any status), or undefined on 404 of it or of its share. */
-export async function lookupResource(ctx: LookupContext, shareId: string, shareResourceId: string): Promise<ShareResourceObject | undefined> {
+export async function lookupResource(ctx: LookupContext, shareId: string, shareResourceId: string, freshness?: Freshness): Promise<ShareResourceObject | undefined> {
   if (!ctx.coalesce) return orUndefinedWhenNotFound(ctx.api.resources.get(ctx.accountId, shareId, shareResourceId));
-  const share = await lookupShare(ctx, shareId);
+  const share = await lookupShare(ctx, shareId, freshness);
   return share?.resources?.find((resource) => resource.id === shareResourceId);
 }
 
@@ -87,43 +100,50 @@ function getShare(ctx: LookupContext, shareId: string): Promise<ShareObject | un
 const LIST_PAGE_SIZE = 100;
 
 function shareBatcher(ctx: LookupContext): Batcher<ShareObject> {
-  return sharedBatcher(`${ctx.scope}|shares|${ctx.accountId}`, () => new Batcher<ShareObject>(async (ids) => {
+  return sharedBatcher(`${ctx.scope}|shares|${ctx.accountId}`, () => new Batcher<ShareObject>(async (ids, preferComplete): Promise<BatchResult<ShareObject>> => {
     const found = new Map<string, ShareObject>();
-    if (ids.length === 1) {
+    if (ids.length === 1 && !preferComplete) {
       const share = await getShare(ctx, ids[0]);
       if (share) found.set(ids[0], share);
-      return found;
+      return { found, complete: false };
     }
     // One list (100 shares a page, each with its resources) answers many lookups. In a large
     // account the wanted shares may be far down the list: stop after as many pages as there are
-    // wanted shares, so the batch never costs more than one GET each would, and GET the rest.
+    // wanted shares (one at least), so the batch never costs much more than one GET each, and GET
+    // the rest.
     const wanted = new Set(ids);
-    const pageLimit = ids.length - 1;
+    const pageLimit = Math.max(1, ids.length - 1);
     let scanned = 0;
+    let complete = true;
     for await (const share of ctx.api.shares.list(ctx.accountId, { include_resources: true })) {
       scanned += 1;
-      if (wanted.delete(share.id)) found.set(share.id, share);
+      found.set(share.id, share);
+      wanted.delete(share.id);
       const atPageEnd = scanned % LIST_PAGE_SIZE === 0;
-      if (wanted.size === 0 || (atPageEnd && scanned / LIST_PAGE_SIZE >= pageLimit)) break;
+      if (atPageEnd && scanned / LIST_PAGE_SIZE >= pageLimit && (wanted.size > 0 || !preferComplete)) {
+        complete = false;
+        break;
+      }
     }
     for (const id of wanted) {
       const share = await getShare(ctx, id);
       if (share) found.set(id, share);
     }
-    return found;
+    return { found, complete };
   }, ctx.coalesceWindowMs));
 }
 
 function recipientBatcher(ctx: LookupContext, shareId: string): Batcher<RecipientObject> {
-  return sharedBatcher(`${ctx.scope}|recipients|${ctx.accountId}|${shareId}`, () => new Batcher<RecipientObject>(async (ids) => {
+  return sharedBatcher(`${ctx.scope}|recipients|${ctx.accountId}|${shareId}`, () => new Batcher<RecipientObject>(async (ids, preferComplete): Promise<BatchResult<RecipientObject>> => {
     const found = new Map<string, RecipientObject>();
-    if (ids.length === 1) {
+    if (ids.length === 1 && !preferComplete) {
       const recipient = await orUndefinedWhenNotFound(ctx.api.recipients.get(ctx.accountId, shareId, ids[0], { include_resources: true }));
       if (recipient) found.set(ids[0], recipient);
-      return found;
+      return { found, complete: false };
     }
+    // The whole list: one request per 100 recipients answers every lookup on this share.
     const all = await orUndefinedWhenNotFound(ctx.api.recipients.listAll(ctx.accountId, shareId, { include_resources: true }));
-    for (const recipient of all ?? []) if (ids.includes(recipient.id)) found.set(recipient.id, recipient);
-    return found;
+    for (const recipient of all ?? []) found.set(recipient.id, recipient);
+    return { found, complete: true };
   }, ctx.coalesceWindowMs));
 }

@@ -18,8 +18,8 @@ export interface Observation<T> {
 
 /**
  * When to look again. Delays grow from `firstDelayMs` by `factor` up to `maxDelayMs`, and every poll
- * time is snapped to a grid of `gridMs`: waiters on objects of the same share then poll at the same
- * instants, so one coalesced list call answers all of them.
+ * time is snapped to a grid of `gridMs × 2^k` (the coarsest not above the delay): waiters on objects
+ * of the same share then poll at the same instants, so one coalesced list call answers all of them.
  */
 export interface PollSchedule {
   firstDelayMs: number;
@@ -148,7 +148,10 @@ export async function waitForStatus<T>(options: WaitOptions<T>): Promise<T | und
       if (last !== NO_NEWS && judge(last)) return outcome!.value;
       throw new WaitTimeoutError(what, target, options.timeoutMs, clock.now() - started, lastStatus);
     }
-    const pollAt = Math.min(nextGridPoint(now + delay, schedule.gridMs), deadline);
+    // Snap to a grid as coarse as the delay allows (centred on the delay): waiters on one share whose
+    // schedules started at slightly different times still look at the same instants.
+    const quantum = gridQuantum(delay, schedule.gridMs);
+    const pollAt = Math.min(nextGridPoint(now + delay - quantum / 2, quantum), deadline);
     await clock.sleep(pollAt - now, options.signal);
     const observation = await look();
     if (observation !== NO_NEWS && judge(observation)) return outcome!.value;
@@ -162,6 +165,14 @@ export async function waitForStatus<T>(options: WaitOptions<T>): Promise<T | und
 }
 
 const NO_NEWS = Symbol("no news");
+
+/** The largest `gridMs × 2^k` not above `delayMs` (`gridMs` itself at least; 0 when there is no grid). */
+export function gridQuantum(delayMs: number, gridMs: number): number {
+  if (gridMs <= 0) return 0;
+  let quantum = gridMs;
+  while (quantum * 2 <= delayMs) quantum *= 2;
+  return quantum;
+}
 
 /** The first multiple of `gridMs` at or after `at` (no snapping for a non-positive grid). */
 export function nextGridPoint(at: number, gridMs: number): number {

@@ -10,6 +10,8 @@ export const TEST_TOKEN = "test-token-9f8e7d6c5b4a39281706f5e4d3c2b1a0";
 export const FAST_TUNING = {
   poll: { firstDelayMs: 20, factor: 1.5, maxDelayMs: 100, gridMs: 10 },
   coalesceWindowMs: 5,
+  // Reads in one test follow each other closely; a short reuse window keeps each read fresh.
+  readReuseMs: 100,
   createNotFoundChecks: 5,
   client: { backoff: { baseMs: 10, maxMs: 50 }, maxRetries: 3 },
 };
