@@ -23,6 +23,8 @@ export interface Observation<T> {
  */
 export interface PollSchedule {
   firstDelayMs: number;
+  /** The delay after the first look, if not `firstDelayMs × factor` (a learned first delay is long). */
+  thenDelayMs?: number;
   factor: number;
   maxDelayMs: number;
   gridMs: number;
@@ -94,6 +96,7 @@ export async function waitForStatus<T>(options: WaitOptions<T>): Promise<T | und
   let lastStatus: string | undefined;
   let notFoundCount = 0;
   let delay = schedule.firstDelayMs;
+  let looks = 0;
 
   // Returns true when the wait is over (the result is in `outcome`).
   let outcome: { value: T | undefined } | undefined;
@@ -155,7 +158,8 @@ export async function waitForStatus<T>(options: WaitOptions<T>): Promise<T | und
     await clock.sleep(pollAt - now, options.signal);
     const observation = await look();
     if (observation !== NO_NEWS && judge(observation)) return outcome!.value;
-    delay = Math.min(delay * schedule.factor, schedule.maxDelayMs);
+    delay = Math.min(looks === 0 && schedule.thenDelayMs !== undefined ? schedule.thenDelayMs : delay * schedule.factor, schedule.maxDelayMs);
+    looks += 1;
 
     if (options.onProgress && clock.now() >= nextProgressAt) {
       options.onProgress({ what, status: lastStatus, expected: target, elapsedMs: clock.now() - started });

@@ -30,6 +30,55 @@ export function isTransientApiError(error: unknown): boolean {
   return error instanceof ServerError || error instanceof ConnectionError || error instanceof RequestTimeoutError || error instanceof RateLimitError;
 }
 
+const SETTLE_TIMES = Symbol.for("pulumi-cloudflare-sharing.settleTimes");
+/** Samples needed before a learned first delay is used, and the share of the quickest one used. */
+const LEARN_AFTER_SAMPLES = 3;
+const LEARNED_FRACTION = 0.8;
+
+function settleTimes(): Map<string, number[]> {
+  const holder = globalThis as unknown as Record<symbol, Map<string, number[]> | undefined>;
+  return (holder[SETTLE_TIMES] ??= new Map());
+}
+
+/**
+ * The schedule for a wait of `kind`. Cloudflare does not say how long a transition takes, so the
+ * process learns it: once a few waits of a kind have settled, later ones take their first look at
+ * 80 % of the quickest settle seen, instead of spending requests on looks that cannot succeed yet.
+ * Until then the first look comes soon after the write.
+ */
+export function scheduleFor(ctx: WaitContext, kind: string): PollSchedule {
+  const samples = settleTimes().get(`${ctx.scope}|${kind}`) ?? [];
+  if (samples.length < LEARN_AFTER_SAMPLES) return ctx.schedule;
+  const learned = Math.min(ctx.schedule.maxDelayMs, LEARNED_FRACTION * Math.min(...samples));
+  if (learned <= ctx.schedule.firstDelayMs) return ctx.schedule;
+  // After the late first look, settles are due any moment: look again at half that delay, growing.
+  return { ...ctx.schedule, firstDelayMs: learned, thenDelayMs: Math.max(ctx.schedule.firstDelayMs, learned / 2) };
+}
+
+/** Records how long a wait of `kind` that had to poll took to see its target. */
+function learn(ctx: WaitContext, kind: string, elapsedMs: number): void {
+  const key = `${ctx.scope}|${kind}`;
+  const samples = settleTimes().get(key) ?? [];
+  samples.push(elapsedMs);
+  if (samples.length > 50) samples.shift();
+  settleTimes().set(key, samples);
+}
+
+/** Runs a wait of `kind` with its learned schedule and records how long it took. */
+async function timed<T>(ctx: WaitContext, kind: string, hadInitial: boolean, run: (schedule: PollSchedule) => Promise<T>): Promise<T> {
+  const started = ctx.clock.now();
+  const result = await run(scheduleFor(ctx, kind));
+  const elapsed = ctx.clock.now() - started;
+  // A wait answered by the write's own response (no poll) says nothing about the settle time.
+  if (!hadInitial || elapsed > 0) learn(ctx, kind, elapsed);
+  return result;
+}
+
+/** Forgets what was learned (tests). */
+export function clearLearnedSettleTimes(): void {
+  settleTimes().clear();
+}
+
 function progress(ctx: WaitContext) {
   return (p: Parameters<typeof describeProgress>[0]) => ctx.log(describeProgress(p));
 }
@@ -57,38 +106,42 @@ export async function waitShareActive(
   options: { name?: string; initial?: ShareObject; afterCreate?: boolean } = {},
 ): Promise<ShareObject> {
   const status = (share: ShareObject) => (options.name !== undefined && share.name !== options.name ? UPDATING : share.status);
-  const share = await waitForStatus<ShareObject>({
-    what: describeShare(shareId),
-    pending: [UPDATING],
-    target: ["active"],
-    timeoutMs,
-    refresh: async () => observe(await findShare(ctx, shareId), status),
-    initial: observe(options.initial, status),
-    notFoundChecks: options.afterCreate ? ctx.createNotFoundChecks : 0,
-    schedule: ctx.schedule,
-    clock: ctx.clock,
-    onProgress: progress(ctx),
-    progressEveryMs: ctx.progressEveryMs,
-    isTransient: isTransientApiError,
-  });
+  const share = await timed(ctx, "share-active", options.initial !== undefined, (schedule) =>
+    waitForStatus<ShareObject>({
+      what: describeShare(shareId),
+      pending: [UPDATING],
+      target: ["active"],
+      timeoutMs,
+      refresh: async () => observe(await findShare(ctx, shareId), status),
+      initial: observe(options.initial, status),
+      notFoundChecks: options.afterCreate ? ctx.createNotFoundChecks : 0,
+      schedule,
+      clock: ctx.clock,
+      onProgress: progress(ctx),
+      progressEveryMs: ctx.progressEveryMs,
+      isTransient: isTransientApiError,
+    }),
+  );
   return share!;
 }
 
 /** Until the share is `deleted` or 404. */
 export async function waitShareGone(ctx: WaitContext, shareId: string, timeoutMs: number, initial?: ShareObject): Promise<void> {
-  await waitForStatus<ShareObject>({
-    what: describeShare(shareId),
-    pending: ["active", "deleting"],
-    target: [],
-    timeoutMs,
-    refresh: async () => observe(await findShare(ctx, shareId), (share) => share.status),
-    initial: initial && initial.status !== "deleted" ? observe(initial, (share) => share.status) : undefined,
-    schedule: ctx.schedule,
-    clock: ctx.clock,
-    onProgress: progress(ctx),
-    progressEveryMs: ctx.progressEveryMs,
-    isTransient: isTransientApiError,
-  });
+  await timed(ctx, "share-gone", initial !== undefined, (schedule) =>
+    waitForStatus<ShareObject>({
+      what: describeShare(shareId),
+      pending: ["active", "deleting"],
+      target: [],
+      timeoutMs,
+      refresh: async () => observe(await findShare(ctx, shareId), (share) => share.status),
+      initial: initial && initial.status !== "deleted" ? observe(initial, (share) => share.status) : undefined,
+      schedule,
+      clock: ctx.clock,
+      onProgress: progress(ctx),
+      progressEveryMs: ctx.progressEveryMs,
+      isTransient: isTransientApiError,
+    }),
+  );
 }
 
 /**
@@ -110,21 +163,23 @@ export async function waitRecipientAssociated(
   options: { initial?: RecipientObject; afterCreate?: boolean; label?: string } = {},
 ): Promise<RecipientObject> {
   const status = (recipient: RecipientObject) => recipient.association_status;
-  const recipient = await waitForStatus<RecipientObject>({
-    what: options.label ?? describeRecipient(shareId, recipientId),
-    pending: ["associating"],
-    target: ["associated"],
-    timeoutMs,
-    refresh: async () => observe(await findRecipient(ctx, shareId, recipientId), status),
-    initial: observe(options.initial, status),
-    notFoundChecks: options.afterCreate ? ctx.createNotFoundChecks : 0,
-    failure: terminalRecipientError,
-    schedule: ctx.schedule,
-    clock: ctx.clock,
-    onProgress: progress(ctx),
-    progressEveryMs: ctx.progressEveryMs,
-    isTransient: isTransientApiError,
-  });
+  const recipient = await timed(ctx, "recipient-associated", options.initial !== undefined, (schedule) =>
+    waitForStatus<RecipientObject>({
+      what: options.label ?? describeRecipient(shareId, recipientId),
+      pending: ["associating"],
+      target: ["associated"],
+      timeoutMs,
+      refresh: async () => observe(await findRecipient(ctx, shareId, recipientId), status),
+      initial: observe(options.initial, status),
+      notFoundChecks: options.afterCreate ? ctx.createNotFoundChecks : 0,
+      failure: terminalRecipientError,
+      schedule,
+      clock: ctx.clock,
+      onProgress: progress(ctx),
+      progressEveryMs: ctx.progressEveryMs,
+      isTransient: isTransientApiError,
+    }),
+  );
   return recipient!;
 }
 
@@ -140,19 +195,21 @@ export async function waitRecipientGone(
   initial?: RecipientObject,
 ): Promise<void> {
   const status = (recipient: RecipientObject) => recipient.association_status;
-  await waitForStatus<RecipientObject>({
-    what: describeRecipient(shareId, recipientId),
-    pending: ["associating", "associated", "disassociating"],
-    target: [],
-    timeoutMs,
-    refresh: async () => observe(await findRecipient(ctx, shareId, recipientId), status),
-    initial: initial && initial.association_status !== "disassociated" ? observe(initial, status) : undefined,
-    schedule: ctx.schedule,
-    clock: ctx.clock,
-    onProgress: progress(ctx),
-    progressEveryMs: ctx.progressEveryMs,
-    isTransient: isTransientApiError,
-  });
+  await timed(ctx, "recipient-gone", initial !== undefined, (schedule) =>
+    waitForStatus<RecipientObject>({
+      what: describeRecipient(shareId, recipientId),
+      pending: ["associating", "associated", "disassociating"],
+      target: [],
+      timeoutMs,
+      refresh: async () => observe(await findRecipient(ctx, shareId, recipientId), status),
+      initial: initial && initial.association_status !== "disassociated" ? observe(initial, status) : undefined,
+      schedule,
+      clock: ctx.clock,
+      onProgress: progress(ctx),
+      progressEveryMs: ctx.progressEveryMs,
+      isTransient: isTransientApiError,
+    }),
+  );
 }
 
 /** Until the share resource is `active` (and, after a meta update, shows `meta`). */
@@ -165,20 +222,22 @@ export async function waitResourceActive(
 ): Promise<ShareResourceObject> {
   const status = (resource: ShareResourceObject) =>
     options.meta !== undefined && canonicalJson(resource.meta ?? {}) !== options.meta ? UPDATING : resource.status;
-  const resource = await waitForStatus<ShareResourceObject>({
-    what: describeResource(shareId, shareResourceId),
-    pending: [UPDATING],
-    target: ["active"],
-    timeoutMs,
-    refresh: async () => observe(await findResource(ctx, shareId, shareResourceId), status),
-    initial: observe(options.initial, status),
-    notFoundChecks: options.afterCreate ? ctx.createNotFoundChecks : 0,
-    schedule: ctx.schedule,
-    clock: ctx.clock,
-    onProgress: progress(ctx),
-    progressEveryMs: ctx.progressEveryMs,
-    isTransient: isTransientApiError,
-  });
+  const resource = await timed(ctx, "resource-active", options.initial !== undefined, (schedule) =>
+    waitForStatus<ShareResourceObject>({
+      what: describeResource(shareId, shareResourceId),
+      pending: [UPDATING],
+      target: ["active"],
+      timeoutMs,
+      refresh: async () => observe(await findResource(ctx, shareId, shareResourceId), status),
+      initial: observe(options.initial, status),
+      notFoundChecks: options.afterCreate ? ctx.createNotFoundChecks : 0,
+      schedule,
+      clock: ctx.clock,
+      onProgress: progress(ctx),
+      progressEveryMs: ctx.progressEveryMs,
+      isTransient: isTransientApiError,
+    }),
+  );
   return resource!;
 }
 
@@ -191,17 +250,19 @@ export async function waitResourceGone(
   initial?: ShareResourceObject,
 ): Promise<void> {
   const status = (resource: ShareResourceObject) => resource.status;
-  await waitForStatus<ShareResourceObject>({
-    what: describeResource(shareId, shareResourceId),
-    pending: ["active", "deleting"],
-    target: [],
-    timeoutMs,
-    refresh: async () => observe(await findResource(ctx, shareId, shareResourceId), status),
-    initial: initial && initial.status !== "deleted" ? observe(initial, status) : undefined,
-    schedule: ctx.schedule,
-    clock: ctx.clock,
-    onProgress: progress(ctx),
-    progressEveryMs: ctx.progressEveryMs,
-    isTransient: isTransientApiError,
-  });
+  await timed(ctx, "resource-gone", initial !== undefined, (schedule) =>
+    waitForStatus<ShareResourceObject>({
+      what: describeResource(shareId, shareResourceId),
+      pending: ["active", "deleting"],
+      target: [],
+      timeoutMs,
+      refresh: async () => observe(await findResource(ctx, shareId, shareResourceId), status),
+      initial: initial && initial.status !== "deleted" ? observe(initial, status) : undefined,
+      schedule,
+      clock: ctx.clock,
+      onProgress: progress(ctx),
+      progressEveryMs: ctx.progressEveryMs,
+      isTransient: isTransientApiError,
+    }),
+  );
 }

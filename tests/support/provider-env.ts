@@ -3,6 +3,7 @@ import { FAST_TIMINGS, startEmulator } from "../../emulator";
 import type { RunningEmulator } from "../../emulator";
 import type { DeepPartial, EmulatorSettings } from "../../emulator/settings";
 import { clearSharedBatchers } from "../../provider/wait/coalesce";
+import { clearLearnedSettleTimes } from "../../provider/wait/waits";
 
 export const TEST_TOKEN = "test-token-9f8e7d6c5b4a39281706f5e4d3c2b1a0";
 
@@ -18,6 +19,7 @@ export const FAST_TUNING = {
 
 export async function startProviderEnvironment(settings: DeepPartial<EmulatorSettings> = {}): Promise<RunningEmulator> {
   clearSharedBatchers();
+  clearLearnedSettleTimes();
   const emulator = await startEmulator({ seed: 7, settings: { timings: { ...FAST_TIMINGS }, ...settings } });
   process.env.CLOUDFLARE_BASE_URL = emulator.url;
   process.env.CLOUDFLARE_API_TOKEN = TEST_TOKEN;
