@@ -64,23 +64,50 @@ function learn(ctx: WaitContext, kind: string, elapsedMs: number): void {
   settleTimes().set(key, samples);
 }
 
-/** Runs a wait of `kind` with its learned schedule and records how long it took. */
-async function timed<T>(ctx: WaitContext, kind: string, hadInitial: boolean, run: (schedule: PollSchedule) => Promise<T>): Promise<T> {
-  const started = ctx.clock.now();
-  const result = await run(scheduleFor(ctx, kind));
-  const elapsed = ctx.clock.now() - started;
-  // A wait answered by the write's own response (no poll) says nothing about the settle time.
-  if (!hadInitial || elapsed > 0) learn(ctx, kind, elapsed);
-  return result;
-}
-
 /** Forgets what was learned (tests). */
 export function clearLearnedSettleTimes(): void {
   settleTimes().clear();
 }
 
-function progress(ctx: WaitContext) {
-  return (p: Parameters<typeof describeProgress>[0]) => ctx.log(describeProgress(p));
+/**
+ * One wait of `kind` (its schedule is learned per kind, see {@link scheduleFor}): the single place
+ * where the waiter is configured for every object.
+ */
+async function waitFor<T>(
+  ctx: WaitContext,
+  spec: {
+    kind: string;
+    what: string;
+    pending: readonly string[];
+    target: readonly string[];
+    timeoutMs: number;
+    find: () => Promise<T | undefined>;
+    status: (value: T) => string;
+    initial?: T;
+    afterCreate?: boolean;
+    failure?: (value: T) => string | undefined;
+  },
+): Promise<T | undefined> {
+  const started = ctx.clock.now();
+  const result = await waitForStatus<T>({
+    what: spec.what,
+    pending: spec.pending,
+    target: spec.target,
+    timeoutMs: spec.timeoutMs,
+    refresh: async () => observe(await spec.find(), spec.status),
+    initial: observe(spec.initial, spec.status),
+    notFoundChecks: spec.afterCreate ? ctx.createNotFoundChecks : 0,
+    failure: spec.failure,
+    schedule: scheduleFor(ctx, spec.kind),
+    clock: ctx.clock,
+    onProgress: (progress) => ctx.log(describeProgress(progress)),
+    progressEveryMs: ctx.progressEveryMs,
+    isTransient: isTransientApiError,
+  });
+  // A wait answered by an observation already in hand says nothing about how long settling takes.
+  const elapsed = ctx.clock.now() - started;
+  if (elapsed > 0) learn(ctx, spec.kind, elapsed);
+  return result;
 }
 
 export function describeShare(shareId: string): string {
@@ -105,43 +132,32 @@ export async function waitShareActive(
   timeoutMs: number,
   options: { name?: string; initial?: ShareObject; afterCreate?: boolean } = {},
 ): Promise<ShareObject> {
-  const status = (share: ShareObject) => (options.name !== undefined && share.name !== options.name ? UPDATING : share.status);
-  const share = await timed(ctx, "share-active", options.initial !== undefined, (schedule) =>
-    waitForStatus<ShareObject>({
-      what: describeShare(shareId),
-      pending: [UPDATING],
-      target: ["active"],
-      timeoutMs,
-      refresh: async () => observe(await findShare(ctx, shareId), status),
-      initial: observe(options.initial, status),
-      notFoundChecks: options.afterCreate ? ctx.createNotFoundChecks : 0,
-      schedule,
-      clock: ctx.clock,
-      onProgress: progress(ctx),
-      progressEveryMs: ctx.progressEveryMs,
-      isTransient: isTransientApiError,
-    }),
-  );
+  const share = await waitFor<ShareObject>(ctx, {
+    kind: "share-active",
+    what: describeShare(shareId),
+    pending: [UPDATING],
+    target: ["active"],
+    timeoutMs,
+    find: () => findShare(ctx, shareId),
+    status: (share) => (options.name !== undefined && share.name !== options.name ? UPDATING : share.status),
+    initial: options.initial,
+    afterCreate: options.afterCreate,
+  });
   return share!;
 }
 
 /** Until the share is `deleted` or 404. */
 export async function waitShareGone(ctx: WaitContext, shareId: string, timeoutMs: number, initial?: ShareObject): Promise<void> {
-  await timed(ctx, "share-gone", initial !== undefined, (schedule) =>
-    waitForStatus<ShareObject>({
-      what: describeShare(shareId),
-      pending: ["active", "deleting"],
-      target: [],
-      timeoutMs,
-      refresh: async () => observe(await findShare(ctx, shareId), (share) => share.status),
-      initial: initial && initial.status !== "deleted" ? observe(initial, (share) => share.status) : undefined,
-      schedule,
-      clock: ctx.clock,
-      onProgress: progress(ctx),
-      progressEveryMs: ctx.progressEveryMs,
-      isTransient: isTransientApiError,
-    }),
-  );
+  await waitFor<ShareObject>(ctx, {
+    kind: "share-gone",
+    what: describeShare(shareId),
+    pending: ["active", "deleting"],
+    target: [],
+    timeoutMs,
+    find: () => findShare(ctx, shareId),
+    status: (share) => share.status,
+    initial: initial?.status === "deleted" ? undefined : initial,
+  });
 }
 
 /**
@@ -162,24 +178,18 @@ export async function waitRecipientAssociated(
   timeoutMs: number,
   options: { initial?: RecipientObject; afterCreate?: boolean; label?: string } = {},
 ): Promise<RecipientObject> {
-  const status = (recipient: RecipientObject) => recipient.association_status;
-  const recipient = await timed(ctx, "recipient-associated", options.initial !== undefined, (schedule) =>
-    waitForStatus<RecipientObject>({
-      what: options.label ?? describeRecipient(shareId, recipientId),
-      pending: ["associating"],
-      target: ["associated"],
-      timeoutMs,
-      refresh: async () => observe(await findRecipient(ctx, shareId, recipientId), status),
-      initial: observe(options.initial, status),
-      notFoundChecks: options.afterCreate ? ctx.createNotFoundChecks : 0,
-      failure: terminalRecipientError,
-      schedule,
-      clock: ctx.clock,
-      onProgress: progress(ctx),
-      progressEveryMs: ctx.progressEveryMs,
-      isTransient: isTransientApiError,
-    }),
-  );
+  const recipient = await waitFor<RecipientObject>(ctx, {
+    kind: "recipient-associated",
+    what: options.label ?? describeRecipient(shareId, recipientId),
+    pending: ["associating"],
+    target: ["associated"],
+    timeoutMs,
+    find: () => findRecipient(ctx, shareId, recipientId),
+    status: (recipient) => recipient.association_status,
+    initial: options.initial,
+    afterCreate: options.afterCreate,
+    failure: terminalRecipientError,
+  });
   return recipient!;
 }
 
@@ -194,22 +204,16 @@ export async function waitRecipientGone(
   timeoutMs: number,
   initial?: RecipientObject,
 ): Promise<void> {
-  const status = (recipient: RecipientObject) => recipient.association_status;
-  await timed(ctx, "recipient-gone", initial !== undefined, (schedule) =>
-    waitForStatus<RecipientObject>({
-      what: describeRecipient(shareId, recipientId),
-      pending: ["associating", "associated", "disassociating"],
-      target: [],
-      timeoutMs,
-      refresh: async () => observe(await findRecipient(ctx, shareId, recipientId), status),
-      initial: initial && initial.association_status !== "disassociated" ? observe(initial, status) : undefined,
-      schedule,
-      clock: ctx.clock,
-      onProgress: progress(ctx),
-      progressEveryMs: ctx.progressEveryMs,
-      isTransient: isTransientApiError,
-    }),
-  );
+  await waitFor<RecipientObject>(ctx, {
+    kind: "recipient-gone",
+    what: describeRecipient(shareId, recipientId),
+    pending: ["associating", "associated", "disassociating"],
+    target: [],
+    timeoutMs,
+    find: () => findRecipient(ctx, shareId, recipientId),
+    status: (recipient) => recipient.association_status,
+    initial: initial?.association_status === "disassociated" ? undefined : initial,
+  });
 }
 
 /** Until the share resource is `active` (and, after a meta update, shows `meta`). */
@@ -220,24 +224,17 @@ export async function waitResourceActive(
   timeoutMs: number,
   options: { meta?: string; initial?: ShareResourceObject; afterCreate?: boolean } = {},
 ): Promise<ShareResourceObject> {
-  const status = (resource: ShareResourceObject) =>
-    options.meta !== undefined && canonicalJson(resource.meta ?? {}) !== options.meta ? UPDATING : resource.status;
-  const resource = await timed(ctx, "resource-active", options.initial !== undefined, (schedule) =>
-    waitForStatus<ShareResourceObject>({
-      what: describeResource(shareId, shareResourceId),
-      pending: [UPDATING],
-      target: ["active"],
-      timeoutMs,
-      refresh: async () => observe(await findResource(ctx, shareId, shareResourceId), status),
-      initial: observe(options.initial, status),
-      notFoundChecks: options.afterCreate ? ctx.createNotFoundChecks : 0,
-      schedule,
-      clock: ctx.clock,
-      onProgress: progress(ctx),
-      progressEveryMs: ctx.progressEveryMs,
-      isTransient: isTransientApiError,
-    }),
-  );
+  const resource = await waitFor<ShareResourceObject>(ctx, {
+    kind: "resource-active",
+    what: describeResource(shareId, shareResourceId),
+    pending: [UPDATING],
+    target: ["active"],
+    timeoutMs,
+    find: () => findResource(ctx, shareId, shareResourceId),
+    status: (resource) => (options.meta !== undefined && canonicalJson(resource.meta ?? {}) !== options.meta ? UPDATING : resource.status),
+    initial: options.initial,
+    afterCreate: options.afterCreate,
+  });
   return resource!;
 }
 
@@ -249,20 +246,14 @@ export async function waitResourceGone(
   timeoutMs: number,
   initial?: ShareResourceObject,
 ): Promise<void> {
-  const status = (resource: ShareResourceObject) => resource.status;
-  await timed(ctx, "resource-gone", initial !== undefined, (schedule) =>
-    waitForStatus<ShareResourceObject>({
-      what: describeResource(shareId, shareResourceId),
-      pending: ["active", "deleting"],
-      target: [],
-      timeoutMs,
-      refresh: async () => observe(await findResource(ctx, shareId, shareResourceId), status),
-      initial: initial && initial.status !== "deleted" ? observe(initial, status) : undefined,
-      schedule,
-      clock: ctx.clock,
-      onProgress: progress(ctx),
-      progressEveryMs: ctx.progressEveryMs,
-      isTransient: isTransientApiError,
-    }),
-  );
+  await waitFor<ShareResourceObject>(ctx, {
+    kind: "resource-gone",
+    what: describeResource(shareId, shareResourceId),
+    pending: ["active", "deleting"],
+    target: [],
+    timeoutMs,
+    find: () => findResource(ctx, shareId, shareResourceId),
+    status: (resource) => resource.status,
+    initial: initial?.status === "deleted" ? undefined : initial,
+  });
 }
