@@ -1,35 +1,16 @@
 // The Cloudflare Resource Sharing API client: one HTTP core, one module per API resource.
-import type { Dispatcher } from "undici";
-import type { Clock } from "./core/clock";
-import type { Credentials } from "./core/credentials";
-import type { ClientDefaults, DeepPartial } from "./core/defaults";
-import type { ClientEvent } from "./core/http";
+import type { HttpCoreOptions } from "./core/http";
 import { HttpCore } from "./core/http";
-import type { RateBudget } from "./core/rate-budget";
 import { Organizations } from "./organizations";
 import { Recipients } from "./recipients";
 import { Resources } from "./resources";
 import { Shares } from "./shares";
 
-/** Options of {@link CloudflareSharingClient}. */
-export interface CloudflareSharingClientOptions {
-  /** API token or global key + email, read at run time by the caller. Never logged, never in errors. */
-  credentials: Credentials;
-  /** API root; defaults to `https://api.cloudflare.com/client/v4`. */
-  baseUrl?: string;
-  /** Overrides of {@link CLIENT_DEFAULTS} (retries, backoff, timeouts, rate budget, page size…). */
-  defaults?: DeepPartial<ClientDefaults>;
-  /** Time source for every wait; inject a fake one in tests. */
-  clock?: Clock;
-  /** Progress hook: retries, rate-limit waits, recovered POSTs. Carries no secret. */
-  onEvent?: (event: ClientEvent) => void;
-  /** A private rate budget instead of the one shared per process, base URL and credential. */
-  rateBudget?: RateBudget;
-  /** undici dispatcher to send through (Agent, MockAgent…). */
-  dispatcher?: Dispatcher;
-  /** Random source in [0, 1) for backoff jitter; inject a fixed one in tests. */
-  random?: () => number;
-}
+/**
+ * Options of {@link CloudflareSharingClient}: those of its HTTP core (credentials read at run time by
+ * the caller, `baseUrl`, `defaults`, `clock`, `onEvent`, `rateBudget`, `dispatcher`, `random`).
+ */
+export type CloudflareSharingClientOptions = HttpCoreOptions;
 
 /**
  * Client for Cloudflare's Resource Sharing API.

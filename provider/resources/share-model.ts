@@ -30,6 +30,7 @@ export interface ShareInputs {
 
 /** An inline recipient the Share manages, with its id and last known status. */
 export interface ManagedRecipient extends RecipientDeclaration {
+  /** The recipient id. */
   id: string;
   associationStatus: string;
 }
@@ -39,7 +40,9 @@ export interface ManagedResource {
   resourceType: string;
   resourceId: string;
   resourceAccountId: string;
+  /** Compact JSON with sorted keys. */
   meta: string;
+  /** The share-resource id (not the shared object's id). */
   id: string;
   status: string;
   resourceVersion: number;

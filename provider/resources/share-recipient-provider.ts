@@ -9,8 +9,8 @@ import { rememberStackConfig } from "../config";
 import { runtimeFor } from "../runtime";
 import { forReading, lookupRecipient } from "../wait/finders";
 import { describeRecipient, waitRecipientAssociated, waitRecipientGone } from "../wait/waits";
-import { createOrTakeOver, deleteTolerantly, explain, messageOf, readResult, ResourceInitError } from "./common";
-import { Checker, isUnknown, timeoutMs, withoutNulls, withoutUndefined } from "./inputs";
+import { createOrTakeOver, deleteTolerantly, explain, inputsFrom, messageOf, readResult, ResourceInitError } from "./common";
+import { Checker, isUnknown, timeoutMs, withoutNulls } from "./inputs";
 import { checkRecipientTarget, describeTarget, outputsOf, RECIPIENT_GONE_STATUSES, recipientInput, REPLACE_ON_CHANGE, ShareRecipientInputs, ShareRecipientOutputs, TIMEOUT_KEYS } from "./share-recipient-model";
 
 function label(inputs: ShareRecipientInputs, recipientId: string): string {
@@ -78,15 +78,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
     // Removed (or being removed) out of band: drop it from state so the next `up` adds it again.
     if (server === undefined || RECIPIENT_GONE_STATUSES.includes(server.association_status)) return { id: "" };
     const outs = outputsOf(current, server);
-    const inputs = withoutUndefined({
-      accountId: current.accountId,
-      shareId: current.shareId,
-      recipientAccountId: current.recipientAccountId,
-      organizationId: current.organizationId,
-      timeouts: current.timeouts,
-      adopt: current.adopt,
-    });
-    return readResult(id, outs, inputs);
+    return readResult(id, outs, inputsFrom(outs, ["accountId", "shareId", "recipientAccountId", "organizationId", "timeouts", "adopt"]));
   },
 
   // Nothing of a recipient can change in place; `update` only runs to resume a wait that did not

@@ -8,8 +8,8 @@ import { rememberStackConfig } from "../config";
 import { runtimeFor } from "../runtime";
 import { forReading, lookupResource } from "../wait/finders";
 import { describeResource, waitResourceActive, waitResourceGone } from "../wait/waits";
-import { createOrTakeOver, deleteTolerantly, explain, messageOf, readResult, ResourceInitError } from "./common";
-import { Checker, containsUnknown, isUnknown, metaObject, normalizeMeta, timeoutMs, withoutNulls, withoutUndefined } from "./inputs";
+import { createOrTakeOver, deleteTolerantly, explain, inputsFrom, messageOf, readResult, ResourceInitError } from "./common";
+import { Checker, containsUnknown, isUnknown, metaObject, normalizeMeta, timeoutMs, withoutNulls } from "./inputs";
 import { outputsOf, REPLACE_ON_CHANGE, ShareResourceInputs, ShareResourceOutputs, TIMEOUT_KEYS } from "./share-resource-model";
 
 /** Throws the partial-failure error: the object exists, keep it in state and resume next time. */
@@ -99,17 +99,8 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
     // next `up` creates it again.
     if (server === undefined || server.status !== "active") return { id: "" };
     const outs = outputsOf(current, server);
-    const inputs = withoutUndefined({
-      accountId: outs.accountId,
-      shareId: outs.shareId,
-      resourceType: outs.resourceType,
-      resourceId: outs.resourceId,
-      resourceAccountId: outs.resourceAccountId,
-      meta: outs.meta,
-      timeouts: outs.timeouts,
-      adopt: outs.adopt,
-    });
-    return readResult(id, outs, inputs);
+    const inputKeys = ["accountId", "shareId", "resourceType", "resourceId", "resourceAccountId", "meta", "timeouts", "adopt"] as const;
+    return readResult(id, outs, inputsFrom(outs, inputKeys));
   },
 
   async update(id, olds, news) {

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import shareProvider = require("./share-provider");
 import { TimeoutsArgs, TYPE_MODULE, warnIfNotInstalled } from "./resource-base";
+import type { ManagedRecipient, ManagedResource } from "./share-model";
 
 /** A recipient declared inline on a {@link Share}: exactly one of the two fields. */
 export interface ShareRecipientDeclarationArgs {
@@ -51,26 +52,10 @@ export interface ShareArgs {
   adopt?: pulumi.Input<string>;
 }
 
-/** An inline recipient as the Share tracks it. */
-export interface ManagedRecipientOutput {
-  recipientAccountId?: string;
-  organizationId?: string;
-  /** The recipient id. */
-  id: string;
-  associationStatus: string;
-}
-
-/** An inline resource as the Share tracks it. */
-export interface ManagedResourceOutput {
-  resourceType: string;
-  resourceId: string;
-  resourceAccountId: string;
-  meta: string;
-  /** The share-resource id (not the shared object's id). */
-  id: string;
-  status: string;
-  resourceVersion: number;
-}
+/** An inline recipient as the Share tracks it: its target, its recipient `id`, its `associationStatus`. */
+export type ManagedRecipientOutput = ManagedRecipient;
+/** An inline resource as the Share tracks it: its declaration, its share-resource `id`, `status` and `resourceVersion`. */
+export type ManagedResourceOutput = ManagedResource;
 
 /**
  * A Cloudflare resource share with its recipients and shared objects. `pulumi up` returns once the
