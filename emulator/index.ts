@@ -1,5 +1,5 @@
 // Public API of the Cloudflare Resource Sharing emulator: a real HTTP server on loopback that follows
-// ../shared/reference/cloudflare-resource-sharing-api.md, with asynchronous statuses, pagination, errors,
+// docs/cloudflare-resource-sharing-api.md, with asynchronous statuses, pagination, errors,
 // rate limits and fault injection. See README.md.
 
 export { startEmulator, API_PREFIX, CONTROL_PREFIX } from "./server";

@@ -1,4 +1,4 @@
-// Settings of the Resource Sharing emulator. Facts cite ../shared/reference/cloudflare-resource-sharing-api.md (§n).
+// Settings of the Resource Sharing emulator. Facts cite docs/cloudflare-resource-sharing-api.md (§n).
 // Every default that settles an [UNCONFIRMED] point of the reference says so on its line.
 
 import { KNOWN_RESOURCE_TYPES } from "../provider/client/types";

@@ -1,5 +1,5 @@
 // Wire types of the Cloudflare Resource Sharing API (v4), named as the API names them.
-// Source of every field: ../shared/reference/cloudflare-resource-sharing-api.md §3–§5.
+// Source of every field: docs/cloudflare-resource-sharing-api.md §3–§5.
 
 /** Share status (§5). `deleted` shares stay visible for a while, then GET answers 404 / 1004. */
 export type ShareStatus = "active" | "deleting" | "deleted";
