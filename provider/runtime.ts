@@ -43,7 +43,7 @@ export interface ProviderDefaults {
 }
 
 export const PROVIDER_DEFAULTS = {
-  poll: { firstDelayMs: 250, factor: 1.25, maxDelayMs: 5_000, gridMs: 250 },
+  poll: { firstDelayMs: 250, factor: 1.15, maxDelayMs: 5_000, gridMs: 250 },
   coalesce: true,
   coalesceWindowMs: 15,
   readReuseMs: 2_000,

@@ -52,7 +52,7 @@ export function scheduleFor(ctx: WaitContext, kind: string): PollSchedule {
   const learned = Math.min(ctx.schedule.maxDelayMs, LEARNED_FRACTION * Math.min(...samples));
   if (learned <= ctx.schedule.firstDelayMs) return ctx.schedule;
   // After the late first look, settles are due any moment: look again at half that delay, growing.
-  return { ...ctx.schedule, firstDelayMs: learned, thenDelayMs: Math.max(ctx.schedule.firstDelayMs, learned / 2) };
+  return { ...ctx.schedule, firstDelayMs: learned, thenDelayMs: Math.max(ctx.schedule.firstDelayMs, learned * 0.4) };
 }
 
 /** Records how long a wait of `kind` that had to poll took to see its target. */
