@@ -8,7 +8,7 @@ import type { RecipientObject } from "../client/types";
 import { rememberStackConfig } from "../config";
 import { runtimeFor } from "../runtime";
 import { forReading, lookupRecipient } from "../wait/finders";
-import { describeRecipient, waitRecipientAssociated, waitRecipientGone } from "../wait/waits";
+import { describeRecipient, waitRecipientAssociated, waitRecipientGone, WaitContext } from "../wait/waits";
 import { createOrTakeOver, deleteTolerantly, explain, inputsFrom, messageOf, readResult, ResourceInitError } from "./common";
 import { Checker, isUnknown, timeoutMs, withoutNulls } from "./inputs";
 import { checkRecipientTarget, describeTarget, outputsOf, RECIPIENT_GONE_STATUSES, recipientInput, REPLACE_ON_CHANGE, ShareRecipientInputs, ShareRecipientOutputs, TIMEOUT_KEYS } from "./share-recipient-model";
@@ -45,7 +45,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
     const { api, wait } = runtimeFor(inputs.accountId);
     let created: RecipientObject;
     if (inputs.adopt) {
-      created = await adopt(inputs);
+      created = await adopt(wait, inputs);
     } else {
       try {
         const body = recipientInput(inputs);
@@ -117,8 +117,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
 };
 
 /** Takes over an existing recipient instead of adding one, after checking it is the declared one. */
-async function adopt(inputs: ShareRecipientInputs): Promise<RecipientObject> {
-  const { wait } = runtimeFor(inputs.accountId);
+async function adopt(wait: WaitContext, inputs: ShareRecipientInputs): Promise<RecipientObject> {
   const existing = await lookupRecipient(wait, inputs.shareId, inputs.adopt!);
   const what = describeRecipient(inputs.shareId, inputs.adopt!);
   if (existing === undefined || RECIPIENT_GONE_STATUSES.includes(existing.association_status)) {

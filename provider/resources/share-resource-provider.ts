@@ -7,7 +7,7 @@ import type { ShareResourceObject } from "../client/types";
 import { rememberStackConfig } from "../config";
 import { runtimeFor } from "../runtime";
 import { forReading, lookupResource } from "../wait/finders";
-import { describeResource, waitResourceActive, waitResourceGone } from "../wait/waits";
+import { describeResource, waitResourceActive, waitResourceGone, WaitContext } from "../wait/waits";
 import { createOrTakeOver, deleteTolerantly, explain, inputsFrom, messageOf, readResult, ResourceInitError } from "./common";
 import { Checker, containsUnknown, isUnknown, metaObject, normalizeMeta, timeoutMs, withoutNulls } from "./inputs";
 import { outputsOf, REPLACE_ON_CHANGE, ShareResourceInputs, ShareResourceOutputs, TIMEOUT_KEYS } from "./share-resource-model";
@@ -58,7 +58,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
     const meta = normalizeMeta(inputs.meta);
     let created: ShareResourceObject;
     if (inputs.adopt) {
-      created = await adopt(inputs);
+      created = await adopt(wait, inputs);
     } else {
       try {
         const body = {
@@ -135,8 +135,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
 };
 
 /** Finds the share resource to take over instead of creating one, after checking it is the declared one. */
-async function adopt(inputs: ShareResourceInputs): Promise<ShareResourceObject> {
-  const { wait } = runtimeFor(inputs.accountId);
+async function adopt(wait: WaitContext, inputs: ShareResourceInputs): Promise<ShareResourceObject> {
   const existing = await lookupResource(wait, inputs.shareId, inputs.adopt!);
   const what = describeResource(inputs.shareId, inputs.adopt!);
   if (existing === undefined || existing.status !== "active") {

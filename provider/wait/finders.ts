@@ -18,6 +18,8 @@ export interface SharingApi {
   shares: Shares;
   recipients: Recipients;
   resources: Resources;
+  /** The page size the lists use (the client's `perPage`), to count pages while scanning. */
+  http: { settings: { perPage: number } };
 }
 
 /** Where and how to look. */
@@ -97,8 +99,6 @@ function getShare(ctx: LookupContext, shareId: string): Promise<ShareObject | un
   return orUndefinedWhenNotFound(ctx.api.shares.get(ctx.accountId, shareId, { include_resources: true }));
 }
 
-const LIST_PAGE_SIZE = 100;
-
 function shareBatcher(ctx: LookupContext): Batcher<ShareObject> {
   return sharedBatcher(`${ctx.scope}|shares|${ctx.accountId}`, () => new Batcher<ShareObject>(async (ids, preferComplete): Promise<BatchResult<ShareObject>> => {
     const found = new Map<string, ShareObject>();
@@ -107,11 +107,12 @@ function shareBatcher(ctx: LookupContext): Batcher<ShareObject> {
       if (share) found.set(ids[0], share);
       return { found, complete: false };
     }
-    // One list (100 shares a page, each with its resources) answers many lookups. In a large
+    // One list (a page of up to 100 shares, each with its resources) answers many lookups. In a large
     // account the wanted shares may be far down the list: stop after as many pages as there are
     // wanted shares (one at least), so the batch never costs much more than one GET each, and GET
     // the rest.
     const wanted = new Set(ids);
+    const pageSize = ctx.api.http.settings.perPage;
     const pageLimit = Math.max(1, ids.length - 1);
     let scanned = 0;
     let complete = true;
@@ -119,8 +120,8 @@ function shareBatcher(ctx: LookupContext): Batcher<ShareObject> {
       scanned += 1;
       found.set(share.id, share);
       wanted.delete(share.id);
-      const atPageEnd = scanned % LIST_PAGE_SIZE === 0;
-      if (atPageEnd && scanned / LIST_PAGE_SIZE >= pageLimit && (wanted.size > 0 || !preferComplete)) {
+      const atPageEnd = scanned % pageSize === 0;
+      if (atPageEnd && scanned / pageSize >= pageLimit && (wanted.size > 0 || !preferComplete)) {
         complete = false;
         break;
       }
