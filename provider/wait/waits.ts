@@ -1,10 +1,11 @@
-// Waits for each transition of each object: which statuses are pending and which are the target.
-// The finders (./finders) decide what "gone" means; waitForStatus (./waiter) does the timing.
+// Waits for each transition of each object. Which statuses are pending and which are the target
+// comes from the lifecycle table (./lifecycle); waitForStatus (./waiter) does the timing.
 
 import { ConnectionError, RateLimitError, RequestTimeoutError, ServerError } from "../client/core/errors";
 import type { RecipientObject, ShareObject, ShareResourceObject } from "../client/types";
 import { canonicalJson } from "../resources/inputs";
 import { findRecipient, findResource, findShare, LookupContext } from "./finders";
+import { isRemoved, Lifecycle, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE, UPDATING } from "./lifecycle";
 import { describeProgress, Observation, PollSchedule, waitForStatus, WaitClock } from "./waiter";
 
 /** Everything a wait needs besides the object. */
@@ -17,9 +18,6 @@ export interface WaitContext extends LookupContext {
   /** Where progress lines go (the provider prints them; `pulumi up` shows provider output). */
   log: (line: string) => void;
 }
-
-// A status the API never reports: the object exists but the change just written is not visible yet.
-const UPDATING = "updating";
 
 function observe<T>(value: T | undefined, status: (value: T) => string): Observation<T> | undefined {
   return value === undefined ? undefined : { value, status: status(value) };
@@ -81,7 +79,7 @@ async function waitFor<T>(
     pending: readonly string[];
     target: readonly string[];
     timeoutMs: number;
-    find: () => Promise<T | undefined>;
+    find: (signal: AbortSignal) => Promise<T | undefined>;
     status: (value: T) => string;
     initial?: T;
     afterCreate?: boolean;
@@ -94,7 +92,8 @@ async function waitFor<T>(
     pending: spec.pending,
     target: spec.target,
     timeoutMs: spec.timeoutMs,
-    refresh: async () => observe(await spec.find(), spec.status),
+    refresh: async (signal) => observe(await spec.find(signal), spec.status),
+    lastLookMs: ctx.api.http.settings.perAttemptTimeoutMs,
     initial: observe(spec.initial, spec.status),
     notFoundChecks: spec.afterCreate ? ctx.createNotFoundChecks : 0,
     failure: spec.failure,
@@ -108,6 +107,11 @@ async function waitFor<T>(
   const elapsed = ctx.clock.now() - started;
   if (elapsed > 0) learn(ctx, spec.kind, elapsed);
   return result;
+}
+
+/** A delete's own response as the first look of its wait, unless it already shows the object removed. */
+function stillThere<T>(lifecycle: Lifecycle<T>, initial: T | undefined): T | undefined {
+  return initial === undefined || isRemoved(lifecycle, lifecycle.status(initial)) ? undefined : initial;
 }
 
 export function describeShare(shareId: string): string {
@@ -135,10 +139,9 @@ export async function waitShareActive(
   const share = await waitFor<ShareObject>(ctx, {
     kind: "share-active",
     what: describeShare(shareId),
-    pending: [UPDATING],
-    target: ["active"],
+    ...SHARE_LIFECYCLE.settle,
     timeoutMs,
-    find: () => findShare(ctx, shareId),
+    find: (signal) => findShare(ctx, shareId, signal),
     status: (share) => (options.name !== undefined && share.name !== options.name ? UPDATING : share.status),
     initial: options.initial,
     afterCreate: options.afterCreate,
@@ -151,12 +154,12 @@ export async function waitShareGone(ctx: WaitContext, shareId: string, timeoutMs
   await waitFor<ShareObject>(ctx, {
     kind: "share-gone",
     what: describeShare(shareId),
-    pending: ["active", "deleting"],
+    pending: SHARE_LIFECYCLE.remove.pending,
     target: [],
     timeoutMs,
-    find: () => findShare(ctx, shareId),
-    status: (share) => share.status,
-    initial: initial?.status === "deleted" ? undefined : initial,
+    find: (signal) => findShare(ctx, shareId, signal),
+    status: SHARE_LIFECYCLE.status,
+    initial: stillThere(SHARE_LIFECYCLE, initial),
   });
 }
 
@@ -181,11 +184,10 @@ export async function waitRecipientAssociated(
   const recipient = await waitFor<RecipientObject>(ctx, {
     kind: "recipient-associated",
     what: options.label ?? describeRecipient(shareId, recipientId),
-    pending: ["associating"],
-    target: ["associated"],
+    ...RECIPIENT_LIFECYCLE.settle,
     timeoutMs,
-    find: () => findRecipient(ctx, shareId, recipientId),
-    status: (recipient) => recipient.association_status,
+    find: (signal) => findRecipient(ctx, shareId, recipientId, signal),
+    status: RECIPIENT_LIFECYCLE.status,
     initial: options.initial,
     afterCreate: options.afterCreate,
     failure: terminalRecipientError,
@@ -207,12 +209,12 @@ export async function waitRecipientGone(
   await waitFor<RecipientObject>(ctx, {
     kind: "recipient-gone",
     what: describeRecipient(shareId, recipientId),
-    pending: ["associating", "associated", "disassociating"],
+    pending: RECIPIENT_LIFECYCLE.remove.pending,
     target: [],
     timeoutMs,
-    find: () => findRecipient(ctx, shareId, recipientId),
-    status: (recipient) => recipient.association_status,
-    initial: initial?.association_status === "disassociated" ? undefined : initial,
+    find: (signal) => findRecipient(ctx, shareId, recipientId, signal),
+    status: RECIPIENT_LIFECYCLE.status,
+    initial: stillThere(RECIPIENT_LIFECYCLE, initial),
   });
 }
 
@@ -227,10 +229,9 @@ export async function waitResourceActive(
   const resource = await waitFor<ShareResourceObject>(ctx, {
     kind: "resource-active",
     what: describeResource(shareId, shareResourceId),
-    pending: [UPDATING],
-    target: ["active"],
+    ...RESOURCE_LIFECYCLE.settle,
     timeoutMs,
-    find: () => findResource(ctx, shareId, shareResourceId),
+    find: (signal) => findResource(ctx, shareId, shareResourceId, signal),
     status: (resource) => (options.meta !== undefined && canonicalJson(resource.meta ?? {}) !== options.meta ? UPDATING : resource.status),
     initial: options.initial,
     afterCreate: options.afterCreate,
@@ -249,11 +250,11 @@ export async function waitResourceGone(
   await waitFor<ShareResourceObject>(ctx, {
     kind: "resource-gone",
     what: describeResource(shareId, shareResourceId),
-    pending: ["active", "deleting"],
+    pending: RESOURCE_LIFECYCLE.remove.pending,
     target: [],
     timeoutMs,
-    find: () => findResource(ctx, shareId, shareResourceId),
-    status: (resource) => resource.status,
-    initial: initial?.status === "deleted" ? undefined : initial,
+    find: (signal) => findResource(ctx, shareId, shareResourceId, signal),
+    status: RESOURCE_LIFECYCLE.status,
+    initial: stillThere(RESOURCE_LIFECYCLE, initial),
   });
 }
