@@ -78,19 +78,19 @@ export async function lookupResource(ctx: LookupContext, shareId: string, shareR
 }
 
 /** The share, unless it is gone (404 or `deleted`). */
-export async function findShare(ctx: LookupContext, shareId: string): Promise<ShareObject | undefined> {
+export async function lookupLiveShare(ctx: LookupContext, shareId: string): Promise<ShareObject | undefined> {
   const share = await lookupShare(ctx, shareId);
   return share === undefined || share.status === "deleted" ? undefined : share;
 }
 
 /** The recipient, unless it is gone (404 or `disassociated`). */
-export async function findRecipient(ctx: LookupContext, shareId: string, recipientId: string): Promise<RecipientObject | undefined> {
+export async function lookupLiveRecipient(ctx: LookupContext, shareId: string, recipientId: string): Promise<RecipientObject | undefined> {
   const recipient = await lookupRecipient(ctx, shareId, recipientId);
   return recipient === undefined || recipient.association_status === "disassociated" ? undefined : recipient;
 }
 
 /** The share resource, unless it is gone (404, `deleted`, or its share gone). */
-export async function findResource(ctx: LookupContext, shareId: string, shareResourceId: string): Promise<ShareResourceObject | undefined> {
+export async function lookupLiveResource(ctx: LookupContext, shareId: string, shareResourceId: string): Promise<ShareResourceObject | undefined> {
   const resource = await lookupResource(ctx, shareId, shareResourceId);
   return resource === undefined || resource.status === "deleted" ? undefined : resource;
 }

@@ -4,7 +4,7 @@
 import { ConnectionError, RateLimitError, RequestTimeoutError, ServerError } from "../client/core/errors";
 import type { RecipientObject, ShareObject, ShareResourceObject } from "../client/types";
 import { canonicalJson } from "../resources/inputs";
-import { findRecipient, findResource, findShare, LookupContext } from "./finders";
+import { LookupContext, lookupLiveRecipient, lookupLiveResource, lookupLiveShare } from "./finders";
 import { describeProgress, Observation, PollSchedule, waitForStatus, WaitClock } from "./waiter";
 
 /** Everything a wait needs besides the object. */
@@ -138,7 +138,7 @@ export async function waitShareActive(
     pending: [UPDATING],
     target: ["active"],
     timeoutMs,
-    find: () => findShare(ctx, shareId),
+    find: () => lookupLiveShare(ctx, shareId),
     status: (share) => (options.name !== undefined && share.name !== options.name ? UPDATING : share.status),
     initial: options.initial,
     afterCreate: options.afterCreate,
@@ -154,7 +154,7 @@ export async function waitShareGone(ctx: WaitContext, shareId: string, timeoutMs
     pending: ["active", "deleting"],
     target: [],
     timeoutMs,
-    find: () => findShare(ctx, shareId),
+    find: () => lookupLiveShare(ctx, shareId),
     status: (share) => share.status,
     initial: initial?.status === "deleted" ? undefined : initial,
   });
@@ -184,7 +184,7 @@ export async function waitRecipientAssociated(
     pending: ["associating"],
     target: ["associated"],
     timeoutMs,
-    find: () => findRecipient(ctx, shareId, recipientId),
+    find: () => lookupLiveRecipient(ctx, shareId, recipientId),
     status: (recipient) => recipient.association_status,
     initial: options.initial,
     afterCreate: options.afterCreate,
@@ -210,7 +210,7 @@ export async function waitRecipientGone(
     pending: ["associating", "associated", "disassociating"],
     target: [],
     timeoutMs,
-    find: () => findRecipient(ctx, shareId, recipientId),
+    find: () => lookupLiveRecipient(ctx, shareId, recipientId),
     status: (recipient) => recipient.association_status,
     initial: initial?.association_status === "disassociated" ? undefined : initial,
   });
@@ -230,7 +230,7 @@ export async function waitResourceActive(
     pending: [UPDATING],
     target: ["active"],
     timeoutMs,
-    find: () => findResource(ctx, shareId, shareResourceId),
+    find: () => lookupLiveResource(ctx, shareId, shareResourceId),
     status: (resource) => (options.meta !== undefined && canonicalJson(resource.meta ?? {}) !== options.meta ? UPDATING : resource.status),
     initial: options.initial,
     afterCreate: options.afterCreate,
@@ -252,7 +252,7 @@ export async function waitResourceGone(
     pending: ["active", "deleting"],
     target: [],
     timeoutMs,
-    find: () => findResource(ctx, shareId, shareResourceId),
+    find: () => lookupLiveResource(ctx, shareId, shareResourceId),
     status: (resource) => resource.status,
     initial: initial?.status === "deleted" ? undefined : initial,
   });
