@@ -91,8 +91,3 @@ export async function createOrTakeOver<T extends { id: string }>(
     return existing;
   }
 }
-
-/** The given keys of `state`, as the inputs a `read` hands back (absent ones left out). */
-export function inputsFrom<T extends object, K extends keyof T>(state: T, keys: readonly K[]): Pick<T, K> {
-  return withoutUndefined(Object.fromEntries(keys.map((key) => [key, state[key]])) as Pick<T, K>);
-}

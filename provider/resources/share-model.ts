@@ -124,8 +124,30 @@ export function finishOutputs(outputs: Omit<ShareOutputs, "recipientIds" | "reso
   });
 }
 
-/** The inputs that describe `outputs` (used by `read`, so the next `up` diffs against reality). */
-export function inputsOf(outputs: ShareOutputs): ShareInputs {
+/**
+ * The state of a share: what the inputs say about it, the API's share, and the items it manages.
+ *
+ * @example
+ * const outs = shareOutputsOf(inputs, share, [], []);
+ */
+export function shareOutputsOf(inputs: ShareInputs | ShareOutputs, share: ShareObject, recipients: ManagedRecipient[], resources: ManagedResource[]): ShareOutputs {
+  return finishOutputs({
+    accountId: inputs.accountId,
+    timeouts: inputs.timeouts,
+    adopt: inputs.adopt,
+    ...shareFields(share),
+    recipients,
+    resources,
+  });
+}
+
+/**
+ * The inputs that describe `outputs` (used by `read`, so the next `up` diffs against reality).
+ *
+ * @example
+ * return readResult(id, outs, shareInputsOf(outs));
+ */
+export function shareInputsOf(outputs: ShareOutputs): ShareInputs {
   return withoutUndefined({
     accountId: outputs.accountId,
     name: outputs.name,

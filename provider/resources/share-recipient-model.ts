@@ -1,7 +1,7 @@
 // Inputs and state of a ShareRecipient, and how state is made from the API's object.
 
 import type { RecipientInput, RecipientObject } from "../client/types";
-import { Checker, Timeouts, withoutUndefined } from "./inputs";
+import { Checker, pickInputs, Timeouts, withoutUndefined } from "./inputs";
 
 export interface ShareRecipientInputs {
   accountId: string;
@@ -67,7 +67,13 @@ export function checkRecipientTarget(checker: Checker, prefix: string, target: {
   else checker.id(`${prefix}organizationId`, target.organizationId);
 }
 
-export function outputsOf(inputs: ShareRecipientInputs, server: RecipientObject): ShareRecipientOutputs {
+/**
+ * The state of a recipient: what the inputs say about it and what the API reports.
+ *
+ * @example
+ * return { id: created.id, outs: recipientOutputsOf(inputs, created) };
+ */
+export function recipientOutputsOf(inputs: ShareRecipientInputs, server: RecipientObject): ShareRecipientOutputs {
   return withoutUndefined({
     accountId: inputs.accountId,
     shareId: inputs.shareId,
@@ -88,3 +94,13 @@ export function outputsOf(inputs: ShareRecipientInputs, server: RecipientObject)
   });
 }
 
+
+/**
+ * The inputs that describe `outputs` (used by `read`, so the next `up` diffs against reality).
+ *
+ * @example
+ * return readResult(id, outs, recipientInputsOf(outs));
+ */
+export function recipientInputsOf(outputs: ShareRecipientOutputs): ShareRecipientInputs {
+  return pickInputs(outputs, ["accountId", "shareId", "recipientAccountId", "organizationId", "timeouts", "adopt"]);
+}

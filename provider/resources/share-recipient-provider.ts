@@ -9,9 +9,20 @@ import { rememberStackConfig } from "../config";
 import { runtimeFor } from "../runtime";
 import { forReading, lookupRecipient } from "../wait/finders";
 import { describeRecipient, waitRecipientAssociated, waitRecipientGone, WaitContext } from "../wait/waits";
-import { createOrTakeOver, deleteTolerantly, explain, inputsFrom, messageOf, readResult, ResourceInitError } from "./common";
+import { createOrTakeOver, deleteTolerantly, explain, messageOf, readResult, ResourceInitError } from "./common";
 import { Checker, isUnknown, timeoutMs, withoutNulls } from "./inputs";
-import { checkRecipientTarget, describeTarget, outputsOf, RECIPIENT_GONE_STATUSES, recipientInput, REPLACE_ON_CHANGE, ShareRecipientInputs, ShareRecipientOutputs, TIMEOUT_KEYS } from "./share-recipient-model";
+import {
+  checkRecipientTarget,
+  describeTarget,
+  RECIPIENT_GONE_STATUSES,
+  recipientInput,
+  recipientInputsOf,
+  recipientOutputsOf,
+  REPLACE_ON_CHANGE,
+  ShareRecipientInputs,
+  ShareRecipientOutputs,
+  TIMEOUT_KEYS,
+} from "./share-recipient-model";
 
 function label(inputs: ShareRecipientInputs, recipientId: string): string {
   return `recipient ${recipientId} (${describeTarget(inputs)}) of share ${inputs.shareId}`;
@@ -65,9 +76,9 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
         afterCreate: !inputs.adopt,
         label: label(inputs, created.id),
       });
-      return { id: created.id, outs: outputsOf(inputs, settled) };
+      return { id: created.id, outs: recipientOutputsOf(inputs, settled) };
     } catch (error) {
-      throw new ResourceInitError(created.id, { ...outputsOf(inputs, created) }, raw, [messageOf(error)]);
+      throw new ResourceInitError(created.id, { ...recipientOutputsOf(inputs, created) }, raw, [messageOf(error)]);
     }
   },
 
@@ -77,8 +88,8 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
     const server = await lookupRecipient(wait, current.shareId, id, forReading(wait));
     // Removed (or being removed) out of band: drop it from state so the next `up` adds it again.
     if (server === undefined || RECIPIENT_GONE_STATUSES.includes(server.association_status)) return { id: "" };
-    const outs = outputsOf(current, server);
-    return readResult(id, outs, inputsFrom(outs, ["accountId", "shareId", "recipientAccountId", "organizationId", "timeouts", "adopt"]));
+    const outs = recipientOutputsOf(current, server);
+    return readResult(id, outs, recipientInputsOf(outs));
   },
 
   // Nothing of a recipient can change in place; `update` only runs to resume a wait that did not
@@ -88,11 +99,11 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
     const { wait } = runtimeFor(news.accountId);
     try {
       const settled = await waitRecipientAssociated(wait, news.shareId, id, timeoutMs(news.timeouts, "create"), { label: label(news, id) });
-      return { outs: outputsOf(news, settled) };
+      return { outs: recipientOutputsOf(news, settled) };
     } catch (error) {
       const known = await lookupRecipient(wait, news.shareId, id).catch(() => undefined);
       if (known === undefined) throw error;
-      throw new ResourceInitError(id, { ...outputsOf(news, known) }, raw, [messageOf(error)]);
+      throw new ResourceInitError(id, { ...recipientOutputsOf(news, known) }, raw, [messageOf(error)]);
     }
   },
 

@@ -8,13 +8,13 @@ import { rememberStackConfig } from "../config";
 import { runtimeFor } from "../runtime";
 import { forReading, lookupResource } from "../wait/finders";
 import { describeResource, waitResourceActive, waitResourceGone, WaitContext } from "../wait/waits";
-import { createOrTakeOver, deleteTolerantly, explain, inputsFrom, messageOf, readResult, ResourceInitError } from "./common";
+import { createOrTakeOver, deleteTolerantly, explain, messageOf, readResult, ResourceInitError } from "./common";
 import { Checker, containsUnknown, isUnknown, metaObject, normalizeMeta, timeoutMs, withoutNulls } from "./inputs";
-import { outputsOf, REPLACE_ON_CHANGE, ShareResourceInputs, ShareResourceOutputs, TIMEOUT_KEYS } from "./share-resource-model";
+import { REPLACE_ON_CHANGE, resourceInputsOf, resourceOutputsOf, ShareResourceInputs, ShareResourceOutputs, TIMEOUT_KEYS } from "./share-resource-model";
 
 /** Throws the partial-failure error: the object exists, keep it in state and resume next time. */
 function stillSettling(id: string, inputs: ShareResourceInputs, server: ShareResourceObject, error: unknown, raw: Record<string, unknown>): never {
-  throw new ResourceInitError(id, { ...outputsOf(inputs, server) }, raw, [messageOf(error)]);
+  throw new ResourceInitError(id, { ...resourceOutputsOf(inputs, server) }, raw, [messageOf(error)]);
 }
 
 const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResourceOutputs> = {
@@ -85,7 +85,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
       if (!metaMatches) await api.resources.update(inputs.accountId, inputs.shareId, created.id, { meta: metaObject(meta) });
       const initial = metaMatches && !inputs.adopt ? created : undefined;
       const settled = await waitResourceActive(wait, inputs.shareId, created.id, timeout, { initial, meta, afterCreate: true });
-      return { id: created.id, outs: outputsOf(inputs, settled) };
+      return { id: created.id, outs: resourceOutputsOf(inputs, settled) };
     } catch (error) {
       stillSettling(created.id, inputs, created, error, raw);
     }
@@ -98,9 +98,8 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
     // Gone (404, deleting, deleted, or its share gone): an empty id makes the engine drop it, and the
     // next `up` creates it again.
     if (server === undefined || server.status !== "active") return { id: "" };
-    const outs = outputsOf(current, server);
-    const inputKeys = ["accountId", "shareId", "resourceType", "resourceId", "resourceAccountId", "meta", "timeouts", "adopt"] as const;
-    return readResult(id, outs, inputsFrom(outs, inputKeys));
+    const outs = resourceOutputsOf(current, server);
+    return readResult(id, outs, resourceInputsOf(outs));
   },
 
   async update(id, olds, news) {
@@ -115,7 +114,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
       }
       // Also the path that resumes a create or update whose wait did not finish last time.
       const settled = await waitResourceActive(wait, news.shareId, id, timeout, { meta });
-      return { outs: outputsOf(news, settled) };
+      return { outs: resourceOutputsOf(news, settled) };
     } catch (error) {
       const known = latest ?? (await lookupResource(wait, news.shareId, id).catch(() => undefined));
       if (known === undefined) throw error;

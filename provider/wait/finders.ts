@@ -91,19 +91,19 @@ export async function lookupResource(
 }
 
 /** The share, unless it has been removed (404 or `deleted`); one being deleted is returned as such. */
-export async function findShare(ctx: LookupContext, shareId: string, signal?: AbortSignal): Promise<ShareObject | undefined> {
+export async function lookupLiveShare(ctx: LookupContext, shareId: string, signal?: AbortSignal): Promise<ShareObject | undefined> {
   const share = await lookupShare(ctx, shareId, undefined, signal);
   return share === undefined || isRemoved(SHARE_LIFECYCLE, share.status) ? undefined : share;
 }
 
 /** The recipient, unless it has been removed (404 or `disassociated`). */
-export async function findRecipient(ctx: LookupContext, shareId: string, recipientId: string, signal?: AbortSignal): Promise<RecipientObject | undefined> {
+export async function lookupLiveRecipient(ctx: LookupContext, shareId: string, recipientId: string, signal?: AbortSignal): Promise<RecipientObject | undefined> {
   const recipient = await lookupRecipient(ctx, shareId, recipientId, undefined, signal);
   return recipient === undefined || isRemoved(RECIPIENT_LIFECYCLE, recipient.association_status) ? undefined : recipient;
 }
 
 /** The share resource, unless it has been removed (404, `deleted`, or its share gone). */
-export async function findResource(ctx: LookupContext, shareId: string, shareResourceId: string, signal?: AbortSignal): Promise<ShareResourceObject | undefined> {
+export async function lookupLiveResource(ctx: LookupContext, shareId: string, shareResourceId: string, signal?: AbortSignal): Promise<ShareResourceObject | undefined> {
   const resource = await lookupResource(ctx, shareId, shareResourceId, undefined, signal);
   return resource === undefined || isRemoved(RESOURCE_LIFECYCLE, resource.status) ? undefined : resource;
 }

@@ -4,7 +4,7 @@
 import { ConnectionError, RateLimitError, RequestTimeoutError, ServerError } from "../client/core/errors";
 import type { RecipientObject, ShareObject, ShareResourceObject } from "../client/types";
 import { canonicalJson } from "../resources/inputs";
-import { findRecipient, findResource, findShare, LookupContext } from "./finders";
+import { LookupContext, lookupLiveRecipient, lookupLiveResource, lookupLiveShare } from "./finders";
 import { isRemoved, Lifecycle, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE, UPDATING } from "./lifecycle";
 import { describeProgress, Observation, PollSchedule, waitForStatus, WaitClock } from "./waiter";
 
@@ -141,7 +141,7 @@ export async function waitShareActive(
     what: describeShare(shareId),
     ...SHARE_LIFECYCLE.settle,
     timeoutMs,
-    find: (signal) => findShare(ctx, shareId, signal),
+    find: (signal) => lookupLiveShare(ctx, shareId, signal),
     status: (share) => (options.name !== undefined && share.name !== options.name ? UPDATING : share.status),
     initial: options.initial,
     afterCreate: options.afterCreate,
@@ -157,7 +157,7 @@ export async function waitShareGone(ctx: WaitContext, shareId: string, timeoutMs
     pending: SHARE_LIFECYCLE.remove.pending,
     target: [],
     timeoutMs,
-    find: (signal) => findShare(ctx, shareId, signal),
+    find: (signal) => lookupLiveShare(ctx, shareId, signal),
     status: SHARE_LIFECYCLE.status,
     initial: stillThere(SHARE_LIFECYCLE, initial),
   });
@@ -186,7 +186,7 @@ export async function waitRecipientAssociated(
     what: options.label ?? describeRecipient(shareId, recipientId),
     ...RECIPIENT_LIFECYCLE.settle,
     timeoutMs,
-    find: (signal) => findRecipient(ctx, shareId, recipientId, signal),
+    find: (signal) => lookupLiveRecipient(ctx, shareId, recipientId, signal),
     status: RECIPIENT_LIFECYCLE.status,
     initial: options.initial,
     afterCreate: options.afterCreate,
@@ -212,7 +212,7 @@ export async function waitRecipientGone(
     pending: RECIPIENT_LIFECYCLE.remove.pending,
     target: [],
     timeoutMs,
-    find: (signal) => findRecipient(ctx, shareId, recipientId, signal),
+    find: (signal) => lookupLiveRecipient(ctx, shareId, recipientId, signal),
     status: RECIPIENT_LIFECYCLE.status,
     initial: stillThere(RECIPIENT_LIFECYCLE, initial),
   });
@@ -231,7 +231,7 @@ export async function waitResourceActive(
     what: describeResource(shareId, shareResourceId),
     ...RESOURCE_LIFECYCLE.settle,
     timeoutMs,
-    find: (signal) => findResource(ctx, shareId, shareResourceId, signal),
+    find: (signal) => lookupLiveResource(ctx, shareId, shareResourceId, signal),
     status: (resource) => (options.meta !== undefined && canonicalJson(resource.meta ?? {}) !== options.meta ? UPDATING : resource.status),
     initial: options.initial,
     afterCreate: options.afterCreate,
@@ -253,7 +253,7 @@ export async function waitResourceGone(
     pending: RESOURCE_LIFECYCLE.remove.pending,
     target: [],
     timeoutMs,
-    find: (signal) => findResource(ctx, shareId, shareResourceId, signal),
+    find: (signal) => lookupLiveResource(ctx, shareId, shareResourceId, signal),
     status: RESOURCE_LIFECYCLE.status,
     initial: stillThere(RESOURCE_LIFECYCLE, initial),
   });
