@@ -1,6 +1,8 @@
 // Inputs and state of a Share, and how declared items are matched to what the API has.
 
 import type { RecipientObject, ShareObject, ShareResourceObject } from "../client/types";
+import { isGone, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE } from "../wait/lifecycle";
+import { terminalRecipientError } from "../wait/waits";
 import { normalizeMeta, Timeouts, withoutUndefined } from "./inputs";
 import { hasValue } from "./share-recipient-model";
 
@@ -33,6 +35,11 @@ export interface ManagedRecipient extends RecipientDeclaration {
   /** The recipient id. */
   id: string;
   associationStatus: string;
+  /**
+   * Cloudflare's reason when it reported a terminal error for this recipient (it will not retry):
+   * the next `up` removes the recipient and adds it anew.
+   */
+  terminalError?: string;
 }
 
 /** An inline resource the Share manages, with its id and last known status. */
@@ -86,6 +93,7 @@ export function managedRecipient(declaration: RecipientDeclaration, server: Reci
     organizationId: declaration.organizationId,
     id: server.id,
     associationStatus: server.association_status,
+    terminalError: terminalRecipientError(server),
   });
 }
 
@@ -165,7 +173,7 @@ export function shareInputsOf(outputs: ShareOutputs): ShareInputs {
  * organization recipient is unconfirmed, reference §12.12).
  */
 export function matchRecipients(declared: readonly RecipientDeclaration[], server: readonly RecipientObject[]): Map<string, RecipientObject> {
-  const live = server.filter((recipient) => recipient.association_status !== "disassociating" && recipient.association_status !== "disassociated");
+  const live = server.filter((recipient) => !isGone(RECIPIENT_LIFECYCLE, recipient.association_status));
   const matches = new Map<string, RecipientObject>();
   const claimed = new Set<string>();
   const claim = (key: string, candidate: RecipientObject | undefined) => {
@@ -193,7 +201,7 @@ export function matchResources(declared: readonly ResourceDeclaration[], server:
   for (const declaration of declared) {
     const found = server.find(
       (resource) =>
-        resource.status === "active" &&
+        !isGone(RESOURCE_LIFECYCLE, resource.status) &&
         resource.resource_type === declaration.resourceType &&
         resource.resource_id === declaration.resourceId &&
         resource.resource_account_id === declaration.resourceAccountId,

@@ -12,6 +12,7 @@ import type { ShareCreateBody, ShareObject } from "../client/types";
 import { rememberStackConfig } from "../config";
 import { runtimeFor } from "../runtime";
 import { forReading, lookupRecipient, lookupShare } from "../wait/finders";
+import { isGone, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE } from "../wait/lifecycle";
 import { describeShare, waitRecipientGone, waitShareGone } from "../wait/waits";
 import { deleteTolerantly, explain, readResult, ResourceInitError } from "./common";
 import { Checker, containsUnknown, isUnknown, metaObject, normalizeMeta, timeoutMs, withoutNulls } from "./inputs";
@@ -33,7 +34,8 @@ import {
   TIMEOUT_KEYS,
 } from "./share-model";
 import { reconcile, shareInitError } from "./share-reconcile";
-import { RECIPIENT_GONE_STATUSES, recipientInput } from "./share-recipient-model";
+import { recipientInput } from "./share-recipient-model";
+import { timeoutsChanged, unsettledShareItems } from "./settling";
 import { findInterruptedCreate } from "./share-recovery";
 
 const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
@@ -67,7 +69,11 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
     const resourcesChanged =
       containsUnknown(news.resources) ||
       !sameKeys((news.resources ?? []).map(resourceChangeKey), olds.resources.map(resourceChangeKey));
-    return { changes: nameChanged || recipientsChanged || resourcesChanged, replaces: [], deleteBeforeReplace: false };
+    // Also a change: what the last run did not see settle (the update resumes the waits), and new
+    // timeouts (the update writes them to state without a request).
+    const unsettled = unsettledShareItems(olds).length > 0;
+    const changes = nameChanged || recipientsChanged || resourcesChanged || unsettled || timeoutsChanged(olds.timeouts, news.timeouts);
+    return { changes, replaces: [], deleteBeforeReplace: false };
   },
 
   async create(inputs) {
@@ -108,21 +114,22 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
     const current = props!;
     const { wait } = runtimeFor(current.accountId);
     const share = await lookupShare(wait, id, forReading(wait));
-    // Gone: an empty id makes the engine drop the share from state; the next `up` creates it again.
-    if (share === undefined || share.status === "deleted") return { id: "" };
+    // Gone (404, `deleted`, or `deleting`: it will never be active again): an empty id makes the
+    // engine drop the share from state; the next `up` creates a new one.
+    if (share === undefined || isGone(SHARE_LIFECYCLE, share.status)) return { id: "" };
     const recipients: ManagedRecipient[] = [];
     await Promise.all(
       current.recipients.map(async (recipient) => {
         const server = await lookupRecipient(wait, id, recipient.id, forReading(wait));
         // Removed out of band (or being removed): dropped here, added again by the next `up`.
-        if (server && !RECIPIENT_GONE_STATUSES.includes(server.association_status)) {
+        if (server && !isGone(RECIPIENT_LIFECYCLE, server.association_status)) {
           recipients.push(managedRecipient(recipient, server));
         }
       }),
     );
     const resources = current.resources.flatMap((resource) => {
       const server = share.resources?.find((candidate) => candidate.id === resource.id);
-      return server && server.status === "active" ? [managedResource(server)] : [];
+      return server && !isGone(RESOURCE_LIFECYCLE, server.status) ? [managedResource(server)] : [];
     });
     const outs = shareOutputsOf(current, share, inDeclaredOrder(current.recipients, recipients), resources);
     return readResult(id, outs, shareInputsOf(outs));
@@ -148,7 +155,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
     } catch (error) {
       // Already being deleted (out of band, or a DELETE whose response was lost): just wait.
       const current = error instanceof ValidationError ? await lookupShare(wait, id) : undefined;
-      if (current === undefined || current.status === "active") throw explain(`deleting ${describeShare(id)}`, error);
+      if (current === undefined || !isGone(SHARE_LIFECYCLE, current.status)) throw explain(`deleting ${describeShare(id)}`, error);
     }
     try {
       await waitShareGone(wait, id, timeout, deleted);

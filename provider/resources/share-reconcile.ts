@@ -1,18 +1,28 @@
 // The reconcile engine: brings a share's inline recipients and resources from what state says it
 // manages to what the program declares, one item at a time, keeping every object it touches in state.
 
+import { ConflictError } from "../client/core/errors";
+import type { ShareResourceObject } from "../client/types";
 import { Runtime } from "../runtime";
+import { TerminalStatusError } from "../wait/errors";
+import { isSettled, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE } from "../wait/lifecycle";
 import {
   waitRecipientAssociated,
   waitRecipientGone,
   waitResourceActive,
+  terminalRecipientError,
   waitResourceGone,
+  waitResourcePropagated,
   waitShareActive,
 } from "../wait/waits";
-import { createOrTakeOver, deleteTolerantly, messageOf, ResourceInitError, settleAll } from "./common";
+import { createOrTakeOver, deleteTolerantly, explain, messageOf, ResourceInitError, settleAll } from "./common";
 import { metaObject, normalizeMeta } from "./inputs";
+import { createOnceLeavingIsGone, waitForLeavingRecipients, waitForLeavingResources } from "./re-add";
+import { terminalAdvice } from "./terminal";
 import {
   finishOutputs,
+  ManagedRecipient,
+  ManagedResource,
   managedRecipient,
   managedResource,
   RecipientDeclaration,
@@ -58,23 +68,35 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
     // 1. The share itself: rename, or resume waiting for it to settle.
     // The PUT's own response always shows the new name; only a read shows when it is in effect.
     // With the name unchanged and the share last seen active there is nothing to wait for.
-    if (news.name !== olds.name || olds.status !== "active") {
+    if (news.name !== olds.name || !isSettled(SHARE_LIFECYCLE, olds.status)) {
       if (news.name !== olds.name) await api.shares.update(account, id, { name: news.name });
       const share = await waitShareActive(wait, id, timeout, { name: news.name });
       state = { ...state, ...shareFields(share) };
     }
 
-    // 2. Recipients: add the new, remove the gone, resume the unsettled.
+    // 2. Recipients: add the new, remove the gone, resume the unsettled, and replace those Cloudflare
+    //    reported a terminal error for (it never retries them; a new association is a new attempt).
     const declaredRecipients = news.recipients ?? [];
     const declaredKeys = new Set(declaredRecipients.map(recipientKey));
+    const removeRecipient = async (key: string, tracked: ManagedRecipient) => {
+      const removed = await deleteTolerantly(api.recipients.delete(account, id, tracked.id));
+      if (removed) recipients.set(key, { ...tracked, associationStatus: removed.association_status });
+      await waitRecipientGone(wait, id, tracked.id, timeout, removed);
+      recipients.delete(key);
+    };
     const recipientTasks = [
       ...declaredRecipients.map((declaration) => async () => {
         const key = recipientKey(declaration);
         let tracked = recipients.get(key);
+        if (tracked?.terminalError !== undefined) {
+          wait.log(`replacing ${recipientLabel(declaration, tracked.id, id)}: Cloudflare reported a terminal error (${tracked.terminalError})`);
+          await removeRecipient(key, tracked);
+          tracked = undefined;
+        }
         if (tracked === undefined) {
           const body = recipientInput(declaration);
           const created = await createOrTakeOver(
-            () => api.recipients.create(account, id, body),
+            () => createOnceLeavingIsGone(() => api.recipients.create(account, id, body), () => waitForLeavingRecipients(wait, id, body, timeout)),
             () => api.recipients.findCreated(account, id, body),
             wait.log,
             `the recipient ${describeTarget(declaration)} of share ${id}`,
@@ -82,24 +104,50 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
           tracked = managedRecipient(declaration, created);
           recipients.set(key, tracked);
         }
-        if (tracked.associationStatus === "associated") return;
-        const settled = await waitRecipientAssociated(wait, id, tracked.id, timeout, { afterCreate: true, label: recipientLabel(declaration, tracked.id, id) });
-        recipients.set(key, managedRecipient(declaration, settled));
+        if (isSettled(RECIPIENT_LIFECYCLE, tracked.associationStatus) && tracked.terminalError === undefined) return;
+        try {
+          const settled = await waitRecipientAssociated(wait, id, tracked.id, timeout, { afterCreate: true, label: recipientLabel(declaration, tracked.id, id) });
+          recipients.set(key, managedRecipient(declaration, settled));
+        } catch (error) {
+          if (!(error instanceof TerminalStatusError)) throw error;
+          // Recorded, so that `diff` sees it and the next `up` replaces the recipient.
+          recipients.set(key, { ...tracked, terminalError: error.reason });
+          throw terminalAdvice(error);
+        }
       }),
-      ...[...recipients.entries()]
-        .filter(([key]) => !declaredKeys.has(key))
-        .map(([key, tracked]) => async () => {
-          const removed = await deleteTolerantly(api.recipients.delete(account, id, tracked.id));
-          if (removed) recipients.set(key, { ...tracked, associationStatus: removed.association_status });
-          await waitRecipientGone(wait, id, tracked.id, timeout, removed);
-          recipients.delete(key);
-        }),
+      ...[...recipients.entries()].filter(([key]) => !declaredKeys.has(key)).map(([key, tracked]) => () => removeRecipient(key, tracked)),
     ];
 
-    // 3. Resources: add the new and update changed meta first; remove the gone only afterwards,
-    //    so the share never passes through having no resource (the API refuses to delete the last
-    //    one). A resource whose owning account changed is removed, then added anew.
+    // 3. Resources: add the new and update changed meta first; remove the gone only afterwards, so
+    //    the share never passes through having no resource (the API refuses to delete the last one).
+    //    That holds for a resource whose owning account changed too: the new record is added, then
+    //    the old one removed.
     const declaredResources = new Map((news.resources ?? []).map((d) => [resourceKey(d), d]));
+    // A new or changed object is in effect once every associated recipient reports its version. A
+    // terminal error there is recorded on the inline recipients it concerns, which the next `up`
+    // then replaces.
+    const propagate = async (resource: ShareResourceObject) => {
+      try {
+        await waitResourcePropagated(wait, id, resource.id, resource.resource_version, timeout);
+      } catch (error) {
+        if (!(error instanceof TerminalStatusError)) throw error;
+        const server = await api.recipients.listAll(account, id, { include_resources: true }).catch(() => []);
+        for (const [key, tracked] of recipients) {
+          const reason = terminalRecipientError(server.find((candidate) => candidate.id === tracked.id) ?? { resources: [] });
+          if (reason !== undefined) recipients.set(key, { ...tracked, terminalError: reason });
+        }
+        throw terminalAdvice(error);
+      }
+    };
+    const moving = new Map<string, ManagedResource>();
+    for (const [key, tracked] of [...resources.entries()]) {
+      const declaration = declaredResources.get(key);
+      if (declaration === undefined || declaration.resourceAccountId === tracked.resourceAccountId) continue;
+      // Kept in state under its own key until it is removed.
+      resources.delete(key);
+      resources.set(`${key}@${tracked.resourceAccountId}`, tracked);
+      moving.set(key, tracked);
+    }
     const createResource = async (key: string, declaration: ResourceDeclaration) => {
       const meta = normalizeMeta(declaration.meta);
       const body = {
@@ -109,7 +157,7 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
         meta: metaObject(meta),
       };
       const created = await createOrTakeOver(
-        () => api.resources.create(account, id, body),
+        () => createOnceLeavingIsGone(() => api.resources.create(account, id, body), () => waitForLeavingResources(wait, id, body, timeout)),
         () => api.resources.findCreated(account, id, body),
         wait.log,
         `${declaration.resourceType} ${declaration.resourceId} on share ${id}`,
@@ -120,33 +168,58 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
       if (!metaMatches) await api.resources.update(account, id, created.id, { meta: metaObject(meta) });
       const settled = await waitResourceActive(wait, id, created.id, timeout, { initial: metaMatches ? created : undefined, meta, afterCreate: true });
       resources.set(key, managedResource(settled));
+      await propagate(settled);
+    };
+    const removeResource = async (key: string, tracked: ManagedResource) => {
+      const removed = await deleteTolerantly(api.resources.delete(account, id, tracked.id));
+      if (removed) resources.set(key, managedResource(removed));
+      await waitResourceGone(wait, id, tracked.id, timeout, removed);
+      resources.delete(key);
+    };
+    // The API may hold one record per shared object, whatever its account (a 409): then the old
+    // record must go first, which the API allows only while the share has another resource.
+    const moveResource = async (key: string, declaration: ResourceDeclaration, old: ManagedResource) => {
+      try {
+        await createResource(key, declaration);
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+        try {
+          await removeResource(`${key}@${old.resourceAccountId}`, old);
+        } catch (removal) {
+          throw explain(
+            `moving ${declaration.resourceType} ${declaration.resourceId} from account ${old.resourceAccountId} to ${declaration.resourceAccountId} on share ${id}: ` +
+              `the API refused a second record of it (${messageOf(error)}) and refused to remove the old one first`,
+            removal,
+          );
+        }
+        await createResource(key, declaration);
+      }
     };
     const resourceTasks = [...declaredResources.entries()].map(([key, declaration]) => async () => {
       const tracked = resources.get(key);
+      const old = moving.get(key);
+      if (old !== undefined) return moveResource(key, declaration, old);
       if (tracked === undefined) return createResource(key, declaration);
-      if (tracked.resourceAccountId !== declaration.resourceAccountId) return; // replaced below
       const meta = normalizeMeta(declaration.meta);
-      if (tracked.meta === meta && tracked.status === "active") return;
+      if (tracked.meta === meta && isSettled(RESOURCE_LIFECYCLE, tracked.status)) return;
       // As for a rename: the PUT's response shows the new meta at once; wait until reads do.
       if (tracked.meta !== meta) await api.resources.update(account, id, tracked.id, { meta: metaObject(meta) });
-      resources.set(key, managedResource(await waitResourceActive(wait, id, tracked.id, timeout, { meta })));
+      const settled = await waitResourceActive(wait, id, tracked.id, timeout, { meta });
+      resources.set(key, managedResource(settled));
+      if (tracked.meta !== meta) await propagate(settled);
     });
 
     const failures = await settleAll([...recipientTasks, ...resourceTasks]);
 
-    const removals = [...resources.entries()].filter(([key, tracked]) => declaredResources.get(key)?.resourceAccountId !== tracked.resourceAccountId);
-    failures.push(
-      ...(await settleAll(
-        removals.map(([key, tracked]) => async () => {
-          const removed = await deleteTolerantly(api.resources.delete(account, id, tracked.id));
-          if (removed) resources.set(key, managedResource(removed));
-          await waitResourceGone(wait, id, tracked.id, timeout, removed);
-          resources.delete(key);
-          const replacement = declaredResources.get(key);
-          if (replacement) await createResource(key, replacement);
-        }),
-      )),
-    );
+    // Only now, with every addition made: what is no longer declared (or was moved to another account).
+    const removals = [...resources.entries()].filter(([key, tracked]) => {
+      const declaration = declaredResources.get(resourceKey(tracked));
+      if (declaration === undefined) return true;
+      // A moved one goes once its successor is on the share, never before.
+      if (key !== resourceKey(tracked)) return resources.get(resourceKey(tracked))?.resourceAccountId === declaration.resourceAccountId;
+      return false;
+    });
+    failures.push(...(await settleAll(removals.map(([key, tracked]) => () => removeResource(key, tracked)))));
     if (failures.length > 0) throw new ResourceInitError(id, { ...snapshot() }, news as unknown as Record<string, unknown>, failures);
     return snapshot();
   } catch (error) {

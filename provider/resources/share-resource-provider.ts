@@ -7,14 +7,20 @@ import type { ShareResourceObject } from "../client/types";
 import { rememberStackConfig } from "../config";
 import { runtimeFor } from "../runtime";
 import { forReading, lookupResource } from "../wait/finders";
-import { describeResource, waitResourceActive, waitResourceGone, WaitContext } from "../wait/waits";
+import { isGone, isSettled, RESOURCE_LIFECYCLE } from "../wait/lifecycle";
+import { TerminalStatusError } from "../wait/errors";
+import { describeResource, waitResourceActive, waitResourceGone, waitResourcePropagated, WaitContext } from "../wait/waits";
 import { createOrTakeOver, deleteTolerantly, explain, messageOf, readResult, ResourceInitError } from "./common";
-import { Checker, containsUnknown, isUnknown, metaObject, normalizeMeta, timeoutMs, withoutNulls } from "./inputs";
+import { Checker, containsUnknown, isUnknown, metaObject, normalizeMeta, timeoutMs, withoutNulls, withoutUndefined } from "./inputs";
+import { createOnceLeavingIsGone, waitForLeavingResources } from "./re-add";
+import { timeoutsChanged } from "./settling";
+import { terminalAdvice } from "./terminal";
 import { REPLACE_ON_CHANGE, resourceInputsOf, resourceOutputsOf, ShareResourceInputs, ShareResourceOutputs, TIMEOUT_KEYS } from "./share-resource-model";
 
 /** Throws the partial-failure error: the object exists, keep it in state and resume next time. */
 function stillSettling(id: string, inputs: ShareResourceInputs, server: ShareResourceObject, error: unknown, raw: Record<string, unknown>): never {
-  throw new ResourceInitError(id, { ...resourceOutputsOf(inputs, server) }, raw, [messageOf(error)]);
+  const reported = error instanceof TerminalStatusError ? terminalAdvice(error) : error;
+  throw new ResourceInitError(id, { ...resourceOutputsOf(inputs, server) }, raw, [messageOf(reported)]);
 }
 
 const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResourceOutputs> = {
@@ -44,8 +50,11 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
     // The same object on the same share cannot exist twice: if the replacement keeps the natural
     // key (only the account changed), the old one must go first.
     const sameNaturalKey = !replaces.some((key) => key === "shareId" || key === "resourceType" || key === "resourceId");
+    // Also a change: a resource the last run did not see settle (the update resumes the wait), and
+    // new timeouts (the update writes them to state without a request).
+    const unsettled = !isSettled(RESOURCE_LIFECYCLE, olds.status);
     return {
-      changes: replaces.length > 0 || metaChanged,
+      changes: replaces.length > 0 || metaChanged || unsettled || timeoutsChanged(olds.timeouts, news.timeouts),
       replaces: [...replaces],
       deleteBeforeReplace: replaces.length > 0 && sameNaturalKey,
     };
@@ -68,7 +77,11 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
           meta: metaObject(meta),
         };
         created = await createOrTakeOver(
-          () => api.resources.create(inputs.accountId, inputs.shareId, body),
+          () =>
+            createOnceLeavingIsGone(
+              () => api.resources.create(inputs.accountId, inputs.shareId, body),
+              () => waitForLeavingResources(wait, inputs.shareId, body, timeout),
+            ),
           () => api.resources.findCreated(inputs.accountId, inputs.shareId, body),
           wait.log,
           `${inputs.resourceType} ${inputs.resourceId} on share ${inputs.shareId}`,
@@ -85,6 +98,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
       if (!metaMatches) await api.resources.update(inputs.accountId, inputs.shareId, created.id, { meta: metaObject(meta) });
       const initial = metaMatches && !inputs.adopt ? created : undefined;
       const settled = await waitResourceActive(wait, inputs.shareId, created.id, timeout, { initial, meta, afterCreate: true });
+      await waitResourcePropagated(wait, inputs.shareId, settled.id, settled.resource_version, timeout);
       return { id: created.id, outs: resourceOutputsOf(inputs, settled) };
     } catch (error) {
       stillSettling(created.id, inputs, created, error, raw);
@@ -97,7 +111,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
     const server = await lookupResource(wait, current.shareId, id, forReading(wait));
     // Gone (404, deleting, deleted, or its share gone): an empty id makes the engine drop it, and the
     // next `up` creates it again.
-    if (server === undefined || server.status !== "active") return { id: "" };
+    if (server === undefined || isGone(RESOURCE_LIFECYCLE, server.status)) return { id: "" };
     const outs = resourceOutputsOf(current, server);
     return readResult(id, outs, resourceInputsOf(outs));
   },
@@ -107,6 +121,10 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
     const { api, wait } = runtimeFor(news.accountId);
     const timeout = timeoutMs(news.timeouts, "update");
     const meta = normalizeMeta(news.meta);
+    // Only new timeouts (or `adopt`): state records them, no request is needed.
+    if (meta === olds.meta && isSettled(RESOURCE_LIFECYCLE, olds.status)) {
+      return { outs: withoutUndefined({ ...olds, timeouts: news.timeouts, adopt: news.adopt }) };
+    }
     let latest: ShareResourceObject | undefined;
     try {
       if (meta !== olds.meta) {
@@ -114,6 +132,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
       }
       // Also the path that resumes a create or update whose wait did not finish last time.
       const settled = await waitResourceActive(wait, news.shareId, id, timeout, { meta });
+      await waitResourcePropagated(wait, news.shareId, id, settled.resource_version, timeout);
       return { outs: resourceOutputsOf(news, settled) };
     } catch (error) {
       const known = latest ?? (await lookupResource(wait, news.shareId, id).catch(() => undefined));

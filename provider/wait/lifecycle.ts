@@ -111,3 +111,10 @@ export function isRemoved(lifecycle: Lifecycle<unknown>, status: string | undefi
 export function isSettled(lifecycle: Lifecycle<unknown>, status: string | undefined): boolean {
   return status !== undefined && lifecycle.settle.target.includes(status);
 }
+
+/**
+ * A share resource's new version reaching the recipients: every associated recipient reports it in
+ * its per-object `resources[].resource_version` (§4.2). The statuses are the waiter's own; the API
+ * has none for this.
+ */
+export const PROPAGATION: Transition = { pending: ["propagating"], target: ["propagated"] };

@@ -5,7 +5,7 @@ import { ConnectionError, RateLimitError, RequestTimeoutError, ServerError } fro
 import type { RecipientObject, ShareObject, ShareResourceObject } from "../client/types";
 import { canonicalJson } from "../resources/inputs";
 import { LookupContext, lookupLiveRecipient, lookupLiveResource, lookupLiveShare } from "./finders";
-import { isRemoved, Lifecycle, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE, UPDATING } from "./lifecycle";
+import { isRemoved, isSettled, Lifecycle, PROPAGATION, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE, UPDATING } from "./lifecycle";
 import { describeProgress, Observation, PollSchedule, waitForStatus, WaitClock } from "./waiter";
 
 /** Everything a wait needs besides the object. */
@@ -167,7 +167,7 @@ export async function waitShareGone(ctx: WaitContext, shareId: string, timeoutMs
  * The server's reason when a recipient cannot be associated: a per-resource error marked
  * `terminal` is never retried by Cloudflare, so waiting longer cannot help.
  */
-export function terminalRecipientError(recipient: RecipientObject): string | undefined {
+export function terminalRecipientError(recipient: Pick<RecipientObject, "resources">): string | undefined {
   const failures = (recipient.resources ?? []).filter((entry) => entry.terminal && entry.error);
   if (failures.length === 0) return undefined;
   return failures.map((entry) => `${entry.error} (share resource ${entry.resource_id})`).join("; ");
@@ -256,5 +256,45 @@ export async function waitResourceGone(
     find: (signal) => lookupLiveResource(ctx, shareId, shareResourceId, signal),
     status: RESOURCE_LIFECYCLE.status,
     initial: stillThere(RESOURCE_LIFECYCLE, initial),
+  });
+}
+
+/**
+ * Whether every associated recipient reports `version` (or later) of the share resource, and
+ * Cloudflare's reason if one reports a terminal error for it. A recipient whose answer has no
+ * per-object `resources` at all (an API that does not report them) is taken at its word.
+ */
+export function propagationOf(recipients: readonly RecipientObject[], shareResourceId: string, version: number): { done: boolean; terminal?: string } {
+  const receiving = recipients.filter((recipient) => isSettled(RECIPIENT_LIFECYCLE, recipient.association_status));
+  const failures: string[] = [];
+  let done = true;
+  for (const recipient of receiving) {
+    if (recipient.resources === undefined) continue;
+    const entry = recipient.resources.find((candidate) => candidate.resource_id === shareResourceId);
+    if (entry?.terminal && entry.error) failures.push(`${entry.error} (recipient ${recipient.id}, account ${recipient.account_id})`);
+    if (entry === undefined || !(entry.resource_version >= version)) done = false;
+  }
+  return { done, terminal: failures.length > 0 ? failures.join("; ") : undefined };
+}
+
+/**
+ * After a share resource was added or its `meta` changed: until every associated recipient of the
+ * share reports its new `version` (the object has reached every account it is shared with). Fails
+ * fast with Cloudflare's reason on a terminal error for the object.
+ *
+ * @example
+ * const settled = await waitResourceActive(ctx, shareId, created.id, timeout, { meta });
+ * await waitResourcePropagated(ctx, shareId, settled.id, settled.resource_version, timeout);
+ */
+export async function waitResourcePropagated(ctx: WaitContext, shareId: string, shareResourceId: string, version: number, timeoutMs: number): Promise<void> {
+  await waitFor<RecipientObject[]>(ctx, {
+    kind: "resource-propagated",
+    what: `${describeResource(shareId, shareResourceId)} (version ${version}) reaching its recipients`,
+    ...PROPAGATION,
+    timeoutMs,
+    // Every recipient at once, with its per-object state: one list answers for all of them.
+    find: (signal) => ctx.api.recipients.listAll(ctx.accountId, shareId, { include_resources: true }, { signal }),
+    status: (recipients) => PROPAGATION[propagationOf(recipients, shareResourceId, version).done ? "target" : "pending"][0],
+    failure: (recipients) => propagationOf(recipients, shareResourceId, version).terminal,
   });
 }
