@@ -90,6 +90,15 @@ export async function lookupResource(
   return share?.resources?.find((resource) => resource.id === shareResourceId);
 }
 
+/**
+ * Every recipient of the share as the server has it now (any status, with their per-object
+ * `resources`), or undefined on 404 of the share. Concurrent calls for one share share one list.
+ */
+export async function lookupRecipients(ctx: LookupContext, shareId: string, signal?: AbortSignal): Promise<RecipientObject[] | undefined> {
+  if (!ctx.coalesce) return orUndefinedWhenNotFound(ctx.api.recipients.listAll(ctx.accountId, shareId, { include_resources: true }, { signal }));
+  return recipientListBatcher(ctx).get(shareId, undefined, signal);
+}
+
 /** The share, unless it has been removed (404 or `deleted`); one being deleted is returned as such. */
 export async function lookupLiveShare(ctx: LookupContext, shareId: string, signal?: AbortSignal): Promise<ShareObject | undefined> {
   const share = await lookupShare(ctx, shareId, undefined, signal);
@@ -159,5 +168,16 @@ function recipientBatcher(ctx: LookupContext, shareId: string): Batcher<Recipien
     const all = await orUndefinedWhenNotFound(ctx.api.recipients.listAll(ctx.accountId, shareId, { include_resources: true }, { signal }));
     for (const recipient of all ?? []) found.set(recipient.id, recipient);
     return { found, complete: true };
+  }, ctx.coalesceWindowMs));
+}
+
+function recipientListBatcher(ctx: LookupContext): Batcher<RecipientObject[]> {
+  return sharedBatcher(`${ctx.scope}|recipient-lists|${ctx.accountId}`, () => new Batcher<RecipientObject[]>(async (shareIds, _preferComplete, signal) => {
+    const found = new Map<string, RecipientObject[]>();
+    for (const shareId of shareIds) {
+      const all = await orUndefinedWhenNotFound(ctx.api.recipients.listAll(ctx.accountId, shareId, { include_resources: true }, { signal }));
+      if (all) found.set(shareId, all);
+    }
+    return { found, complete: false };
   }, ctx.coalesceWindowMs));
 }

@@ -4,7 +4,7 @@
 import { ConnectionError, RateLimitError, RequestTimeoutError, ServerError } from "../client/core/errors";
 import type { RecipientObject, ShareObject, ShareResourceObject } from "../client/types";
 import { canonicalJson } from "../resources/inputs";
-import { LookupContext, lookupLiveRecipient, lookupLiveResource, lookupLiveShare } from "./finders";
+import { LookupContext, lookupLiveRecipient, lookupLiveResource, lookupLiveShare, lookupRecipients } from "./finders";
 import { isRemoved, isSettled, Lifecycle, PROPAGATION, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE, UPDATING } from "./lifecycle";
 import { describeProgress, Observation, PollSchedule, waitForStatus, WaitClock } from "./waiter";
 
@@ -293,7 +293,7 @@ export async function waitResourcePropagated(ctx: WaitContext, shareId: string, 
     ...PROPAGATION,
     timeoutMs,
     // Every recipient at once, with its per-object state: one list answers for all of them.
-    find: (signal) => ctx.api.recipients.listAll(ctx.accountId, shareId, { include_resources: true }, { signal }),
+    find: async (signal) => (await lookupRecipients(ctx, shareId, signal)) ?? [],
     status: (recipients) => PROPAGATION[propagationOf(recipients, shareResourceId, version).done ? "target" : "pending"][0],
     failure: (recipients) => propagationOf(recipients, shareResourceId, version).terminal,
   });
