@@ -79,6 +79,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
   async create(inputs) {
     const runtime = runtimeFor(inputs.accountId);
     const timeout = timeoutMs(inputs.timeouts, "create");
+    const started = Date.now();
     if (inputs.adopt) return adoptShare(runtime, inputs, timeout);
 
     const body: ShareCreateBody = {
@@ -101,7 +102,8 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
     let known: ShareOutputs | undefined;
     try {
       known = await discover(runtime, inputs, share, timeout);
-      return { id: share.id, outs: await reconcile(runtime, share.id, known, inputs, timeout) };
+      // The create's one deadline: the reconcile gets what discovery left of it.
+      return { id: share.id, outs: await reconcile(runtime, share.id, known, inputs, Math.max(1, timeout - (Date.now() - started))) };
     } catch (error) {
       // Discovery failed: one more look, so that state records the items the create made and a
       // refresh sees them (the next `up` would otherwise find them only by their 409s).

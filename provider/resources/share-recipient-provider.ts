@@ -79,6 +79,9 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
   async create(inputs) {
     const raw = inputs as unknown as Record<string, unknown>;
     const { api, wait } = runtimeFor(inputs.accountId);
+    // One deadline for the create: the association wait gets what the add left of it.
+    const deadline = Date.now() + timeoutMs(inputs.timeouts, "create");
+    const left = () => Math.max(1, deadline - Date.now());
     let created: RecipientObject;
     if (inputs.adopt) {
       created = await adopt(wait, inputs);
@@ -89,7 +92,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
           () =>
             createOnceLeavingIsGone(
               () => api.recipients.create(inputs.accountId, inputs.shareId, body),
-              () => waitForLeavingRecipients(wait, inputs.shareId, body, timeoutMs(inputs.timeouts, "create")),
+              () => waitForLeavingRecipients(wait, inputs.shareId, body, left()),
             ),
           () => api.recipients.findCreated(inputs.accountId, inputs.shareId, body),
           wait.log,
@@ -100,7 +103,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
       }
     }
     try {
-      const settled = await waitRecipientAssociated(wait, inputs.shareId, created.id, timeoutMs(inputs.timeouts, "create"), {
+      const settled = await waitRecipientAssociated(wait, inputs.shareId, created.id, left(), {
         initial: created.resources ? created : undefined,
         afterCreate: !inputs.adopt,
         label: label(inputs, created.id),

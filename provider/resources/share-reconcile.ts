@@ -59,6 +59,9 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
   const { api, wait } = runtime;
   const account = news.accountId;
   let state: ShareOutputs = { ...olds, timeouts: news.timeouts, adopt: news.adopt };
+  // One deadline for the whole operation: each wait gets what is left of it.
+  const deadline = Date.now() + timeout;
+  const left = () => Math.max(1, deadline - Date.now());
   const recipients = new Map(olds.recipients.map((r) => [recipientKey(r), r]));
   const resources = new Map(olds.resources.map((r) => [resourceKey(r), r]));
   const snapshot = () =>
@@ -70,7 +73,7 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
     // With the name unchanged and the share last seen active there is nothing to wait for.
     if (news.name !== olds.name || !isSettled(SHARE_LIFECYCLE, olds.status)) {
       if (news.name !== olds.name) await api.shares.update(account, id, { name: news.name });
-      const share = await waitShareActive(wait, id, timeout, { name: news.name });
+      const share = await waitShareActive(wait, id, left(), { name: news.name });
       state = { ...state, ...shareFields(share) };
     }
 
@@ -81,7 +84,7 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
     const removeRecipient = async (key: string, tracked: ManagedRecipient) => {
       const removed = await deleteTolerantly(api.recipients.delete(account, id, tracked.id));
       if (removed) recipients.set(key, { ...tracked, associationStatus: removed.association_status });
-      await waitRecipientGone(wait, id, tracked.id, timeout, removed);
+      await waitRecipientGone(wait, id, tracked.id, left(), removed);
       recipients.delete(key);
     };
     const recipientTasks = [
@@ -96,7 +99,7 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
         if (tracked === undefined) {
           const body = recipientInput(declaration);
           const created = await createOrTakeOver(
-            () => createOnceLeavingIsGone(() => api.recipients.create(account, id, body), () => waitForLeavingRecipients(wait, id, body, timeout)),
+            () => createOnceLeavingIsGone(() => api.recipients.create(account, id, body), () => waitForLeavingRecipients(wait, id, body, left())),
             () => api.recipients.findCreated(account, id, body),
             wait.log,
             `the recipient ${describeTarget(declaration)} of share ${id}`,
@@ -106,7 +109,7 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
         }
         if (isSettled(RECIPIENT_LIFECYCLE, tracked.associationStatus) && tracked.terminalError === undefined) return;
         try {
-          const settled = await waitRecipientAssociated(wait, id, tracked.id, timeout, { afterCreate: true, label: recipientLabel(declaration, tracked.id, id) });
+          const settled = await waitRecipientAssociated(wait, id, tracked.id, left(), { afterCreate: true, label: recipientLabel(declaration, tracked.id, id) });
           recipients.set(key, managedRecipient(declaration, settled));
         } catch (error) {
           if (!(error instanceof TerminalStatusError)) throw error;
@@ -128,7 +131,7 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
     // then replaces.
     const propagate = async (resource: ShareResourceObject) => {
       try {
-        await waitResourcePropagated(wait, id, resource.id, resource.resource_version, timeout);
+        await waitResourcePropagated(wait, id, resource.id, resource.resource_version, left());
       } catch (error) {
         if (!(error instanceof TerminalStatusError)) throw error;
         const server = await api.recipients.listAll(account, id, { include_resources: true }).catch(() => []);
@@ -157,7 +160,7 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
         meta: metaObject(meta),
       };
       const created = await createOrTakeOver(
-        () => createOnceLeavingIsGone(() => api.resources.create(account, id, body), () => waitForLeavingResources(wait, id, body, timeout)),
+        () => createOnceLeavingIsGone(() => api.resources.create(account, id, body), () => waitForLeavingResources(wait, id, body, left())),
         () => api.resources.findCreated(account, id, body),
         wait.log,
         `${declaration.resourceType} ${declaration.resourceId} on share ${id}`,
@@ -166,14 +169,14 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
       // One taken over after a 409 may carry other meta; the PUT's response proves nothing, a read does.
       const metaMatches = normalizeMeta(created.meta ?? {}) === meta;
       if (!metaMatches) await api.resources.update(account, id, created.id, { meta: metaObject(meta) });
-      const settled = await waitResourceActive(wait, id, created.id, timeout, { initial: metaMatches ? created : undefined, meta, afterCreate: true });
+      const settled = await waitResourceActive(wait, id, created.id, left(), { initial: metaMatches ? created : undefined, meta, afterCreate: true });
       resources.set(key, managedResource(settled));
       await propagate(settled);
     };
     const removeResource = async (key: string, tracked: ManagedResource) => {
       const removed = await deleteTolerantly(api.resources.delete(account, id, tracked.id));
       if (removed) resources.set(key, managedResource(removed));
-      await waitResourceGone(wait, id, tracked.id, timeout, removed);
+      await waitResourceGone(wait, id, tracked.id, left(), removed);
       resources.delete(key);
     };
     // The API may hold one record per shared object, whatever its account (a 409): then the old
@@ -204,7 +207,7 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
       if (tracked.meta === meta && isSettled(RESOURCE_LIFECYCLE, tracked.status)) return;
       // As for a rename: the PUT's response shows the new meta at once; wait until reads do.
       if (tracked.meta !== meta) await api.resources.update(account, id, tracked.id, { meta: metaObject(meta) });
-      const settled = await waitResourceActive(wait, id, tracked.id, timeout, { meta });
+      const settled = await waitResourceActive(wait, id, tracked.id, left(), { meta });
       resources.set(key, managedResource(settled));
       if (tracked.meta !== meta) await propagate(settled);
     });

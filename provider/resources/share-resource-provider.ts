@@ -64,6 +64,9 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
     const raw = inputs as unknown as Record<string, unknown>;
     const { api, wait } = runtimeFor(inputs.accountId);
     const timeout = timeoutMs(inputs.timeouts, "create");
+    // One deadline for the create: each wait gets what is left of it.
+    const deadline = Date.now() + timeout;
+    const left = () => Math.max(1, deadline - Date.now());
     const meta = normalizeMeta(inputs.meta);
     let created: ShareResourceObject;
     if (inputs.adopt) {
@@ -80,7 +83,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
           () =>
             createOnceLeavingIsGone(
               () => api.resources.create(inputs.accountId, inputs.shareId, body),
-              () => waitForLeavingResources(wait, inputs.shareId, body, timeout),
+              () => waitForLeavingResources(wait, inputs.shareId, body, left()),
             ),
           () => api.resources.findCreated(inputs.accountId, inputs.shareId, body),
           wait.log,
@@ -97,8 +100,8 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
       const metaMatches = normalizeMeta(created.meta ?? {}) === meta;
       if (!metaMatches) await api.resources.update(inputs.accountId, inputs.shareId, created.id, { meta: metaObject(meta) });
       const initial = metaMatches && !inputs.adopt ? created : undefined;
-      const settled = await waitResourceActive(wait, inputs.shareId, created.id, timeout, { initial, meta, afterCreate: true });
-      await waitResourcePropagated(wait, inputs.shareId, settled.id, settled.resource_version, timeout);
+      const settled = await waitResourceActive(wait, inputs.shareId, created.id, left(), { initial, meta, afterCreate: true });
+      await waitResourcePropagated(wait, inputs.shareId, settled.id, settled.resource_version, left());
       return { id: created.id, outs: resourceOutputsOf(inputs, settled) };
     } catch (error) {
       stillSettling(created.id, inputs, created, error, raw);
@@ -120,6 +123,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
     const raw = news as unknown as Record<string, unknown>;
     const { api, wait } = runtimeFor(news.accountId);
     const timeout = timeoutMs(news.timeouts, "update");
+    const started = Date.now();
     const meta = normalizeMeta(news.meta);
     // Only new timeouts (or `adopt`): state records them, no request is needed.
     if (meta === olds.meta && isSettled(RESOURCE_LIFECYCLE, olds.status)) {
@@ -132,7 +136,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
       }
       // Also the path that resumes a create or update whose wait did not finish last time.
       const settled = await waitResourceActive(wait, news.shareId, id, timeout, { meta });
-      await waitResourcePropagated(wait, news.shareId, id, settled.resource_version, timeout);
+      await waitResourcePropagated(wait, news.shareId, id, settled.resource_version, Math.max(1, timeout - (Date.now() - started)));
       return { outs: resourceOutputsOf(news, settled) };
     } catch (error) {
       const known = latest ?? (await lookupResource(wait, news.shareId, id).catch(() => undefined));

@@ -47,7 +47,7 @@ const liveRecipients = (shareId: string) =>
   emulator.control.listRecipients(shareId).filter((r) => r.association_status === "associated").map((r) => r.account_id).sort();
 
 it("3. refresh while a share is `deleting` drops it, and the next `up` ends with a new active share", async () => {
-  const stack = await start({ timings: { shareDeleteMs: 8_000 } }, oneShare());
+  const stack = await start({ timings: { shareDeleteMs: 15_000 } }, oneShare());
   const first = await stack.stack.up();
   const oldId = first.outputs.shares.value.main.id;
 
@@ -117,7 +117,7 @@ describe("4. after a timed-out create the next `up` resumes the wait, whatever r
 
 it("5. refresh while a recipient is `disassociating` drops it, and the next `up` adds it again", async () => {
   const spec = oneShare({}, { recipients: { extra: { share: "main", recipientAccountId: PARTNER_C } } });
-  const stack = await start({ timings: { recipientDisassociateMs: 8_000 } }, spec);
+  const stack = await start({ timings: { recipientDisassociateMs: 20_000 } }, spec);
   const first = await stack.stack.up();
   const shareId = first.outputs.shares.value.main.id;
   const inline = first.outputs.shares.value.main.recipients.find((r: { recipientAccountId: string }) => r.recipientAccountId === PARTNER_A).id;
