@@ -77,8 +77,9 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
       state = { ...state, ...shareFields(share) };
     }
 
-    // 2. Recipients: add the new, remove the gone, resume the unsettled, and replace those Cloudflare
-    //    reported a terminal error for (it never retries them; a new association is a new attempt).
+    // 2. Recipients: add the new, resume the unsettled, and replace those Cloudflare reported a
+    //    terminal error for (it never retries them; a new association is a new attempt). Those no
+    //    longer declared are removed after every addition, in step 4.
     const declaredRecipients = news.recipients ?? [];
     const declaredKeys = new Set(declaredRecipients.map(recipientKey));
     const removeRecipient = async (key: string, tracked: ManagedRecipient) => {
@@ -118,8 +119,9 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
           throw terminalAdvice(error);
         }
       }),
-      ...[...recipients.entries()].filter(([key]) => !declaredKeys.has(key)).map(([key, tracked]) => () => removeRecipient(key, tracked)),
     ];
+    // Removed only once every addition is made (below), like resources.
+    const recipientRemovals = [...recipients.entries()].filter(([key]) => !declaredKeys.has(key));
 
     // 3. Resources: add the new and update changed meta first; remove the gone only afterwards, so
     //    the share never passes through having no resource (the API refuses to delete the last one).
@@ -214,7 +216,7 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
 
     const failures = await settleAll([...recipientTasks, ...resourceTasks]);
 
-    // Only now, with every addition made: what is no longer declared (or was moved to another account).
+    // 4. Only now, with every addition made: what is no longer declared (or was moved to another account).
     const removals = [...resources.entries()].filter(([key, tracked]) => {
       const declaration = declaredResources.get(resourceKey(tracked));
       if (declaration === undefined) return true;
@@ -222,7 +224,12 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
       if (key !== resourceKey(tracked)) return resources.get(resourceKey(tracked))?.resourceAccountId === declaration.resourceAccountId;
       return false;
     });
-    failures.push(...(await settleAll(removals.map(([key, tracked]) => () => removeResource(key, tracked)))));
+    failures.push(
+      ...(await settleAll([
+        ...recipientRemovals.map(([key, tracked]) => () => removeRecipient(key, tracked)),
+        ...removals.map(([key, tracked]) => () => removeResource(key, tracked)),
+      ])),
+    );
     if (failures.length > 0) throw new ResourceInitError(id, { ...snapshot() }, news as unknown as Record<string, unknown>, failures);
     return snapshot();
   } catch (error) {
