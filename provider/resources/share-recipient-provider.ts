@@ -9,7 +9,9 @@ import { rememberStackConfig } from "../config";
 import { runtimeFor } from "../runtime";
 import { forReading, lookupRecipient } from "../wait/finders";
 import { describeRecipient, waitRecipientAssociated, waitRecipientGone, WaitContext } from "../wait/waits";
-import { createOrTakeOver, deleteTolerantly, explain, messageOf, readResult, ResourceInitError } from "./common";
+import { deleteTolerantly, explain, messageOf, readResult, ResourceInitError } from "./common";
+import { CreateJournal, createOwned, handedOverLine, isTakenOver, markTakenOver } from "./ownership";
+import { recipientCreate } from "./owned-creates";
 import { Checker, isUnknown, timeoutMs, withoutNulls } from "./inputs";
 import {
   checkRecipientTarget,
@@ -54,18 +56,14 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
   async create(inputs) {
     const raw = inputs as unknown as Record<string, unknown>;
     const { api, wait } = runtimeFor(inputs.accountId);
+    const journal = new CreateJournal();
     let created: RecipientObject;
     if (inputs.adopt) {
       created = await adopt(wait, inputs);
+      markTakenOver("recipient", created.id);
     } else {
       try {
-        const body = recipientInput(inputs);
-        created = await createOrTakeOver(
-          () => api.recipients.create(inputs.accountId, inputs.shareId, body),
-          () => api.recipients.findCreated(inputs.accountId, inputs.shareId, body),
-          wait.log,
-          `the recipient ${describeTarget(inputs)} of share ${inputs.shareId}`,
-        );
+        created = (await createOwned(recipientCreate(api, wait.log, inputs.ownerStack, inputs.accountId, inputs.shareId, inputs, "this ShareRecipient"), journal)).object;
       } catch (error) {
         throw explain(`adding ${describeTarget(inputs)} to share ${inputs.shareId}`, error);
       }
@@ -76,8 +74,10 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
         afterCreate: !inputs.adopt,
         label: label(inputs, created.id),
       });
+      journal.handedOver();
       return { id: created.id, outs: recipientOutputsOf(inputs, settled) };
     } catch (error) {
+      journal.handedOver();
       throw new ResourceInitError(created.id, { ...recipientOutputsOf(inputs, created) }, raw, [messageOf(error)]);
     }
   },
@@ -109,6 +109,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
 
   async delete(id, props) {
     const { api, wait } = runtimeFor(props.accountId);
+    if (isTakenOver("recipient", id)) return wait.log(handedOverLine(describeRecipient(props.shareId, id)));
     let removed: RecipientObject | undefined;
     try {
       removed = await deleteTolerantly(api.recipients.delete(props.accountId, props.shareId, id));

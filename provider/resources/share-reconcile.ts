@@ -9,7 +9,9 @@ import {
   waitResourceGone,
   waitShareActive,
 } from "../wait/waits";
-import { createOrTakeOver, deleteTolerantly, messageOf, ResourceInitError, settleAll } from "./common";
+import { deleteTolerantly, messageOf, ResourceInitError, settleAll } from "./common";
+import { recipientCreate, resourceCreate } from "./owned-creates";
+import { CreateJournal, createOwned } from "./ownership";
 import { metaObject, normalizeMeta } from "./inputs";
 import {
   finishOutputs,
@@ -23,7 +25,7 @@ import {
   ShareInputs,
   ShareOutputs,
 } from "./share-model";
-import { describeTarget, recipientInput } from "./share-recipient-model";
+import { describeTarget } from "./share-recipient-model";
 
 /**
  * The partial-failure error of a share: it exists, so the engine keeps it with the state `known`.
@@ -53,6 +55,8 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
   const resources = new Map(olds.resources.map((r) => [resourceKey(r), r]));
   const snapshot = () =>
     finishOutputs({ ...state, recipients: [...recipients.values()], resources: [...resources.values()] });
+  // Every item created is in the state this call returns or throws: their journal entries are done with then.
+  const journal = new CreateJournal();
 
   try {
     // 1. The share itself: rename, or resume waiting for it to settle.
@@ -72,13 +76,7 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
         const key = recipientKey(declaration);
         let tracked = recipients.get(key);
         if (tracked === undefined) {
-          const body = recipientInput(declaration);
-          const created = await createOrTakeOver(
-            () => api.recipients.create(account, id, body),
-            () => api.recipients.findCreated(account, id, body),
-            wait.log,
-            `the recipient ${describeTarget(declaration)} of share ${id}`,
-          );
+          const { object: created } = await createOwned(recipientCreate(api, wait.log, news.ownerStack, account, id, declaration, "this Share"), journal);
           tracked = managedRecipient(declaration, created);
           recipients.set(key, tracked);
         }
@@ -108,14 +106,9 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
         resource_account_id: declaration.resourceAccountId,
         meta: metaObject(meta),
       };
-      const created = await createOrTakeOver(
-        () => api.resources.create(account, id, body),
-        () => api.resources.findCreated(account, id, body),
-        wait.log,
-        `${declaration.resourceType} ${declaration.resourceId} on share ${id}`,
-      );
+      const { object: created } = await createOwned(resourceCreate(api, wait.log, news.ownerStack, account, id, body, "this Share"), journal);
       resources.set(key, managedResource(created));
-      // One taken over after a 409 may carry other meta; the PUT's response proves nothing, a read does.
+      // One left by an interrupted run may carry other meta; the PUT's response proves nothing, a read does.
       const metaMatches = normalizeMeta(created.meta ?? {}) === meta;
       if (!metaMatches) await api.resources.update(account, id, created.id, { meta: metaObject(meta) });
       const settled = await waitResourceActive(wait, id, created.id, timeout, { initial: metaMatches ? created : undefined, meta, afterCreate: true });
@@ -151,6 +144,8 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
     return snapshot();
   } catch (error) {
     throw shareInitError(id, snapshot(), news, error);
+  } finally {
+    journal.handedOver();
   }
 }
 
