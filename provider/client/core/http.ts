@@ -199,11 +199,9 @@ export class HttpCore {
   private async execute<T>(req: ApiRequest<T>): Promise<ApiPage<T>> {
     let mayHaveLanded = false; // a POST failed ambiguously at least once: look before re-sending
     const startedAt = this.clock.now();
-    // Only what this request itself can have made counts as its own: objects created since it started.
-    const createdNotBefore = this.serverTime(startedAt) - this.createdTimeMarginMs();
     for (let attempt = 0; ; attempt++) {
       if (mayHaveLanded) {
-        const found = await this.tryRecover(req, attempt, createdNotBefore);
+        const found = await this.tryRecover(req, attempt, startedAt);
         if (found) return found;
       }
       const outcome = await this.attempt(req, attempt);
@@ -224,7 +222,7 @@ export class HttpCore {
       if (policy === "stop" || blindPost || tooLongToWait || attempt >= this.settings.maxRetries) {
         // Out of retries after an ambiguous POST: one last look, because the object may well exist.
         if (mayHaveLanded && req.recover && !tooLongToWait) {
-          const found = await this.tryRecover(req, attempt + 1, createdNotBefore);
+          const found = await this.tryRecover(req, attempt + 1, startedAt);
           if (found) return found;
         }
         throw failure.error;
@@ -251,11 +249,15 @@ export class HttpCore {
    * proves nothing: it looks again, with growing pauses, until `listLagMs` has passed since the
    * failure.
    */
-  private async tryRecover<T>(req: ApiRequest<T>, attemptsSoFar: number, createdNotBefore: number): Promise<ApiPage<T> | undefined> {
+  private async tryRecover<T>(req: ApiRequest<T>, attemptsSoFar: number, startedAt: number): Promise<ApiPage<T> | undefined> {
     const lookUntil = this.clock.now() + this.settings.listLagMs;
     let pauseMs = Math.min(250, this.settings.listLagMs);
+    // Only what this request itself can have made is its own: objects created since it started. The
+    // window is re-read after each look, whose answer may have told the server's clock for the first time.
+    const createdNotBefore = () => this.serverTime(startedAt) - this.createdTimeMarginMs();
     for (;;) {
-      const [found] = (await req.recover!.find(createdNotBefore)) as T[];
+      const candidates = (await req.recover!.find(createdNotBefore())) as unknown as Created[];
+      const found = candidates.find((item) => !(Date.parse(item.created) < createdNotBefore())) as T | undefined;
       if (found !== undefined) {
         this.stats.recovered++;
         this.emit({ type: "recovered", method: req.method, path: req.path, afterAttempts: attemptsSoFar });
