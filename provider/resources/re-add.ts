@@ -9,6 +9,7 @@ import { ConflictError } from "../client/core/errors";
 import type { RecipientInput, ResourceInput } from "../client/types";
 import { isLeaving, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE } from "../wait/lifecycle";
 import { describeRecipient, describeResource, waitRecipientGone, waitResourceGone, WaitContext } from "../wait/waits";
+import type { OwnedCreate } from "./ownership";
 
 /**
  * Sends `create`; on 409, if `waitForLeaving` finds records of the same object on their way out and
@@ -28,6 +29,16 @@ export async function createOnceLeavingIsGone<T>(create: () => Promise<T>, waitF
     if (!(await waitForLeaving())) throw error;
     return create();
   }
+}
+
+/**
+ * `spec` with its POST sent through {@link createOnceLeavingIsGone}.
+ *
+ * @example
+ * await createOwned(afterLeaving(recipientCreate(...), () => waitForLeavingRecipients(wait, shareId, body, timeout)), journal);
+ */
+export function afterLeaving<T extends { id: string; created: string }>(spec: OwnedCreate<T>, waitForLeaving: () => Promise<boolean>): OwnedCreate<T> {
+  return { ...spec, post: () => createOnceLeavingIsGone(() => spec.post(), waitForLeaving) };
 }
 
 /**

@@ -1,7 +1,9 @@
-// Adopting an existing share (`adopt: "<id>"`) instead of creating one.
+// Adopting an existing share (`adopt: "<id>"`) instead of creating one, and managing a share that
+// exists already.
 
 import type * as pulumi from "@pulumi/pulumi";
-import type { ShareResourceObject } from "../client/types";
+import type { ShareObject, ShareResourceObject } from "../client/types";
+import { markTakenOver } from "./ownership";
 import { Runtime } from "../runtime";
 import { lookupShare } from "../wait/finders";
 import { describeShare } from "../wait/waits";
@@ -17,9 +19,8 @@ import { reconcile, shareInitError } from "./share-reconcile";
  * if (inputs.adopt) return adoptShare(runtime, inputs, timeoutMs(inputs.timeouts, "create"));
  */
 export async function adoptShare(runtime: Runtime, inputs: ShareInputs, timeout: number): Promise<pulumi.dynamic.CreateResult<ShareOutputs>> {
-  const { api, wait } = runtime;
   const shareId = inputs.adopt!;
-  const share = await lookupShare(wait, shareId);
+  const share = await lookupShare(runtime.wait, shareId);
   const what = describeShare(shareId);
   if (share === undefined || share.status !== "active") {
     throw new Error(`cannot adopt ${what}: it ${share ? `is ${share.status}` : "does not exist"}`);
@@ -27,7 +28,21 @@ export async function adoptShare(runtime: Runtime, inputs: ShareInputs, timeout:
   if (share.account_id !== inputs.accountId || share.kind === "received") {
     throw new Error(`cannot adopt ${what}: it belongs to account ${share.account_id}, not ${inputs.accountId}`);
   }
-  const server = await api.recipients.listAll(inputs.accountId, shareId, { include_resources: true });
+  // A resource renamed or replaced with adopt: the delete of the old one must leave it alone.
+  markTakenOver("share", shareId);
+  return manageExisting(runtime, inputs, share, timeout);
+}
+
+/**
+ * Manages a share that exists already (adopted, or left by an interrupted run of this stack): the
+ * declared items it has are taken over, the rest added, the name brought to the declared one.
+ *
+ * @example
+ * return manageExisting(runtime, inputs, share, timeoutMs(inputs.timeouts, "create"));
+ */
+export async function manageExisting(runtime: Runtime, inputs: ShareInputs, share: ShareObject, timeout: number): Promise<pulumi.dynamic.CreateResult<ShareOutputs>> {
+  const shareId = share.id;
+  const server = await runtime.api.recipients.listAll(inputs.accountId, shareId, { include_resources: true });
   const declaredRecipients = inputs.recipients ?? [];
   const recipientMatches = matchRecipients(declaredRecipients, server);
   // Matched by (type, id) only: one that differs in owning account is then replaced by reconcile.

@@ -28,6 +28,8 @@ export interface ShareInputs {
   resources?: ResourceDeclaration[];
   timeouts?: Timeouts;
   adopt?: string;
+  /** The stack whose journal records this resource's creates (`<project>/<stack>`); set by the resource class. */
+  ownerStack?: string;
 }
 
 /** An inline recipient the Share manages, with its id and last known status. */

@@ -3,7 +3,8 @@
 // endpoints (the share itself is never replaced for that), and only the items this Share declared
 // are ever touched, so separately declared ShareRecipient / ShareResource objects coexist with it.
 // The parts live beside it: item checks (share-items), what a create made (share-discovery), the
-// reconcile engine (share-reconcile), crash recovery (share-recovery) and adopt (share-adopt).
+// reconcile engine (share-reconcile) and adopt (share-adopt); ownership and the recovery of an
+// interrupted create are in ./ownership and ./journal.
 // This file's module.exports is the provider object itself (see share-resource-provider.ts).
 
 import type * as pulumi from "@pulumi/pulumi";
@@ -16,7 +17,9 @@ import { isGone, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE } from
 import { describeShare, waitRecipientGone, waitShareGone } from "../wait/waits";
 import { deleteTolerantly, explain, readResult, ResourceInitError } from "./common";
 import { Checker, containsUnknown, isUnknown, metaObject, normalizeMeta, timeoutMs, withoutNulls } from "./inputs";
-import { adoptShare } from "./share-adopt";
+import { shareCreate } from "./owned-creates";
+import { CreateJournal, createOwned, handedOverLine, isTakenOver } from "./ownership";
+import { adoptShare, manageExisting } from "./share-adopt";
 import { discover, observeCreated } from "./share-discovery";
 import { checkShareItems } from "./share-items";
 import {
@@ -36,7 +39,6 @@ import {
 import { reconcile, shareInitError } from "./share-reconcile";
 import { recipientInput } from "./share-recipient-model";
 import { timeoutsChanged, unsettledShareItems } from "./settling";
-import { findInterruptedCreate } from "./share-recovery";
 
 const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
   async configure(request) {
@@ -92,22 +94,32 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
         meta: metaObject(resource.meta),
       })),
     };
+    const journal = new CreateJournal();
     let share: ShareObject;
+    let recovered: boolean;
     try {
-      share = (await findInterruptedCreate(runtime, inputs.accountId, body)) ?? (await runtime.api.shares.create(inputs.accountId, body));
+      ({ object: share, recovered } = await createOwned(shareCreate(runtime.api, runtime.wait.log, inputs.ownerStack, inputs.accountId, body), journal));
     } catch (error) {
       throw explain(`creating share "${inputs.name}" in account ${inputs.accountId}`, error);
+    }
+    // Left by an interrupted run of this stack: managed from what it has now, as an adopted share is.
+    if (recovered) {
+      journal.handedOver();
+      return manageExisting(runtime, inputs, share, timeout);
     }
     // From here on the share exists: every failure must keep it (and what it made) in state.
     let known: ShareOutputs | undefined;
     try {
       known = await discover(runtime, inputs, share, timeout);
       // The create's one deadline: the reconcile gets what discovery left of it.
-      return { id: share.id, outs: await reconcile(runtime, share.id, known, inputs, Math.max(1, timeout - (Date.now() - started))) };
+      const outs = await reconcile(runtime, share.id, known, inputs, Math.max(1, timeout - (Date.now() - started)));
+      journal.handedOver();
+      return { id: share.id, outs };
     } catch (error) {
       // Discovery failed: one more look, so that state records the items the create made and a
       // refresh sees them (the next `up` would otherwise find them only by their 409s).
       known ??= (await observeCreated(runtime, inputs, share.id).catch(() => undefined))?.value ?? shareOutputsOf(inputs, share, [], []);
+      journal.handedOver();
       throw shareInitError(share.id, known, inputs, error);
     }
   },
@@ -149,6 +161,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
 
   async delete(id, props) {
     const { api, wait } = runtimeFor(props.accountId);
+    if (isTakenOver("share", id)) return wait.log(handedOverLine(describeShare(id)));
     const timeout = timeoutMs(props.timeouts, "delete");
     const started = Date.now();
     let deleted: ShareObject | undefined;

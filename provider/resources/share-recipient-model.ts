@@ -11,6 +11,8 @@ export interface ShareRecipientInputs {
   organizationId?: string;
   timeouts?: Timeouts;
   adopt?: string;
+  /** The stack whose journal records this resource's creates (`<project>/<stack>`); set by the resource class. */
+  ownerStack?: string;
 }
 
 /** Per-resource state of a recipient, as the API reports it. */

@@ -11,9 +11,11 @@ import { forReading, lookupRecipient } from "../wait/finders";
 import { TerminalStatusError } from "../wait/errors";
 import { isGone, isSettled, RECIPIENT_LIFECYCLE } from "../wait/lifecycle";
 import { describeRecipient, waitRecipientAssociated, waitRecipientGone, WaitContext } from "../wait/waits";
-import { createOrTakeOver, deleteTolerantly, explain, messageOf, readResult, ResourceInitError } from "./common";
+import { deleteTolerantly, explain, messageOf, readResult, ResourceInitError } from "./common";
+import { CreateJournal, createOwned, handedOverLine, isTakenOver, markTakenOver } from "./ownership";
+import { recipientCreate } from "./owned-creates";
 import { Checker, isUnknown, timeoutMs, withoutNulls, withoutUndefined } from "./inputs";
-import { createOnceLeavingIsGone, waitForLeavingRecipients } from "./re-add";
+import { afterLeaving, waitForLeavingRecipients } from "./re-add";
 import { timeoutsChanged } from "./settling";
 import { terminalAdvice } from "./terminal";
 import {
@@ -82,22 +84,16 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
     // One deadline for the create: the association wait gets what the add left of it.
     const deadline = Date.now() + timeoutMs(inputs.timeouts, "create");
     const left = () => Math.max(1, deadline - Date.now());
+    const journal = new CreateJournal();
     let created: RecipientObject;
     if (inputs.adopt) {
       created = await adopt(wait, inputs);
+      markTakenOver("recipient", created.id);
     } else {
       try {
+        const spec = recipientCreate(api, wait.log, inputs.ownerStack, inputs.accountId, inputs.shareId, inputs, "this ShareRecipient");
         const body = recipientInput(inputs);
-        created = await createOrTakeOver(
-          () =>
-            createOnceLeavingIsGone(
-              () => api.recipients.create(inputs.accountId, inputs.shareId, body),
-              () => waitForLeavingRecipients(wait, inputs.shareId, body, left()),
-            ),
-          () => api.recipients.findCreated(inputs.accountId, inputs.shareId, body),
-          wait.log,
-          `the recipient ${describeTarget(inputs)} of share ${inputs.shareId}`,
-        );
+        created = (await createOwned(afterLeaving(spec, () => waitForLeavingRecipients(wait, inputs.shareId, body, left())), journal)).object;
       } catch (error) {
         throw explain(`adding ${describeTarget(inputs)} to share ${inputs.shareId}`, error);
       }
@@ -108,8 +104,10 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
         afterCreate: !inputs.adopt,
         label: label(inputs, created.id),
       });
+      journal.handedOver();
       return { id: created.id, outs: recipientOutputsOf(inputs, settled) };
     } catch (error) {
+      journal.handedOver();
       // The latest view, so that state records a terminal error (and the next `up` replaces it).
       const known = (await lookupRecipient(wait, inputs.shareId, created.id).catch(() => undefined)) ?? created;
       throw new ResourceInitError(created.id, { ...recipientOutputsOf(inputs, known) }, raw, [messageOf(adviseOnTerminal(error))]);
@@ -145,6 +143,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
 
   async delete(id, props) {
     const { api, wait } = runtimeFor(props.accountId);
+    if (isTakenOver("recipient", id)) return wait.log(handedOverLine(describeRecipient(props.shareId, id)));
     let removed: RecipientObject | undefined;
     try {
       removed = await deleteTolerantly(api.recipients.delete(props.accountId, props.shareId, id));

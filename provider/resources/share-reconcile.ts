@@ -15,9 +15,11 @@ import {
   waitResourcePropagated,
   waitShareActive,
 } from "../wait/waits";
-import { createOrTakeOver, deleteTolerantly, explain, messageOf, ResourceInitError, settleAll } from "./common";
+import { deleteTolerantly, explain, messageOf, ResourceInitError, settleAll } from "./common";
+import { recipientCreate, resourceCreate } from "./owned-creates";
+import { CreateJournal, createOwned, NotOwnedError } from "./ownership";
 import { metaObject, normalizeMeta } from "./inputs";
-import { createOnceLeavingIsGone, waitForLeavingRecipients, waitForLeavingResources } from "./re-add";
+import { afterLeaving, waitForLeavingRecipients, waitForLeavingResources } from "./re-add";
 import { terminalAdvice } from "./terminal";
 import {
   finishOutputs,
@@ -66,6 +68,8 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
   const resources = new Map(olds.resources.map((r) => [resourceKey(r), r]));
   const snapshot = () =>
     finishOutputs({ ...state, recipients: [...recipients.values()], resources: [...resources.values()] });
+  // Every item created is in the state this call returns or throws: their journal entries are done with then.
+  const journal = new CreateJournal();
 
   try {
     // 1. The share itself: rename, or resume waiting for it to settle.
@@ -98,13 +102,9 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
           tracked = undefined;
         }
         if (tracked === undefined) {
+          const spec = recipientCreate(api, wait.log, news.ownerStack, account, id, declaration, "this Share");
           const body = recipientInput(declaration);
-          const created = await createOrTakeOver(
-            () => createOnceLeavingIsGone(() => api.recipients.create(account, id, body), () => waitForLeavingRecipients(wait, id, body, left())),
-            () => api.recipients.findCreated(account, id, body),
-            wait.log,
-            `the recipient ${describeTarget(declaration)} of share ${id}`,
-          );
+          const { object: created } = await createOwned(afterLeaving(spec, () => waitForLeavingRecipients(wait, id, body, left())), journal);
           tracked = managedRecipient(declaration, created);
           recipients.set(key, tracked);
         }
@@ -161,14 +161,10 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
         resource_account_id: declaration.resourceAccountId,
         meta: metaObject(meta),
       };
-      const created = await createOrTakeOver(
-        () => createOnceLeavingIsGone(() => api.resources.create(account, id, body), () => waitForLeavingResources(wait, id, body, left())),
-        () => api.resources.findCreated(account, id, body),
-        wait.log,
-        `${declaration.resourceType} ${declaration.resourceId} on share ${id}`,
-      );
+      const spec = resourceCreate(api, wait.log, news.ownerStack, account, id, body, "this Share");
+      const { object: created } = await createOwned(afterLeaving(spec, () => waitForLeavingResources(wait, id, body, left())), journal);
       resources.set(key, managedResource(created));
-      // One taken over after a 409 may carry other meta; the PUT's response proves nothing, a read does.
+      // One left by an interrupted run may carry other meta; the PUT's response proves nothing, a read does.
       const metaMatches = normalizeMeta(created.meta ?? {}) === meta;
       if (!metaMatches) await api.resources.update(account, id, created.id, { meta: metaObject(meta) });
       const settled = await waitResourceActive(wait, id, created.id, left(), { initial: metaMatches ? created : undefined, meta, afterCreate: true });
@@ -187,7 +183,8 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
       try {
         await createResource(key, declaration);
       } catch (error) {
-        if (!(error instanceof ConflictError)) throw error;
+        // A 409 (or, as ownership reports it, the old record named as holding the object).
+        if (!(error instanceof ConflictError) && !(error instanceof NotOwnedError)) throw error;
         try {
           await removeResource(`${key}@${old.resourceAccountId}`, old);
         } catch (removal) {
@@ -234,6 +231,8 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
     return snapshot();
   } catch (error) {
     throw shareInitError(id, snapshot(), news, error);
+  } finally {
+    journal.handedOver();
   }
 }
 

@@ -14,6 +14,8 @@ export interface ShareResourceInputs {
   meta?: string | Record<string, unknown>;
   timeouts?: Timeouts;
   adopt?: string;
+  /** The stack whose journal records this resource's creates (`<project>/<stack>`); set by the resource class. */
+  ownerStack?: string;
 }
 
 /** State as stored by the engine. */

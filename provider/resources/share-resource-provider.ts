@@ -10,9 +10,11 @@ import { forReading, lookupResource } from "../wait/finders";
 import { isGone, isSettled, RESOURCE_LIFECYCLE } from "../wait/lifecycle";
 import { TerminalStatusError } from "../wait/errors";
 import { describeResource, waitResourceActive, waitResourceGone, waitResourcePropagated, WaitContext } from "../wait/waits";
-import { createOrTakeOver, deleteTolerantly, explain, messageOf, readResult, ResourceInitError } from "./common";
+import { deleteTolerantly, explain, messageOf, readResult, ResourceInitError } from "./common";
+import { resourceCreate } from "./owned-creates";
+import { CreateJournal, createOwned, handedOverLine, isTakenOver, markTakenOver } from "./ownership";
 import { Checker, containsUnknown, isUnknown, metaObject, normalizeMeta, timeoutMs, withoutNulls, withoutUndefined } from "./inputs";
-import { createOnceLeavingIsGone, waitForLeavingResources } from "./re-add";
+import { afterLeaving, waitForLeavingResources } from "./re-add";
 import { timeoutsChanged } from "./settling";
 import { terminalAdvice } from "./terminal";
 import { REPLACE_ON_CHANGE, resourceInputsOf, resourceOutputsOf, ShareResourceInputs, ShareResourceOutputs, TIMEOUT_KEYS } from "./share-resource-model";
@@ -68,9 +70,11 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
     const deadline = Date.now() + timeout;
     const left = () => Math.max(1, deadline - Date.now());
     const meta = normalizeMeta(inputs.meta);
+    const journal = new CreateJournal();
     let created: ShareResourceObject;
     if (inputs.adopt) {
       created = await adopt(wait, inputs);
+      markTakenOver("resource", created.id);
     } else {
       try {
         const body = {
@@ -79,31 +83,25 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
           resource_account_id: inputs.resourceAccountId,
           meta: metaObject(meta),
         };
-        created = await createOrTakeOver(
-          () =>
-            createOnceLeavingIsGone(
-              () => api.resources.create(inputs.accountId, inputs.shareId, body),
-              () => waitForLeavingResources(wait, inputs.shareId, body, left()),
-            ),
-          () => api.resources.findCreated(inputs.accountId, inputs.shareId, body),
-          wait.log,
-          `${inputs.resourceType} ${inputs.resourceId} on share ${inputs.shareId}`,
-        );
+        const spec = resourceCreate(api, wait.log, inputs.ownerStack, inputs.accountId, inputs.shareId, body, "this ShareResource");
+        created = (await createOwned(afterLeaving(spec, () => waitForLeavingResources(wait, inputs.shareId, body, left())), journal)).object;
       } catch (error) {
         throw explain(`creating share resource ${inputs.resourceType} ${inputs.resourceId} on share ${inputs.shareId}`, error);
       }
     }
     try {
-      // A fresh POST's response is the object as created. One taken over (adopted, or found after a
-      // 409) may need its meta brought to the declared value, and a PUT's response shows the new
-      // meta before reads do, so then only a read counts.
+      // A fresh POST's response is the object as created. One taken over (adopted, or left by an
+      // interrupted run) may need its meta brought to the declared value, and a PUT's response shows
+      // the new meta before reads do, so then only a read counts.
       const metaMatches = normalizeMeta(created.meta ?? {}) === meta;
       if (!metaMatches) await api.resources.update(inputs.accountId, inputs.shareId, created.id, { meta: metaObject(meta) });
       const initial = metaMatches && !inputs.adopt ? created : undefined;
       const settled = await waitResourceActive(wait, inputs.shareId, created.id, left(), { initial, meta, afterCreate: true });
       await waitResourcePropagated(wait, inputs.shareId, settled.id, settled.resource_version, left());
+      journal.handedOver();
       return { id: created.id, outs: resourceOutputsOf(inputs, settled) };
     } catch (error) {
+      journal.handedOver();
       stillSettling(created.id, inputs, created, error, raw);
     }
   },
@@ -147,6 +145,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
 
   async delete(id, props) {
     const { api, wait } = runtimeFor(props.accountId);
+    if (isTakenOver("resource", id)) return wait.log(handedOverLine(describeResource(props.shareId, id)));
     const deleted = await deleteTolerantly(api.resources.delete(props.accountId, props.shareId, id)).catch((error) => {
       throw explain(`deleting ${describeResource(props.shareId, id)}`, error);
     });
