@@ -8,7 +8,7 @@
 import { ConflictError } from "../client/core/errors";
 import type { RecipientInput, ResourceInput } from "../client/types";
 import { isLeaving, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE } from "../wait/lifecycle";
-import { describeRecipient, describeResource, waitRecipientGone, waitResourceGone, WaitContext } from "../wait/waits";
+import { describeRecipient, describeResource, waitRecipientGone, waitResourceGone, WaitContext, WaitTimeout } from "../wait/waits";
 import type { OwnedCreate } from "./ownership";
 
 /**
@@ -48,7 +48,7 @@ export function afterLeaving<T extends { id: string; created: string }>(spec: Ow
  * @example
  * await waitForLeavingRecipients(wait, shareId, { recipient_account_id: "9a78…" }, 300_000);
  */
-export async function waitForLeavingRecipients(ctx: WaitContext, shareId: string, body: RecipientInput, timeoutMs: number): Promise<boolean> {
+export async function waitForLeavingRecipients(ctx: WaitContext, shareId: string, body: RecipientInput, timeoutMs: WaitTimeout): Promise<boolean> {
   const target = body.recipient_account_id ?? body.account_id ?? body.organization_id;
   const all = await ctx.api.recipients.listAll(ctx.accountId, shareId);
   const leaving = all.filter((recipient) => recipient.account_id === target && isLeaving(RECIPIENT_LIFECYCLE, recipient.association_status));
@@ -66,7 +66,7 @@ export async function waitForLeavingRecipients(ctx: WaitContext, shareId: string
  * @example
  * await waitForLeavingResources(wait, shareId, body, 300_000);
  */
-export async function waitForLeavingResources(ctx: WaitContext, shareId: string, body: ResourceInput, timeoutMs: number): Promise<boolean> {
+export async function waitForLeavingResources(ctx: WaitContext, shareId: string, body: ResourceInput, timeoutMs: WaitTimeout): Promise<boolean> {
   const all = await ctx.api.resources.listAll(ctx.accountId, shareId, { resource_type: body.resource_type });
   const leaving = all.filter(
     (resource) => resource.resource_type === body.resource_type && resource.resource_id === body.resource_id && isLeaving(RESOURCE_LIFECYCLE, resource.status),

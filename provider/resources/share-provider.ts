@@ -112,7 +112,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
     try {
       known = await discover(runtime, inputs, share, timeout);
       // The create's one deadline: the reconcile gets what discovery left of it.
-      const outs = await reconcile(runtime, share.id, known, inputs, Math.max(1, timeout - (Date.now() - started)));
+      const outs = await reconcile(runtime, share.id, known, inputs, { totalMs: timeout, deadline: started + timeout });
       journal.handedOver();
       return { id: share.id, outs };
     } catch (error) {

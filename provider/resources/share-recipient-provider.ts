@@ -10,7 +10,7 @@ import { runtimeFor } from "../runtime";
 import { forReading, lookupRecipient } from "../wait/finders";
 import { TerminalStatusError } from "../wait/errors";
 import { isGone, isSettled, RECIPIENT_LIFECYCLE } from "../wait/lifecycle";
-import { describeRecipient, waitRecipientAssociated, waitRecipientGone, WaitContext } from "../wait/waits";
+import { budgetOf, describeRecipient, waitRecipientAssociated, waitRecipientGone, WaitContext } from "../wait/waits";
 import { deleteTolerantly, explain, messageOf, readResult, ResourceInitError } from "./common";
 import { CreateJournal, createOwned, handedOverLine, isTakenOver, markTakenOver } from "./ownership";
 import { recipientCreate } from "./owned-creates";
@@ -82,8 +82,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
     const raw = inputs as unknown as Record<string, unknown>;
     const { api, wait } = runtimeFor(inputs.accountId);
     // One deadline for the create: the association wait gets what the add left of it.
-    const deadline = Date.now() + timeoutMs(inputs.timeouts, "create");
-    const left = () => Math.max(1, deadline - Date.now());
+    const budget = budgetOf(timeoutMs(inputs.timeouts, "create"));
     const journal = new CreateJournal();
     let created: RecipientObject;
     if (inputs.adopt) {
@@ -93,13 +92,13 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
       try {
         const spec = recipientCreate(api, wait.log, inputs.ownerStack, inputs.accountId, inputs.shareId, inputs, "this ShareRecipient");
         const body = recipientInput(inputs);
-        created = (await createOwned(afterLeaving(spec, () => waitForLeavingRecipients(wait, inputs.shareId, body, left())), journal)).object;
+        created = (await createOwned(afterLeaving(spec, () => waitForLeavingRecipients(wait, inputs.shareId, body, budget)), journal)).object;
       } catch (error) {
         throw explain(`adding ${describeTarget(inputs)} to share ${inputs.shareId}`, error);
       }
     }
     try {
-      const settled = await waitRecipientAssociated(wait, inputs.shareId, created.id, left(), {
+      const settled = await waitRecipientAssociated(wait, inputs.shareId, created.id, budget, {
         initial: created.resources ? created : undefined,
         afterCreate: !inputs.adopt,
         label: label(inputs, created.id),

@@ -7,13 +7,15 @@ import { Runtime } from "../runtime";
 import { TerminalStatusError } from "../wait/errors";
 import { isSettled, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE } from "../wait/lifecycle";
 import {
+  budgetOf,
+  terminalRecipientError,
   waitRecipientAssociated,
   waitRecipientGone,
   waitResourceActive,
-  terminalRecipientError,
   waitResourceGone,
   waitResourcePropagated,
   waitShareActive,
+  WaitTimeout,
 } from "../wait/waits";
 import { deleteTolerantly, explain, messageOf, ResourceInitError, settleAll } from "./common";
 import { recipientCreate, resourceCreate } from "./owned-creates";
@@ -57,13 +59,12 @@ export function shareInitError(id: string, known: ShareOutputs, inputs: ShareInp
  * @example
  * return { outs: await reconcile(runtime, id, olds, news, timeoutMs(news.timeouts, "update")) };
  */
-export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs, news: ShareInputs, timeout: number): Promise<ShareOutputs> {
+export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs, news: ShareInputs, timeout: WaitTimeout): Promise<ShareOutputs> {
   const { api, wait } = runtime;
   const account = news.accountId;
   let state: ShareOutputs = { ...olds, timeouts: news.timeouts, adopt: news.adopt };
   // One deadline for the whole operation: each wait gets what is left of it.
-  const deadline = Date.now() + timeout;
-  const left = () => Math.max(1, deadline - Date.now());
+  const budget = typeof timeout === "number" ? budgetOf(timeout) : timeout;
   const recipients = new Map(olds.recipients.map((r) => [recipientKey(r), r]));
   const resources = new Map(olds.resources.map((r) => [resourceKey(r), r]));
   const snapshot = () =>
@@ -77,7 +78,7 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
     // With the name unchanged and the share last seen active there is nothing to wait for.
     if (news.name !== olds.name || !isSettled(SHARE_LIFECYCLE, olds.status)) {
       if (news.name !== olds.name) await api.shares.update(account, id, { name: news.name });
-      const share = await waitShareActive(wait, id, left(), { name: news.name });
+      const share = await waitShareActive(wait, id, budget, { name: news.name });
       state = { ...state, ...shareFields(share) };
     }
 
@@ -89,7 +90,7 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
     const removeRecipient = async (key: string, tracked: ManagedRecipient) => {
       const removed = await deleteTolerantly(api.recipients.delete(account, id, tracked.id));
       if (removed) recipients.set(key, { ...tracked, associationStatus: removed.association_status });
-      await waitRecipientGone(wait, id, tracked.id, left(), removed);
+      await waitRecipientGone(wait, id, tracked.id, budget, removed);
       recipients.delete(key);
     };
     const recipientTasks = [
@@ -104,13 +105,13 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
         if (tracked === undefined) {
           const spec = recipientCreate(api, wait.log, news.ownerStack, account, id, declaration, "this Share");
           const body = recipientInput(declaration);
-          const { object: created } = await createOwned(afterLeaving(spec, () => waitForLeavingRecipients(wait, id, body, left())), journal);
+          const { object: created } = await createOwned(afterLeaving(spec, () => waitForLeavingRecipients(wait, id, body, budget)), journal);
           tracked = managedRecipient(declaration, created);
           recipients.set(key, tracked);
         }
         if (isSettled(RECIPIENT_LIFECYCLE, tracked.associationStatus) && tracked.terminalError === undefined) return;
         try {
-          const settled = await waitRecipientAssociated(wait, id, tracked.id, left(), { afterCreate: true, label: recipientLabel(declaration, tracked.id, id) });
+          const settled = await waitRecipientAssociated(wait, id, tracked.id, budget, { afterCreate: true, label: recipientLabel(declaration, tracked.id, id) });
           recipients.set(key, managedRecipient(declaration, settled));
         } catch (error) {
           if (!(error instanceof TerminalStatusError)) throw error;
@@ -133,7 +134,7 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
     // then replaces.
     const propagate = async (resource: ShareResourceObject) => {
       try {
-        await waitResourcePropagated(wait, id, resource.id, resource.resource_version, left());
+        await waitResourcePropagated(wait, id, resource.id, resource.resource_version, budget);
       } catch (error) {
         if (!(error instanceof TerminalStatusError)) throw error;
         const server = await api.recipients.listAll(account, id, { include_resources: true }).catch(() => []);
@@ -162,19 +163,19 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
         meta: metaObject(meta),
       };
       const spec = resourceCreate(api, wait.log, news.ownerStack, account, id, body, "this Share");
-      const { object: created } = await createOwned(afterLeaving(spec, () => waitForLeavingResources(wait, id, body, left())), journal);
+      const { object: created } = await createOwned(afterLeaving(spec, () => waitForLeavingResources(wait, id, body, budget)), journal);
       resources.set(key, managedResource(created));
       // One left by an interrupted run may carry other meta; the PUT's response proves nothing, a read does.
       const metaMatches = normalizeMeta(created.meta ?? {}) === meta;
       if (!metaMatches) await api.resources.update(account, id, created.id, { meta: metaObject(meta) });
-      const settled = await waitResourceActive(wait, id, created.id, left(), { initial: metaMatches ? created : undefined, meta, afterCreate: true });
+      const settled = await waitResourceActive(wait, id, created.id, budget, { initial: metaMatches ? created : undefined, meta, afterCreate: true });
       resources.set(key, managedResource(settled));
       await propagate(settled);
     };
     const removeResource = async (key: string, tracked: ManagedResource) => {
       const removed = await deleteTolerantly(api.resources.delete(account, id, tracked.id));
       if (removed) resources.set(key, managedResource(removed));
-      await waitResourceGone(wait, id, tracked.id, left(), removed);
+      await waitResourceGone(wait, id, tracked.id, budget, removed);
       resources.delete(key);
     };
     // The API may hold one record per shared object, whatever its account (a 409): then the old
@@ -206,7 +207,7 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
       if (tracked.meta === meta && isSettled(RESOURCE_LIFECYCLE, tracked.status)) return;
       // As for a rename: the PUT's response shows the new meta at once; wait until reads do.
       if (tracked.meta !== meta) await api.resources.update(account, id, tracked.id, { meta: metaObject(meta) });
-      const settled = await waitResourceActive(wait, id, tracked.id, left(), { meta });
+      const settled = await waitResourceActive(wait, id, tracked.id, budget, { meta });
       resources.set(key, managedResource(settled));
       if (tracked.meta !== meta) await propagate(settled);
     });

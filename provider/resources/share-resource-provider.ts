@@ -9,7 +9,7 @@ import { runtimeFor } from "../runtime";
 import { forReading, lookupResource } from "../wait/finders";
 import { isGone, isSettled, RESOURCE_LIFECYCLE } from "../wait/lifecycle";
 import { TerminalStatusError } from "../wait/errors";
-import { describeResource, waitResourceActive, waitResourceGone, waitResourcePropagated, WaitContext } from "../wait/waits";
+import { budgetOf, describeResource, waitResourceActive, waitResourceGone, waitResourcePropagated, WaitContext } from "../wait/waits";
 import { deleteTolerantly, explain, messageOf, readResult, ResourceInitError } from "./common";
 import { resourceCreate } from "./owned-creates";
 import { CreateJournal, createOwned, handedOverLine, isTakenOver, markTakenOver } from "./ownership";
@@ -67,8 +67,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
     const { api, wait } = runtimeFor(inputs.accountId);
     const timeout = timeoutMs(inputs.timeouts, "create");
     // One deadline for the create: each wait gets what is left of it.
-    const deadline = Date.now() + timeout;
-    const left = () => Math.max(1, deadline - Date.now());
+    const budget = budgetOf(timeout);
     const meta = normalizeMeta(inputs.meta);
     const journal = new CreateJournal();
     let created: ShareResourceObject;
@@ -84,7 +83,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
           meta: metaObject(meta),
         };
         const spec = resourceCreate(api, wait.log, inputs.ownerStack, inputs.accountId, inputs.shareId, body, "this ShareResource");
-        created = (await createOwned(afterLeaving(spec, () => waitForLeavingResources(wait, inputs.shareId, body, left())), journal)).object;
+        created = (await createOwned(afterLeaving(spec, () => waitForLeavingResources(wait, inputs.shareId, body, budget)), journal)).object;
       } catch (error) {
         throw explain(`creating share resource ${inputs.resourceType} ${inputs.resourceId} on share ${inputs.shareId}`, error);
       }
@@ -96,8 +95,8 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
       const metaMatches = normalizeMeta(created.meta ?? {}) === meta;
       if (!metaMatches) await api.resources.update(inputs.accountId, inputs.shareId, created.id, { meta: metaObject(meta) });
       const initial = metaMatches && !inputs.adopt ? created : undefined;
-      const settled = await waitResourceActive(wait, inputs.shareId, created.id, left(), { initial, meta, afterCreate: true });
-      await waitResourcePropagated(wait, inputs.shareId, settled.id, settled.resource_version, left());
+      const settled = await waitResourceActive(wait, inputs.shareId, created.id, budget, { initial, meta, afterCreate: true });
+      await waitResourcePropagated(wait, inputs.shareId, settled.id, settled.resource_version, budget);
       journal.handedOver();
       return { id: created.id, outs: resourceOutputsOf(inputs, settled) };
     } catch (error) {
@@ -134,7 +133,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
       }
       // Also the path that resumes a create or update whose wait did not finish last time.
       const settled = await waitResourceActive(wait, news.shareId, id, timeout, { meta });
-      await waitResourcePropagated(wait, news.shareId, id, settled.resource_version, Math.max(1, timeout - (Date.now() - started)));
+      await waitResourcePropagated(wait, news.shareId, id, settled.resource_version, { totalMs: timeout, deadline: started + timeout });
       return { outs: resourceOutputsOf(news, settled) };
     } catch (error) {
       const known = latest ?? (await lookupResource(wait, news.shareId, id).catch(() => undefined));

@@ -48,6 +48,11 @@ export interface WaitOptions<T> {
   /** Overall deadline, measured from the call. */
   timeoutMs: number;
   /**
+   * The timeout to name in the timeout error, when this wait has only what is left of a longer
+   * operation's timeout (the user set that one). Default `timeoutMs`.
+   */
+  reportedTimeoutMs?: number;
+  /**
    * How long the last look, made once the deadline has passed, may take: one request timeout. The
    * wait then ends by `timeoutMs + lastLookMs` whatever the server does. Default 60 s.
    */
@@ -164,7 +169,7 @@ export async function waitForStatus<T>(options: WaitOptions<T>): Promise<T | und
       // Grace check: the deadline may have passed while the object was settling.
       const last = await look(lastLookMs);
       if (last !== NO_NEWS && judge(last)) return outcome!.value;
-      throw new WaitTimeoutError(what, target, options.timeoutMs, clock.now() - started, lastStatus);
+      throw new WaitTimeoutError(what, target, options.reportedTimeoutMs ?? options.timeoutMs, clock.now() - started, lastStatus);
     }
     // Snap to a grid as coarse as the delay allows (centred on the delay): waiters on one share whose
     // schedules started at slightly different times still look at the same instants.

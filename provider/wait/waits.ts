@@ -8,6 +8,34 @@ import { LookupContext, lookupLiveRecipient, lookupLiveResource, lookupLiveShare
 import { isRemoved, isSettled, Lifecycle, PROPAGATION, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE, UPDATING } from "./lifecycle";
 import { describeProgress, Observation, PollSchedule, waitForStatus, WaitClock } from "./waiter";
 
+/**
+ * What a wait may spend: a timeout in ms, or what is left of an operation's timeout (a create or an
+ * update runs several waits under the one timeout its user set; errors name that one).
+ */
+export type WaitTimeout = number | TimeBudget;
+
+/** An operation's timeout and its deadline (epoch ms). */
+export interface TimeBudget {
+  readonly totalMs: number;
+  readonly deadline: number;
+}
+
+/**
+ * The budget of an operation with `timeoutMs` that starts now.
+ *
+ * @example
+ * const budget = budgetOf(timeoutMs(inputs.timeouts, "create"));
+ * await waitRecipientAssociated(ctx, shareId, id, budget); // gets what is left of it
+ */
+export function budgetOf(timeoutMs: number): TimeBudget {
+  return { totalMs: timeoutMs, deadline: Date.now() + timeoutMs };
+}
+
+/** The ms a wait may spend (1 at least: a wait past its operation's deadline still looks once). */
+export function timeLeft(timeout: WaitTimeout): number {
+  return typeof timeout === "number" ? timeout : Math.max(1, timeout.deadline - Date.now());
+}
+
 /** Everything a wait needs besides the object. */
 export interface WaitContext extends LookupContext {
   clock: WaitClock;
@@ -78,7 +106,7 @@ async function waitFor<T>(
     what: string;
     pending: readonly string[];
     target: readonly string[];
-    timeoutMs: number;
+    timeoutMs: WaitTimeout;
     find: (signal: AbortSignal) => Promise<T | undefined>;
     status: (value: T) => string;
     initial?: T;
@@ -91,7 +119,8 @@ async function waitFor<T>(
     what: spec.what,
     pending: spec.pending,
     target: spec.target,
-    timeoutMs: spec.timeoutMs,
+    timeoutMs: timeLeft(spec.timeoutMs),
+    reportedTimeoutMs: typeof spec.timeoutMs === "number" ? undefined : spec.timeoutMs.totalMs,
     refresh: async (signal) => observe(await spec.find(signal), spec.status),
     lastLookMs: ctx.api.http.settings.perAttemptTimeoutMs,
     initial: observe(spec.initial, spec.status),
@@ -133,7 +162,7 @@ export function describeResource(shareId: string, shareResourceId: string): stri
 export async function waitShareActive(
   ctx: WaitContext,
   shareId: string,
-  timeoutMs: number,
+  timeoutMs: WaitTimeout,
   options: { name?: string; initial?: ShareObject; afterCreate?: boolean } = {},
 ): Promise<ShareObject> {
   const share = await waitFor<ShareObject>(ctx, {
@@ -150,7 +179,7 @@ export async function waitShareActive(
 }
 
 /** Until the share is `deleted` or 404. */
-export async function waitShareGone(ctx: WaitContext, shareId: string, timeoutMs: number, initial?: ShareObject): Promise<void> {
+export async function waitShareGone(ctx: WaitContext, shareId: string, timeoutMs: WaitTimeout, initial?: ShareObject): Promise<void> {
   await waitFor<ShareObject>(ctx, {
     kind: "share-gone",
     what: describeShare(shareId),
@@ -178,7 +207,7 @@ export async function waitRecipientAssociated(
   ctx: WaitContext,
   shareId: string,
   recipientId: string,
-  timeoutMs: number,
+  timeoutMs: WaitTimeout,
   options: { initial?: RecipientObject; afterCreate?: boolean; label?: string } = {},
 ): Promise<RecipientObject> {
   const recipient = await waitFor<RecipientObject>(ctx, {
@@ -203,7 +232,7 @@ export async function waitRecipientGone(
   ctx: WaitContext,
   shareId: string,
   recipientId: string,
-  timeoutMs: number,
+  timeoutMs: WaitTimeout,
   initial?: RecipientObject,
 ): Promise<void> {
   await waitFor<RecipientObject>(ctx, {
@@ -223,7 +252,7 @@ export async function waitResourceActive(
   ctx: WaitContext,
   shareId: string,
   shareResourceId: string,
-  timeoutMs: number,
+  timeoutMs: WaitTimeout,
   options: { meta?: string; initial?: ShareResourceObject; afterCreate?: boolean } = {},
 ): Promise<ShareResourceObject> {
   const resource = await waitFor<ShareResourceObject>(ctx, {
@@ -244,7 +273,7 @@ export async function waitResourceGone(
   ctx: WaitContext,
   shareId: string,
   shareResourceId: string,
-  timeoutMs: number,
+  timeoutMs: WaitTimeout,
   initial?: ShareResourceObject,
 ): Promise<void> {
   await waitFor<ShareResourceObject>(ctx, {
@@ -286,7 +315,7 @@ export function propagationOf(recipients: readonly RecipientObject[], shareResou
  * const settled = await waitResourceActive(ctx, shareId, created.id, timeout, { meta });
  * await waitResourcePropagated(ctx, shareId, settled.id, settled.resource_version, timeout);
  */
-export async function waitResourcePropagated(ctx: WaitContext, shareId: string, shareResourceId: string, version: number, timeoutMs: number): Promise<void> {
+export async function waitResourcePropagated(ctx: WaitContext, shareId: string, shareResourceId: string, version: number, timeoutMs: WaitTimeout): Promise<void> {
   await waitFor<RecipientObject[]>(ctx, {
     kind: "resource-propagated",
     what: `${describeResource(shareId, shareResourceId)} (version ${version}) reaching its recipients`,

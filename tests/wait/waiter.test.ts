@@ -96,6 +96,13 @@ describe("waitForStatus", () => {
     expect(clock.now() - started).toBe(5_000);
   });
 
+  it("names the operation's timeout when the wait had only what was left of it", async () => {
+    const clock = new AutoAdvancingClock();
+    const { refresh } = script("associating");
+    const failure = waitForStatus({ what: "recipient r1", pending: ["associating"], target: ["associated"], timeoutMs: 847, reportedTimeoutMs: 60_000, refresh, schedule, clock });
+    await expect(failure).rejects.toThrow("(last status: 'associating', timeout: 1m0s)");
+  });
+
   it("succeeds when the grace look after the deadline shows the target", async () => {
     const clock = new AutoAdvancingClock();
     // 250+500+1000+2000 = 3750, then the deadline at 4000: the grace look is the one made there.
