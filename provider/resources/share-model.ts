@@ -61,6 +61,7 @@ export interface ShareOutputs {
   resourceIds: string[];
   timeouts?: Timeouts;
   adopt?: string;
+  ownerStack?: string;
   status: string;
   accountName: string;
   organizationId: string;
@@ -137,6 +138,7 @@ export function shareOutputsOf(inputs: ShareInputs | ShareOutputs, share: ShareO
     accountId: inputs.accountId,
     timeouts: inputs.timeouts,
     adopt: inputs.adopt,
+    ownerStack: inputs.ownerStack,
     ...shareFields(share),
     recipients,
     resources,

@@ -10,8 +10,8 @@ import { runtimeFor } from "../runtime";
 import { forReading, lookupRecipient } from "../wait/finders";
 import { describeRecipient, waitRecipientAssociated, waitRecipientGone, WaitContext } from "../wait/waits";
 import { deleteTolerantly, explain, messageOf, readResult, ResourceInitError } from "./common";
-import { CreateJournal, createOwned, handedOverLine, isTakenOver, markTakenOver } from "./ownership";
-import { recipientCreate } from "./owned-creates";
+import { createOwned, handedOverLine, isTakenOver, markTakenOver } from "./ownership";
+import { confirmRecipientInState, recipientCreate } from "./owned-creates";
 import { Checker, isUnknown, timeoutMs, withoutNulls } from "./inputs";
 import {
   checkRecipientTarget,
@@ -46,7 +46,8 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
     return { inputs: withoutNulls(news) };
   },
 
-  async diff(_id, olds, news) {
+  async diff(id, olds, news) {
+    confirmRecipientInState(news.ownerStack ?? olds.ownerStack, id, olds);
     const replaces = REPLACE_ON_CHANGE.filter((key) => isUnknown(news[key]) || news[key] !== olds[key]);
     // The same target cannot be added to the same share twice while the old one is still there.
     const sameNaturalKey = !replaces.some((key) => key !== "accountId");
@@ -56,14 +57,13 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
   async create(inputs) {
     const raw = inputs as unknown as Record<string, unknown>;
     const { api, wait } = runtimeFor(inputs.accountId);
-    const journal = new CreateJournal();
     let created: RecipientObject;
     if (inputs.adopt) {
       created = await adopt(wait, inputs);
       markTakenOver("recipient", created.id);
     } else {
       try {
-        created = (await createOwned(recipientCreate(api, wait.log, inputs.ownerStack, inputs.accountId, inputs.shareId, inputs, "this ShareRecipient"), journal)).object;
+        created = (await createOwned(recipientCreate(api, wait.log, inputs.ownerStack, inputs.accountId, inputs.shareId, inputs, "this ShareRecipient"))).object;
       } catch (error) {
         throw explain(`adding ${describeTarget(inputs)} to share ${inputs.shareId}`, error);
       }
@@ -74,16 +74,15 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
         afterCreate: !inputs.adopt,
         label: label(inputs, created.id),
       });
-      journal.handedOver();
       return { id: created.id, outs: recipientOutputsOf(inputs, settled) };
     } catch (error) {
-      journal.handedOver();
       throw new ResourceInitError(created.id, { ...recipientOutputsOf(inputs, created) }, raw, [messageOf(error)]);
     }
   },
 
   async read(id, props) {
     const current = props!;
+    confirmRecipientInState(current.ownerStack, id, current);
     const { wait } = runtimeFor(current.accountId);
     const server = await lookupRecipient(wait, current.shareId, id, forReading(wait));
     // Removed (or being removed) out of band: drop it from state so the next `up` adds it again.
@@ -94,7 +93,8 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
 
   // Nothing of a recipient can change in place; `update` only runs to resume a wait that did not
   // finish (the engine retries resources it recorded with a partial failure).
-  async update(id, _olds, news) {
+  async update(id, olds, news) {
+    confirmRecipientInState(news.ownerStack ?? olds.ownerStack, id, olds);
     const raw = news as unknown as Record<string, unknown>;
     const { wait } = runtimeFor(news.accountId);
     try {
@@ -109,6 +109,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
 
   async delete(id, props) {
     const { api, wait } = runtimeFor(props.accountId);
+    confirmRecipientInState(props.ownerStack, id, props);
     if (isTakenOver("recipient", id)) return wait.log(handedOverLine(describeRecipient(props.shareId, id)));
     let removed: RecipientObject | undefined;
     try {

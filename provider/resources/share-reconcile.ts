@@ -11,7 +11,7 @@ import {
 } from "../wait/waits";
 import { deleteTolerantly, messageOf, ResourceInitError, settleAll } from "./common";
 import { recipientCreate, resourceCreate } from "./owned-creates";
-import { CreateJournal, createOwned } from "./ownership";
+import { createOwned } from "./ownership";
 import { metaObject, normalizeMeta } from "./inputs";
 import {
   finishOutputs,
@@ -55,8 +55,6 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
   const resources = new Map(olds.resources.map((r) => [resourceKey(r), r]));
   const snapshot = () =>
     finishOutputs({ ...state, recipients: [...recipients.values()], resources: [...resources.values()] });
-  // Every item created is in the state this call returns or throws: their journal entries are done with then.
-  const journal = new CreateJournal();
 
   try {
     // 1. The share itself: rename, or resume waiting for it to settle.
@@ -76,7 +74,7 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
         const key = recipientKey(declaration);
         let tracked = recipients.get(key);
         if (tracked === undefined) {
-          const { object: created } = await createOwned(recipientCreate(api, wait.log, news.ownerStack, account, id, declaration, "this Share"), journal);
+          const { object: created } = await createOwned(recipientCreate(api, wait.log, news.ownerStack, account, id, declaration, "this Share"));
           tracked = managedRecipient(declaration, created);
           recipients.set(key, tracked);
         }
@@ -106,7 +104,7 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
         resource_account_id: declaration.resourceAccountId,
         meta: metaObject(meta),
       };
-      const { object: created } = await createOwned(resourceCreate(api, wait.log, news.ownerStack, account, id, body, "this Share"), journal);
+      const { object: created } = await createOwned(resourceCreate(api, wait.log, news.ownerStack, account, id, body, "this Share"));
       resources.set(key, managedResource(created));
       // One left by an interrupted run may carry other meta; the PUT's response proves nothing, a read does.
       const metaMatches = normalizeMeta(created.meta ?? {}) === meta;
@@ -144,8 +142,6 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
     return snapshot();
   } catch (error) {
     throw shareInitError(id, snapshot(), news, error);
-  } finally {
-    journal.handedOver();
   }
 }
 

@@ -9,8 +9,8 @@ import { runtimeFor } from "../runtime";
 import { forReading, lookupResource } from "../wait/finders";
 import { describeResource, waitResourceActive, waitResourceGone, WaitContext } from "../wait/waits";
 import { deleteTolerantly, explain, messageOf, readResult, ResourceInitError } from "./common";
-import { resourceCreate } from "./owned-creates";
-import { CreateJournal, createOwned, handedOverLine, isTakenOver, markTakenOver } from "./ownership";
+import { confirmResourceInState, resourceCreate } from "./owned-creates";
+import { createOwned, handedOverLine, isTakenOver, markTakenOver } from "./ownership";
 import { Checker, containsUnknown, isUnknown, metaObject, normalizeMeta, timeoutMs, withoutNulls } from "./inputs";
 import { REPLACE_ON_CHANGE, resourceInputsOf, resourceOutputsOf, ShareResourceInputs, ShareResourceOutputs, TIMEOUT_KEYS } from "./share-resource-model";
 
@@ -40,7 +40,8 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
     return { inputs: withoutNulls({ ...news, meta }) };
   },
 
-  async diff(_id, olds, news) {
+  async diff(id, olds, news) {
+    confirmResourceInState(news.ownerStack ?? olds.ownerStack, id, olds);
     const replaces = REPLACE_ON_CHANGE.filter((key) => isUnknown(news[key]) || news[key] !== olds[key]);
     const metaChanged = containsUnknown(news.meta) || normalizeMeta(news.meta ?? {}) !== olds.meta;
     // The same object on the same share cannot exist twice: if the replacement keeps the natural
@@ -58,7 +59,6 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
     const { api, wait } = runtimeFor(inputs.accountId);
     const timeout = timeoutMs(inputs.timeouts, "create");
     const meta = normalizeMeta(inputs.meta);
-    const journal = new CreateJournal();
     let created: ShareResourceObject;
     if (inputs.adopt) {
       created = await adopt(wait, inputs);
@@ -71,7 +71,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
           resource_account_id: inputs.resourceAccountId,
           meta: metaObject(meta),
         };
-        created = (await createOwned(resourceCreate(api, wait.log, inputs.ownerStack, inputs.accountId, inputs.shareId, body, "this ShareResource"), journal)).object;
+        created = (await createOwned(resourceCreate(api, wait.log, inputs.ownerStack, inputs.accountId, inputs.shareId, body, "this ShareResource"))).object;
       } catch (error) {
         throw explain(`creating share resource ${inputs.resourceType} ${inputs.resourceId} on share ${inputs.shareId}`, error);
       }
@@ -84,16 +84,15 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
       if (!metaMatches) await api.resources.update(inputs.accountId, inputs.shareId, created.id, { meta: metaObject(meta) });
       const initial = metaMatches && !inputs.adopt ? created : undefined;
       const settled = await waitResourceActive(wait, inputs.shareId, created.id, timeout, { initial, meta, afterCreate: true });
-      journal.handedOver();
       return { id: created.id, outs: resourceOutputsOf(inputs, settled) };
     } catch (error) {
-      journal.handedOver();
       stillSettling(created.id, inputs, created, error, raw);
     }
   },
 
   async read(id, props) {
     const current = props!;
+    confirmResourceInState(current.ownerStack, id, current);
     const { wait } = runtimeFor(current.accountId);
     const server = await lookupResource(wait, current.shareId, id, forReading(wait));
     // Gone (404, deleting, deleted, or its share gone): an empty id makes the engine drop it, and the
@@ -104,6 +103,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
   },
 
   async update(id, olds, news) {
+    confirmResourceInState(news.ownerStack ?? olds.ownerStack, id, olds);
     const raw = news as unknown as Record<string, unknown>;
     const { api, wait } = runtimeFor(news.accountId);
     const timeout = timeoutMs(news.timeouts, "update");
@@ -125,6 +125,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
 
   async delete(id, props) {
     const { api, wait } = runtimeFor(props.accountId);
+    confirmResourceInState(props.ownerStack, id, props);
     if (isTakenOver("resource", id)) return wait.log(handedOverLine(describeResource(props.shareId, id)));
     const deleted = await deleteTolerantly(api.resources.delete(props.accountId, props.shareId, id)).catch((error) => {
       throw explain(`deleting ${describeResource(props.shareId, id)}`, error);
