@@ -4,7 +4,8 @@
 import type { CloudflareSharingClient } from "../client";
 import { recipientNaturalKey, resourceNaturalKey, shareNaturalKey } from "../client/natural-keys";
 import type { RecipientObject, ResourceInput, ShareCreateBody, ShareObject, ShareResourceObject } from "../client/types";
-import type { OwnedCreate } from "./ownership";
+import { metaObject } from "./inputs";
+import { confirmInState, OwnedCreate } from "./ownership";
 import { describeTarget, recipientInput } from "./share-recipient-model";
 
 /** Which declaration makes the object: it decides what "take it over" means in messages. */
@@ -20,7 +21,7 @@ export function shareCreate(api: CloudflareSharingClient, log: (line: string) =>
   return {
     stack,
     kind: "share",
-    key: shareNaturalKey(accountId, body),
+    key: shareJournalKey(accountId, body),
     what: `share "${body.name}" in account ${accountId}`,
     post: () => api.shares.create(accountId, body),
     find: (createdNotBefore) => api.shares.findByNaturalKey(accountId, body, createdNotBefore),
@@ -49,7 +50,7 @@ export function recipientCreate(
   return {
     stack,
     kind: "recipient",
-    key: JSON.stringify([accountId, shareId, recipientNaturalKey(body)]),
+    key: recipientJournalKey(accountId, shareId, target),
     what: `the recipient ${describeTarget(target)} of share ${shareId}`,
     post: () => api.recipients.create(accountId, shareId, body),
     find: (createdNotBefore) => api.recipients.findByNaturalKey(accountId, shareId, body, createdNotBefore),
@@ -80,7 +81,7 @@ export function resourceCreate(
   return {
     stack,
     kind: "resource",
-    key: JSON.stringify([accountId, shareId, resourceNaturalKey(body)]),
+    key: resourceJournalKey(accountId, shareId, body),
     what: `${body.resource_type} ${body.resource_id} on share ${shareId}`,
     post: () => api.resources.create(accountId, shareId, body),
     find: (createdNotBefore) => api.resources.findByNaturalKey(accountId, shareId, body, createdNotBefore),
@@ -91,4 +92,85 @@ export function resourceCreate(
         : `declare it as a ShareResource with \`adopt: "${resource.id}"\` instead of inline in ${declaring}`,
     log,
   };
+}
+
+/** A share's items as the Share declares (or state records) them. */
+interface ShareDeclaration {
+  name: string;
+  recipients?: { recipientAccountId?: string; organizationId?: string }[];
+  resources?: { resourceType: string; resourceId: string; resourceAccountId: string; meta?: string | Record<string, unknown> }[];
+}
+
+/**
+ * The create body of a declared share.
+ *
+ * @example
+ * const body = shareCreateBody(inputs);
+ */
+export function shareCreateBody(share: ShareDeclaration): ShareCreateBody {
+  return {
+    name: share.name,
+    recipients: (share.recipients ?? []).map(recipientInput),
+    resources: (share.resources ?? []).map((resource) => ({
+      resource_type: resource.resourceType,
+      resource_id: resource.resourceId,
+      resource_account_id: resource.resourceAccountId,
+      meta: metaObject(resource.meta),
+    })),
+  };
+}
+
+function shareJournalKey(accountId: string, body: ShareCreateBody): string {
+  return shareNaturalKey(accountId, body);
+}
+
+function recipientJournalKey(accountId: string, shareId: string, target: { recipientAccountId?: string; organizationId?: string }): string {
+  return JSON.stringify([accountId, shareId, recipientNaturalKey(recipientInput(target))]);
+}
+
+function resourceJournalKey(accountId: string, shareId: string, body: Pick<ResourceInput, "resource_type" | "resource_id">): string {
+  return JSON.stringify([accountId, shareId, resourceNaturalKey(body)]);
+}
+
+/**
+ * A Share in state, shown back by the engine: the journal entries of it and of its inline items are done with.
+ *
+ * @example
+ * confirmShareInState(olds.ownerStack ?? news.ownerStack, id, olds);
+ */
+export function confirmShareInState(
+  stack: string | undefined,
+  shareId: string,
+  state: ShareDeclaration & { accountId: string; recipients: { id: string; recipientAccountId?: string; organizationId?: string }[]; resources: { id: string; resourceType: string; resourceId: string; resourceAccountId: string }[] },
+): void {
+  if (stack === undefined) return;
+  try {
+    confirmInState(stack, "share", shareJournalKey(state.accountId, shareCreateBody(state)), shareId);
+  } catch {
+    // A state too odd to key (a diff of a half-written resource) has no entry to tidy.
+  }
+  for (const recipient of state.recipients ?? []) confirmInState(stack, "recipient", recipientJournalKey(state.accountId, shareId, recipient), recipient.id);
+  for (const resource of state.resources ?? []) {
+    confirmInState(stack, "resource", resourceJournalKey(state.accountId, shareId, { resource_type: resource.resourceType, resource_id: resource.resourceId }), resource.id);
+  }
+}
+
+/**
+ * A ShareRecipient in state, shown back by the engine: its journal entry is done with.
+ *
+ * @example
+ * confirmRecipientInState(props.ownerStack, id, props);
+ */
+export function confirmRecipientInState(stack: string | undefined, id: string, state: { accountId: string; shareId: string; recipientAccountId?: string; organizationId?: string }): void {
+  confirmInState(stack, "recipient", recipientJournalKey(state.accountId, state.shareId, state), id);
+}
+
+/**
+ * A ShareResource in state, shown back by the engine: its journal entry is done with.
+ *
+ * @example
+ * confirmResourceInState(props.ownerStack, id, props);
+ */
+export function confirmResourceInState(stack: string | undefined, id: string, state: { accountId: string; shareId: string; resourceType: string; resourceId: string }): void {
+  confirmInState(stack, "resource", resourceJournalKey(state.accountId, state.shareId, { resource_type: state.resourceType, resource_id: state.resourceId }), id);
 }

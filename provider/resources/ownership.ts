@@ -4,6 +4,9 @@
 // journal (./journal). Anything else that already exists is an error naming the object, its id and
 // status, and the `adopt` line that takes it over.
 //
+// Journal entries stay until the engine shows the object's id back to the provider (the diff, read,
+// update or delete of a resource in state): only then is it certain the id reached the checkpoint.
+//
 // Taking over hands an object from one resource to another within one run (a resource renamed, or
 // replaced, with `adopt`): the engine then deletes the old resource, and that delete must not delete
 // what the new one now holds. Objects taken over are therefore remembered for the life of the
@@ -52,10 +55,21 @@ export class NotOwnedError extends Error {
 }
 
 const TAKEN_OVER = Symbol.for("pulumi-cloudflare-sharing.takenOver");
+const CREATED_HERE = Symbol.for("pulumi-cloudflare-sharing.createdHere");
 
-function takenOver(): Set<string> {
+function processSet(key: symbol): Set<string> {
   const holder = globalThis as unknown as Record<symbol, Set<string> | undefined>;
-  return (holder[TAKEN_OVER] ??= new Set());
+  return (holder[key] ??= new Set());
+}
+
+/** Objects taken over in this process (one engine operation). */
+function takenOver(): Set<string> {
+  return processSet(TAKEN_OVER);
+}
+
+/** Objects created by a POST of this process: held by the resource that made them. */
+function createdHere(): Set<string> {
+  return processSet(CREATED_HERE);
 }
 
 /**
@@ -83,33 +97,12 @@ export function isTakenOver(kind: string, id: string): boolean {
 /** Forgets every take-over (tests that create and delete in one process). */
 export function forgetTakeOvers(): void {
   takenOver().clear();
+  createdHere().clear();
 }
 
 /** The line logged when a delete leaves an object to the resource that took it over. */
 export function handedOverLine(what: string): string {
   return `${what} is now held by the resource that took it over in this run (renamed or replaced with adopt); not deleting it`;
-}
-
-/**
- * The ids of every in-flight create a provider call made, so that their journal entries are removed
- * once the ids reach the engine (the call returns, or fails keeping the objects in state).
- *
- * @example
- * const journal = new CreateJournal();
- * try { ...; journal.handedOver(); } catch (error) { if (error instanceof ResourceInitError) journal.handedOver(); throw error; }
- */
-export class CreateJournal {
-  private readonly landed: { stack: string; kind: string; key: string }[] = [];
-
-  /** Called by {@link createOwned} once a POST's object exists. */
-  recordLanded(stack: string, kind: string, key: string): void {
-    this.landed.push({ stack, kind, key });
-  }
-
-  /** The ids of what this call created are in the engine's hands: their entries are done with. */
-  handedOver(): void {
-    for (const { stack, kind, key } of this.landed.splice(0)) removeEntry(stack, kind, key);
-  }
 }
 
 /** The object a create ends with, and whether it was left by an interrupted run rather than made now. */
@@ -123,14 +116,15 @@ export interface OwnedObject<T> {
  * through the journal). Anything else holding the natural key (a 409) is a {@link NotOwnedError}.
  *
  * @example
- * const { object: created, recovered } = await createOwned(spec, journal);
+ * const { object: created, recovered } = await createOwned(spec);
  */
-export async function createOwned<T extends ApiObject>(spec: OwnedCreate<T>, journal: CreateJournal): Promise<OwnedObject<T>> {
+export async function createOwned<T extends ApiObject>(spec: OwnedCreate<T>): Promise<OwnedObject<T>> {
   const { stack, kind, key } = spec;
   if (stack !== undefined) {
     const recovered = await recoverInterrupted(spec, stack);
     if (recovered !== undefined) {
-      journal.recordLanded(stack, kind, key);
+      // Kept until the engine shows the id back: a torn checkpoint may still lose it.
+      writeEntry({ stack, kind, key, startedAt: Date.now(), id: recovered.id });
       markTakenOver(kind, recovered.id);
       return { object: recovered, recovered: true };
     }
@@ -146,10 +140,8 @@ export async function createOwned<T extends ApiObject>(spec: OwnedCreate<T>, jou
     if (error instanceof ConflictError) throw await alreadyExists(spec, error);
     throw error;
   }
-  if (stack !== undefined) {
-    writeEntry({ stack, kind, key, startedAt: Date.now(), id: created.id });
-    journal.recordLanded(stack, kind, key);
-  }
+  if (stack !== undefined) writeEntry({ stack, kind, key, startedAt: Date.now(), id: created.id });
+  createdHere().add(`${kind}:${created.id}`);
   return { object: created, recovered: false };
 }
 
@@ -157,8 +149,11 @@ export async function createOwned<T extends ApiObject>(spec: OwnedCreate<T>, jou
 async function recoverInterrupted<T extends ApiObject>(spec: OwnedCreate<T>, stack: string): Promise<T | undefined> {
   const entry = readEntry(stack, spec.kind, spec.key);
   if (entry === undefined) return undefined;
-  const candidates = (await spec.find(entry.startedAt - INTERRUPTED_CREATE_MARGIN_MS)).filter((item) =>
-    entry.id !== undefined ? item.id === entry.id : Date.parse(item.created) <= entry.startedAt + LONGEST_POST_MS,
+  const candidates = (await spec.find(entry.startedAt - INTERRUPTED_CREATE_MARGIN_MS)).filter(
+    (item) =>
+      // One made by this very run belongs to the resource that made it.
+      !createdHere().has(`${spec.kind}:${item.id}`) &&
+      (entry.id !== undefined ? item.id === entry.id : Date.parse(item.created) <= entry.startedAt + LONGEST_POST_MS),
   );
   if (candidates.length === 0) return undefined; // it never landed, or is gone since: create it anew
   if (candidates.length > 1) {
@@ -169,7 +164,10 @@ async function recoverInterrupted<T extends ApiObject>(spec: OwnedCreate<T>, sta
     );
   }
   const [found] = candidates;
-  spec.log(`${spec.what} exists as ${found.id} (${spec.statusOf(found)}): an interrupted run of this stack created it (see its journal entry); taking it over instead of creating it twice`);
+  spec.log(
+    `${spec.what} exists as ${found.id} (${spec.statusOf(found)}): this stack created it (its journal entry says so) and no resource has shown it back ` +
+      `since (an interrupted run, or a resource renamed or replaced); taking it over instead of creating it twice`,
+  );
   return found;
 }
 
@@ -181,4 +179,22 @@ async function alreadyExists<T extends ApiObject>(spec: OwnedCreate<T>, conflict
     `${spec.what} already exists as ${existing.id} (status ${spec.statusOf(existing)}, created ${existing.created}), and nothing shows it is this stack's own ` +
       `(another resource or stack may manage it). To manage it here, ${spec.adoptAdvice(existing)}; if another declaration manages it, remove it there instead.`,
   );
+}
+
+/**
+ * The engine has shown the object `id` back to the provider (a diff, read, update or delete of a
+ * resource in state): it reached state, and its journal entry is done with.
+ *
+ * @example
+ * confirmInState(olds.ownerStack, "recipient", key, id);
+ */
+export function confirmInState(stack: string | undefined, kind: string, key: string, id: string): void {
+  if (stack === undefined) return;
+  try {
+    const entry = readEntry(stack, kind, key);
+    if (entry?.id === id) removeEntry(stack, kind, key);
+  } catch {
+    // A journal that cannot be tidied must not fail a diff or a delete; a stale entry names an
+    // object this stack made, which is all it may ever take over.
+  }
 }

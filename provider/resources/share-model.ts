@@ -68,6 +68,7 @@ export interface ShareOutputs {
   resourceIds: string[];
   timeouts?: Timeouts;
   adopt?: string;
+  ownerStack?: string;
   status: string;
   accountName: string;
   organizationId: string;
@@ -145,6 +146,7 @@ export function shareOutputsOf(inputs: ShareInputs | ShareOutputs, share: ShareO
     accountId: inputs.accountId,
     timeouts: inputs.timeouts,
     adopt: inputs.adopt,
+    ownerStack: inputs.ownerStack,
     ...shareFields(share),
     recipients,
     resources,

@@ -17,8 +17,8 @@ import { isGone, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE } from
 import { describeShare, waitRecipientGone, waitShareGone } from "../wait/waits";
 import { deleteTolerantly, explain, readResult, ResourceInitError } from "./common";
 import { Checker, containsUnknown, isUnknown, metaObject, normalizeMeta, timeoutMs, withoutNulls } from "./inputs";
-import { shareCreate } from "./owned-creates";
-import { CreateJournal, createOwned, handedOverLine, isTakenOver } from "./ownership";
+import { confirmShareInState, shareCreate, shareCreateBody } from "./owned-creates";
+import { createOwned, handedOverLine, isTakenOver } from "./ownership";
 import { adoptShare, manageExisting } from "./share-adopt";
 import { discover, observeCreated } from "./share-discovery";
 import { checkShareItems } from "./share-items";
@@ -62,7 +62,8 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
     return { inputs: withoutNulls({ ...news, recipients, resources }) };
   },
 
-  async diff(_id, olds, news) {
+  async diff(id, olds, news) {
+    confirmShareInState(news.ownerStack ?? olds.ownerStack, id, olds);
     if (isUnknown(news.accountId) || news.accountId !== olds.accountId) {
       return { changes: true, replaces: ["accountId"], deleteBeforeReplace: false };
     }
@@ -84,27 +85,16 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
     const started = Date.now();
     if (inputs.adopt) return adoptShare(runtime, inputs, timeout);
 
-    const body: ShareCreateBody = {
-      name: inputs.name,
-      recipients: (inputs.recipients ?? []).map(recipientInput),
-      resources: (inputs.resources ?? []).map((resource) => ({
-        resource_type: resource.resourceType,
-        resource_id: resource.resourceId,
-        resource_account_id: resource.resourceAccountId,
-        meta: metaObject(resource.meta),
-      })),
-    };
-    const journal = new CreateJournal();
+    const body = shareCreateBody(inputs);
     let share: ShareObject;
     let recovered: boolean;
     try {
-      ({ object: share, recovered } = await createOwned(shareCreate(runtime.api, runtime.wait.log, inputs.ownerStack, inputs.accountId, body), journal));
+      ({ object: share, recovered } = await createOwned(shareCreate(runtime.api, runtime.wait.log, inputs.ownerStack, inputs.accountId, body)));
     } catch (error) {
       throw explain(`creating share "${inputs.name}" in account ${inputs.accountId}`, error);
     }
     // Left by an interrupted run of this stack: managed from what it has now, as an adopted share is.
     if (recovered) {
-      journal.handedOver();
       return manageExisting(runtime, inputs, share, timeout);
     }
     // From here on the share exists: every failure must keep it (and what it made) in state.
@@ -112,20 +102,18 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
     try {
       known = await discover(runtime, inputs, share, timeout);
       // The create's one deadline: the reconcile gets what discovery left of it.
-      const outs = await reconcile(runtime, share.id, known, inputs, { totalMs: timeout, deadline: started + timeout });
-      journal.handedOver();
-      return { id: share.id, outs };
+      return { id: share.id, outs: await reconcile(runtime, share.id, known, inputs, { totalMs: timeout, deadline: started + timeout }) };
     } catch (error) {
       // Discovery failed: one more look, so that state records the items the create made and a
       // refresh sees them (the next `up` would otherwise find them only by their 409s).
       known ??= (await observeCreated(runtime, inputs, share.id).catch(() => undefined))?.value ?? shareOutputsOf(inputs, share, [], []);
-      journal.handedOver();
       throw shareInitError(share.id, known, inputs, error);
     }
   },
 
   async read(id, props) {
     const current = props!;
+    confirmShareInState(current.ownerStack, id, current);
     const { wait } = runtimeFor(current.accountId);
     const share = await lookupShare(wait, id, forReading(wait));
     // Gone (404, `deleted`, or `deleting`: it will never be active again): an empty id makes the
@@ -150,6 +138,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
   },
 
   async update(id, olds, news) {
+    confirmShareInState(news.ownerStack ?? olds.ownerStack, id, olds);
     const runtime = runtimeFor(news.accountId);
     try {
       return { outs: await reconcile(runtime, id, olds, news, timeoutMs(news.timeouts, "update")) };
@@ -161,6 +150,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
 
   async delete(id, props) {
     const { api, wait } = runtimeFor(props.accountId);
+    confirmShareInState(props.ownerStack, id, props);
     if (isTakenOver("share", id)) return wait.log(handedOverLine(describeShare(id)));
     const timeout = timeoutMs(props.timeouts, "delete");
     const started = Date.now();

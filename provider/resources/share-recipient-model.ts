@@ -84,6 +84,7 @@ export function recipientOutputsOf(inputs: ShareRecipientInputs, server: Recipie
     organizationId: inputs.organizationId,
     timeouts: inputs.timeouts,
     adopt: inputs.adopt,
+    ownerStack: inputs.ownerStack,
     associationStatus: server.association_status,
     recipientAccount: server.account_id,
     resources: (server.resources ?? []).map((entry) => ({

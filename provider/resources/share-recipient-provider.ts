@@ -12,8 +12,8 @@ import { TerminalStatusError } from "../wait/errors";
 import { isGone, isSettled, RECIPIENT_LIFECYCLE } from "../wait/lifecycle";
 import { budgetOf, describeRecipient, waitRecipientAssociated, waitRecipientGone, WaitContext } from "../wait/waits";
 import { deleteTolerantly, explain, messageOf, readResult, ResourceInitError } from "./common";
-import { CreateJournal, createOwned, handedOverLine, isTakenOver, markTakenOver } from "./ownership";
-import { recipientCreate } from "./owned-creates";
+import { createOwned, handedOverLine, isTakenOver, markTakenOver } from "./ownership";
+import { confirmRecipientInState, recipientCreate } from "./owned-creates";
 import { Checker, isUnknown, timeoutMs, withoutNulls, withoutUndefined } from "./inputs";
 import { afterLeaving, waitForLeavingRecipients } from "./re-add";
 import { timeoutsChanged } from "./settling";
@@ -60,7 +60,8 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
     return { inputs: withoutNulls(news) };
   },
 
-  async diff(_id, olds, news) {
+  async diff(id, olds, news) {
+    confirmRecipientInState(news.ownerStack ?? olds.ownerStack, id, olds);
     const replaces: string[] = REPLACE_ON_CHANGE.filter((key) => isUnknown(news[key]) || news[key] !== olds[key]);
     // Cloudflare never retries a terminal error: a new association of the same target is the only
     // new attempt.
@@ -83,7 +84,6 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
     const { api, wait } = runtimeFor(inputs.accountId);
     // One deadline for the create: the association wait gets what the add left of it.
     const budget = budgetOf(timeoutMs(inputs.timeouts, "create"));
-    const journal = new CreateJournal();
     let created: RecipientObject;
     if (inputs.adopt) {
       created = await adopt(wait, inputs);
@@ -92,7 +92,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
       try {
         const spec = recipientCreate(api, wait.log, inputs.ownerStack, inputs.accountId, inputs.shareId, inputs, "this ShareRecipient");
         const body = recipientInput(inputs);
-        created = (await createOwned(afterLeaving(spec, () => waitForLeavingRecipients(wait, inputs.shareId, body, budget)), journal)).object;
+        created = (await createOwned(afterLeaving(spec, () => waitForLeavingRecipients(wait, inputs.shareId, body, budget)))).object;
       } catch (error) {
         throw explain(`adding ${describeTarget(inputs)} to share ${inputs.shareId}`, error);
       }
@@ -103,10 +103,8 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
         afterCreate: !inputs.adopt,
         label: label(inputs, created.id),
       });
-      journal.handedOver();
       return { id: created.id, outs: recipientOutputsOf(inputs, settled) };
     } catch (error) {
-      journal.handedOver();
       // The latest view, so that state records a terminal error (and the next `up` replaces it).
       const known = (await lookupRecipient(wait, inputs.shareId, created.id).catch(() => undefined)) ?? created;
       throw new ResourceInitError(created.id, { ...recipientOutputsOf(inputs, known) }, raw, [messageOf(adviseOnTerminal(error))]);
@@ -115,6 +113,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
 
   async read(id, props) {
     const current = props!;
+    confirmRecipientInState(current.ownerStack, id, current);
     const { wait } = runtimeFor(current.accountId);
     const server = await lookupRecipient(wait, current.shareId, id, forReading(wait));
     // Removed (or being removed) out of band: drop it from state so the next `up` adds it again.
@@ -127,6 +126,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
   // (after a partial failure, or a refresh that found the recipient still associating), and to
   // record new timeouts, which needs no request.
   async update(id, olds, news) {
+    confirmRecipientInState(news.ownerStack ?? olds.ownerStack, id, olds);
     const raw = news as unknown as Record<string, unknown>;
     if (isSettled(RECIPIENT_LIFECYCLE, olds.associationStatus)) return { outs: withoutUndefined({ ...olds, timeouts: news.timeouts, adopt: news.adopt }) };
     const { wait } = runtimeFor(news.accountId);
@@ -142,6 +142,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
 
   async delete(id, props) {
     const { api, wait } = runtimeFor(props.accountId);
+    confirmRecipientInState(props.ownerStack, id, props);
     if (isTakenOver("recipient", id)) return wait.log(handedOverLine(describeRecipient(props.shareId, id)));
     let removed: RecipientObject | undefined;
     try {

@@ -19,7 +19,7 @@ import {
 } from "../wait/waits";
 import { deleteTolerantly, explain, messageOf, ResourceInitError, settleAll } from "./common";
 import { recipientCreate, resourceCreate } from "./owned-creates";
-import { CreateJournal, createOwned, NotOwnedError } from "./ownership";
+import { createOwned, NotOwnedError } from "./ownership";
 import { metaObject, normalizeMeta } from "./inputs";
 import { afterLeaving, waitForLeavingRecipients, waitForLeavingResources } from "./re-add";
 import { terminalAdvice } from "./terminal";
@@ -69,8 +69,6 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
   const resources = new Map(olds.resources.map((r) => [resourceKey(r), r]));
   const snapshot = () =>
     finishOutputs({ ...state, recipients: [...recipients.values()], resources: [...resources.values()] });
-  // Every item created is in the state this call returns or throws: their journal entries are done with then.
-  const journal = new CreateJournal();
 
   try {
     // 1. The share itself: rename, or resume waiting for it to settle.
@@ -105,7 +103,7 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
         if (tracked === undefined) {
           const spec = recipientCreate(api, wait.log, news.ownerStack, account, id, declaration, "this Share");
           const body = recipientInput(declaration);
-          const { object: created } = await createOwned(afterLeaving(spec, () => waitForLeavingRecipients(wait, id, body, budget)), journal);
+          const { object: created } = await createOwned(afterLeaving(spec, () => waitForLeavingRecipients(wait, id, body, budget)));
           tracked = managedRecipient(declaration, created);
           recipients.set(key, tracked);
         }
@@ -163,7 +161,7 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
         meta: metaObject(meta),
       };
       const spec = resourceCreate(api, wait.log, news.ownerStack, account, id, body, "this Share");
-      const { object: created } = await createOwned(afterLeaving(spec, () => waitForLeavingResources(wait, id, body, budget)), journal);
+      const { object: created } = await createOwned(afterLeaving(spec, () => waitForLeavingResources(wait, id, body, budget)));
       resources.set(key, managedResource(created));
       // One left by an interrupted run may carry other meta; the PUT's response proves nothing, a read does.
       const metaMatches = normalizeMeta(created.meta ?? {}) === meta;
@@ -232,8 +230,6 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
     return snapshot();
   } catch (error) {
     throw shareInitError(id, snapshot(), news, error);
-  } finally {
-    journal.handedOver();
   }
 }
 

@@ -28,6 +28,7 @@ export interface ShareResourceOutputs {
   meta: string;
   timeouts?: Timeouts;
   adopt?: string;
+  ownerStack?: string;
   status: string;
   resourceVersion: number;
   created: string;
@@ -54,6 +55,7 @@ export function resourceOutputsOf(inputs: ShareResourceInputs, server: ShareReso
     meta: normalizeMeta(server.meta ?? {}),
     timeouts: inputs.timeouts,
     adopt: inputs.adopt,
+    ownerStack: inputs.ownerStack,
     status: server.status,
     resourceVersion: server.resource_version,
     created: server.created,

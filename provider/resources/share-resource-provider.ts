@@ -11,8 +11,8 @@ import { isGone, isSettled, RESOURCE_LIFECYCLE } from "../wait/lifecycle";
 import { TerminalStatusError } from "../wait/errors";
 import { budgetOf, describeResource, waitResourceActive, waitResourceGone, waitResourcePropagated, WaitContext } from "../wait/waits";
 import { deleteTolerantly, explain, messageOf, readResult, ResourceInitError } from "./common";
-import { resourceCreate } from "./owned-creates";
-import { CreateJournal, createOwned, handedOverLine, isTakenOver, markTakenOver } from "./ownership";
+import { confirmResourceInState, resourceCreate } from "./owned-creates";
+import { createOwned, handedOverLine, isTakenOver, markTakenOver } from "./ownership";
 import { Checker, containsUnknown, isUnknown, metaObject, normalizeMeta, timeoutMs, withoutNulls, withoutUndefined } from "./inputs";
 import { afterLeaving, waitForLeavingResources } from "./re-add";
 import { timeoutsChanged } from "./settling";
@@ -46,7 +46,8 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
     return { inputs: withoutNulls({ ...news, meta }) };
   },
 
-  async diff(_id, olds, news) {
+  async diff(id, olds, news) {
+    confirmResourceInState(news.ownerStack ?? olds.ownerStack, id, olds);
     const replaces = REPLACE_ON_CHANGE.filter((key) => isUnknown(news[key]) || news[key] !== olds[key]);
     const metaChanged = containsUnknown(news.meta) || normalizeMeta(news.meta ?? {}) !== olds.meta;
     // The same object on the same share cannot exist twice: if the replacement keeps the natural
@@ -69,7 +70,6 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
     // One deadline for the create: each wait gets what is left of it.
     const budget = budgetOf(timeout);
     const meta = normalizeMeta(inputs.meta);
-    const journal = new CreateJournal();
     let created: ShareResourceObject;
     if (inputs.adopt) {
       created = await adopt(wait, inputs);
@@ -83,7 +83,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
           meta: metaObject(meta),
         };
         const spec = resourceCreate(api, wait.log, inputs.ownerStack, inputs.accountId, inputs.shareId, body, "this ShareResource");
-        created = (await createOwned(afterLeaving(spec, () => waitForLeavingResources(wait, inputs.shareId, body, budget)), journal)).object;
+        created = (await createOwned(afterLeaving(spec, () => waitForLeavingResources(wait, inputs.shareId, body, budget)))).object;
       } catch (error) {
         throw explain(`creating share resource ${inputs.resourceType} ${inputs.resourceId} on share ${inputs.shareId}`, error);
       }
@@ -97,16 +97,15 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
       const initial = metaMatches && !inputs.adopt ? created : undefined;
       const settled = await waitResourceActive(wait, inputs.shareId, created.id, budget, { initial, meta, afterCreate: true });
       await waitResourcePropagated(wait, inputs.shareId, settled.id, settled.resource_version, budget);
-      journal.handedOver();
       return { id: created.id, outs: resourceOutputsOf(inputs, settled) };
     } catch (error) {
-      journal.handedOver();
       stillSettling(created.id, inputs, created, error, raw);
     }
   },
 
   async read(id, props) {
     const current = props!;
+    confirmResourceInState(current.ownerStack, id, current);
     const { wait } = runtimeFor(current.accountId);
     const server = await lookupResource(wait, current.shareId, id, forReading(wait));
     // Gone (404, deleting, deleted, or its share gone): an empty id makes the engine drop it, and the
@@ -117,6 +116,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
   },
 
   async update(id, olds, news) {
+    confirmResourceInState(news.ownerStack ?? olds.ownerStack, id, olds);
     const raw = news as unknown as Record<string, unknown>;
     const { api, wait } = runtimeFor(news.accountId);
     const timeout = timeoutMs(news.timeouts, "update");
@@ -144,6 +144,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
 
   async delete(id, props) {
     const { api, wait } = runtimeFor(props.accountId);
+    confirmResourceInState(props.ownerStack, id, props);
     if (isTakenOver("resource", id)) return wait.log(handedOverLine(describeResource(props.shareId, id)));
     const deleted = await deleteTolerantly(api.resources.delete(props.accountId, props.shareId, id)).catch((error) => {
       throw explain(`deleting ${describeResource(props.shareId, id)}`, error);
