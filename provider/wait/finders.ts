@@ -93,6 +93,9 @@ export async function lookupResource(
 /**
  * Every recipient of the share as the server has it now (any status, with their per-object
  * `resources`), or undefined on 404 of the share. Concurrent calls for one share share one list.
+ *
+ * @example
+ * const recipients = (await lookupRecipients(ctx, shareId, signal)) ?? [];
  */
 export async function lookupRecipients(ctx: LookupContext, shareId: string, signal?: AbortSignal): Promise<RecipientObject[] | undefined> {
   if (!ctx.coalesce) return orUndefinedWhenNotFound(ctx.api.recipients.listAll(ctx.accountId, shareId, { include_resources: true }, { signal }));

@@ -31,7 +31,13 @@ export function budgetOf(timeoutMs: number): TimeBudget {
   return { totalMs: timeoutMs, deadline: Date.now() + timeoutMs };
 }
 
-/** The ms a wait may spend (1 at least: a wait past its operation's deadline still looks once). */
+/**
+ * The ms a wait may spend (1 at least: a wait past its operation's deadline still looks once).
+ *
+ * @example
+ * timeLeft(90_000); // 90000
+ * timeLeft({ totalMs: 300_000, deadline: Date.now() + 1_000 }); // about 1000
+ */
 export function timeLeft(timeout: WaitTimeout): number {
   return typeof timeout === "number" ? timeout : Math.max(1, timeout.deadline - Date.now());
 }
@@ -292,6 +298,10 @@ export async function waitResourceGone(
  * Whether every associated recipient reports `version` (or later) of the share resource, and
  * Cloudflare's reason if one reports a terminal error for it. A recipient whose answer has no
  * per-object `resources` at all (an API that does not report them) is taken at its word.
+ *
+ * @example
+ * propagationOf(await api.recipients.listAll(account, shareId, { include_resources: true }), shareResourceId, 2);
+ * // { done: false } while a recipient still reports version 1
  */
 export function propagationOf(recipients: readonly RecipientObject[], shareResourceId: string, version: number): { done: boolean; terminal?: string } {
   const receiving = recipients.filter((recipient) => isSettled(RECIPIENT_LIFECYCLE, recipient.association_status));
