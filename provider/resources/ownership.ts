@@ -39,6 +39,8 @@ export interface OwnedCreate<T extends ApiObject> {
   post(): Promise<T>;
   /** Live objects holding the natural key, created at or after `createdNotBefore` (epoch ms), oldest first. */
   find(createdNotBefore: number): Promise<T[]>;
+  /** The object with this id, unless it is gone or on its way out. */
+  lookup(id: string): Promise<T | undefined>;
   statusOf(item: T): string;
   /** What to add to the program to take `item` over, e.g. `adopt: "<id>"` on this resource. */
   adoptAdvice(item: T): string;
@@ -149,12 +151,13 @@ export async function createOwned<T extends ApiObject>(spec: OwnedCreate<T>): Pr
 async function recoverInterrupted<T extends ApiObject>(spec: OwnedCreate<T>, stack: string): Promise<T | undefined> {
   const entry = readEntry(stack, spec.kind, spec.key);
   if (entry === undefined) return undefined;
-  const candidates = (await spec.find(entry.startedAt - INTERRUPTED_CREATE_MARGIN_MS)).filter(
-    (item) =>
-      // One made by this very run belongs to the resource that made it.
-      !createdHere().has(`${spec.kind}:${item.id}`) &&
-      (entry.id !== undefined ? item.id === entry.id : Date.parse(item.created) <= entry.startedAt + LONGEST_POST_MS),
-  );
+  // The id, when the response arrived, is proof enough (the object may have gained items since);
+  // without it, the objects holding the natural key made while that POST can have been in flight.
+  const candidates = (
+    entry.id !== undefined
+      ? [await spec.lookup(entry.id)].filter((item): item is T => item !== undefined)
+      : (await spec.find(entry.startedAt - INTERRUPTED_CREATE_MARGIN_MS)).filter((item) => Date.parse(item.created) <= entry.startedAt + LONGEST_POST_MS)
+  ).filter((item) => !createdHere().has(`${spec.kind}:${item.id}`)); // one made by this very run belongs to the resource that made it
   if (candidates.length === 0) return undefined; // it never landed, or is gone since: create it anew
   if (candidates.length > 1) {
     const list = candidates.map((item) => `${item.id} (${spec.statusOf(item)}, created ${item.created}): ${spec.adoptAdvice(item)}`).join("; ");
