@@ -47,7 +47,12 @@ export interface OwnedCreate<T extends ApiObject> {
   log(line: string): void;
 }
 
-/** An object exists that nothing proves is this stack's own. */
+/**
+ * An object exists that nothing proves is this stack's own; the message names it and the adopt line.
+ *
+ * @example
+ * if (error instanceof NotOwnedError) console.log(error.message); // "… already exists as 5c1e… (status associated …"
+ */
 export class NotOwnedError extends Error {
   readonly code = "NOT_OWNED";
   constructor(message: string) {
@@ -96,13 +101,23 @@ export function isTakenOver(kind: string, id: string): boolean {
   return takenOver().has(`${kind}:${id}`);
 }
 
-/** Forgets every take-over (tests that create and delete in one process). */
+/**
+ * Forgets every take-over and every object made in this process (tests that run several "runs" in one process).
+ *
+ * @example
+ * beforeEach(() => forgetTakeOvers());
+ */
 export function forgetTakeOvers(): void {
   takenOver().clear();
   createdHere().clear();
 }
 
-/** The line logged when a delete leaves an object to the resource that took it over. */
+/**
+ * The line logged when a delete leaves an object to the resource that took it over.
+ *
+ * @example
+ * if (isTakenOver("share", id)) return log(handedOverLine(describeShare(id)));
+ */
 export function handedOverLine(what: string): string {
   return `${what} is now held by the resource that took it over in this run (renamed or replaced with adopt); not deleting it`;
 }

@@ -9,13 +9,13 @@
 
 import type * as pulumi from "@pulumi/pulumi";
 import { ValidationError } from "../client/core/errors";
-import type { ShareCreateBody, ShareObject } from "../client/types";
+import type { ShareObject } from "../client/types";
 import { rememberStackConfig } from "../config";
 import { runtimeFor } from "../runtime";
 import { forReading, lookupRecipient, lookupShare } from "../wait/finders";
 import { describeShare, waitRecipientGone, waitShareGone } from "../wait/waits";
 import { deleteTolerantly, explain, readResult, ResourceInitError } from "./common";
-import { Checker, containsUnknown, isUnknown, metaObject, normalizeMeta, timeoutMs, withoutNulls } from "./inputs";
+import { Checker, containsUnknown, isUnknown, normalizeMeta, timeoutMs, withoutNulls } from "./inputs";
 import { confirmShareInState, shareCreate, shareCreateBody } from "./owned-creates";
 import { createOwned, handedOverLine, isTakenOver } from "./ownership";
 import { adoptShare, manageExisting } from "./share-adopt";
@@ -36,7 +36,7 @@ import {
   TIMEOUT_KEYS,
 } from "./share-model";
 import { reconcile, shareInitError } from "./share-reconcile";
-import { RECIPIENT_GONE_STATUSES, recipientInput } from "./share-recipient-model";
+import { RECIPIENT_GONE_STATUSES } from "./share-recipient-model";
 
 const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
   async configure(request) {

@@ -17,7 +17,6 @@ import {
   checkRecipientTarget,
   describeTarget,
   RECIPIENT_GONE_STATUSES,
-  recipientInput,
   recipientInputsOf,
   recipientOutputsOf,
   REPLACE_ON_CHANGE,
