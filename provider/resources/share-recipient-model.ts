@@ -34,7 +34,6 @@ export interface ShareRecipientOutputs extends ShareRecipientInputs {
 export const TIMEOUT_KEYS = ["create", "delete"] as const;
 export const REPLACE_ON_CHANGE = ["accountId", "shareId", "recipientAccountId", "organizationId"] as const;
 
-
 /** Present: neither `undefined` nor `null` (the engine may pass an explicit null for an absent input). */
 export function hasValue<T>(value: T | null | undefined): value is T {
   return value !== undefined && value !== null;
