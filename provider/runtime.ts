@@ -28,6 +28,12 @@ export interface ProviderDefaults {
    * at once, spread over a few hundred milliseconds, and one list of a share answers all of them.
    */
   readReuseMs: number;
+  /**
+   * Recipient waits on many shares are answered by one share list with recipient counts; a share
+   * whose counts did not change is not listed again, but at least this often (a per-resource error
+   * changes no count).
+   */
+  recipientRecheckMs: number;
   /** "Not found" answers tolerated right after a create, while the new object becomes readable. */
   createNotFoundChecks: number;
   /** How often a progress line is printed while waiting. */
@@ -47,6 +53,7 @@ export const PROVIDER_DEFAULTS = {
   coalesce: true,
   coalesceWindowMs: 15,
   readReuseMs: 2_000,
+  recipientRecheckMs: 2_000,
   createNotFoundChecks: 20,
   progressEveryMs: 10_000,
   interruptedCreateWindowMs: 60 * 60_000,
@@ -119,6 +126,7 @@ export function runtimeFor(accountId: string): Runtime {
       coalesce: settings.coalesce,
       coalesceWindowMs: settings.coalesceWindowMs,
       readReuseMs: settings.readReuseMs,
+      recipientRecheckMs: settings.recipientRecheckMs,
       clock: realClock,
       schedule: settings.poll,
       createNotFoundChecks: settings.createNotFoundChecks,

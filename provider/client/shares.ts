@@ -82,20 +82,44 @@ export class Shares {
    * the (resource_type, resource_id) pairs of `body.resources`. Undefined when there is none.
    */
   async findCreated(accountId: string, body: ShareCreateBody, createdNotBefore: number, options: CallOptions = {}): Promise<ShareObject | undefined> {
-    const wanted = resourceKeys(body.resources);
-    let newest: ShareObject | undefined;
-    // Newest first, so the scan stops at the first share older than the window: usually one page,
-    // however many shares the account has.
+    return pickCreated(await this.listCreatedSince(accountId, createdNotBefore, options), body, createdNotBefore);
+  }
+
+  /**
+   * The sent shares (with their resources) created at or after `createdNotBefore` (epoch ms). Newest
+   * first, so the scan stops at the first share older than that: usually one page, however many
+   * shares the account has.
+   */
+  async listCreatedSince(accountId: string, createdNotBefore: number, options: CallOptions = {}): Promise<ShareObject[]> {
+    const shares: ShareObject[] = [];
     const query = { kind: "sent", include_resources: true, order: "created", direction: "desc" } as const;
     for await (const share of this.list(accountId, query, options)) {
-      const created = Date.parse(share.created);
-      if (created < createdNotBefore) break;
-      if (share.name !== body.name || share.status === "deleted" || (share.kind !== undefined && share.kind !== "sent")) continue;
-      if (!sameKeys(resourceKeys(share.resources ?? []), wanted)) continue;
-      if (!newest || created > Date.parse(newest.created)) newest = share;
+      if (Date.parse(share.created) < createdNotBefore) break;
+      shares.push(share);
     }
-    return newest;
+    return shares;
   }
+}
+
+/**
+ * Of `shares`, the newest sent, non-deleted one with exactly `body.name`, created at or after
+ * `createdNotBefore`, whose resources are exactly the (resource_type, resource_id) pairs of
+ * `body.resources`: the share a create of `body` made. Undefined when there is none.
+ *
+ * @example
+ * const mine = pickCreated(await client.shares.listCreatedSince(accountId, since), body, since);
+ */
+export function pickCreated(shares: readonly ShareObject[], body: ShareCreateBody, createdNotBefore: number): ShareObject | undefined {
+  const wanted = resourceKeys(body.resources);
+  let newest: ShareObject | undefined;
+  for (const share of shares) {
+    const created = Date.parse(share.created);
+    if (created < createdNotBefore) continue;
+    if (share.name !== body.name || share.status === "deleted" || (share.kind !== undefined && share.kind !== "sent")) continue;
+    if (!sameKeys(resourceKeys(share.resources ?? []), wanted)) continue;
+    if (!newest || created > Date.parse(newest.created)) newest = share;
+  }
+  return newest;
 }
 
 function resourceKeys(resources: readonly (ResourceInput | ShareResourceObject)[]): Set<string> {

@@ -5,11 +5,12 @@
 // This file's module.exports is the provider object itself (see share-resource-provider.ts).
 
 import type * as pulumi from "@pulumi/pulumi";
-import { NotFoundError, ValidationError } from "../client/core/errors";
+import { ValidationError } from "../client/core/errors";
 import type { ShareCreateBody, ShareObject, ShareResourceObject } from "../client/types";
 import { rememberStackConfig } from "../config";
 import { Runtime, runtimeFor } from "../runtime";
 import { forReading, lookupRecipient, lookupShare } from "../wait/finders";
+import { listRecipientsForWaits, rememberCreatedRecipient } from "../wait/watched-recipients";
 import { Observation, waitForStatus } from "../wait/waiter";
 import {
   describeShare,
@@ -21,6 +22,7 @@ import {
   waitShareActive,
   waitShareGone,
 } from "../wait/waits";
+import { findInterruptedCreate } from "./interrupted-create";
 import { createOrTakeOver, deleteTolerantly, explain, messageOf, readResult, ResourceInitError, settleAll } from "./common";
 import { Checker, containsUnknown, isPlainObject, isUnknown, metaObject, normalizeMeta, timeoutMs, withoutNulls } from "./inputs";
 import {
@@ -248,15 +250,13 @@ function asInitError(id: string, known: ShareOutputs, inputs: ShareInputs, error
  * far (the create response carries none of their ids). `undefined` while the share is not readable.
  */
 async function observeCreated(runtime: Runtime, inputs: ShareInputs, shareId: string): Promise<Observation<ShareOutputs> | undefined> {
-  const { api, wait } = runtime;
+  const { wait } = runtime;
   const declaredRecipients = inputs.recipients ?? [];
   const declaredResources = inputs.resources ?? [];
   const [withResources, recipients] = await Promise.all([
     lookupShare(wait, shareId),
-    api.recipients.listAll(inputs.accountId, shareId, { include_resources: true }).catch((error: unknown) => {
-      if (error instanceof NotFoundError) return undefined;
-      throw error;
-    }),
+    // Kept by the recipient watch: the waits for these recipients start from this list.
+    listRecipientsForWaits(wait, shareId),
   ]);
   if (withResources === undefined || recipients === undefined) return undefined;
   const recipientMatches = matchRecipients(declaredRecipients, recipients);
@@ -330,9 +330,14 @@ async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs, news:
           );
           tracked = managedRecipient(declaration, created);
           recipients.set(key, tracked);
+          rememberCreatedRecipient(wait, id, created);
         }
         if (tracked.associationStatus === "associated") return;
-        const settled = await waitRecipientAssociated(wait, id, tracked.id, timeout, { afterCreate: true, label: recipientLabel(declaration, tracked.id, id) });
+        const settled = await waitRecipientAssociated(wait, id, tracked.id, timeout, {
+          afterCreate: true,
+          label: recipientLabel(declaration, tracked.id, id),
+          statusOnly: true, // the Share keeps only the id and status of its recipients
+        });
         recipients.set(key, managedRecipient(declaration, settled));
       }),
       ...[...recipients.entries()]
@@ -405,25 +410,6 @@ async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs, news:
 
 function recipientLabel(declaration: RecipientDeclaration, recipientId: string, shareId: string): string {
   return `recipient ${recipientId} (${describeTarget(declaration)}) of share ${shareId}`;
-}
-
-/**
- * A share that an interrupted run (a killed `pulumi up`) created but never recorded in state: same
- * exact name, same resources, same account recipients, created within the recovery window. Taking
- * it over instead of creating a second one is what keeps a crashed pipeline from leaving duplicates.
- * Costs one list request (newest first, so usually one page) per Share create.
- */
-async function findInterruptedCreate(runtime: Runtime, accountId: string, body: ShareCreateBody): Promise<ShareObject | undefined> {
-  const windowMs = runtime.settings.interruptedCreateWindowMs;
-  if (!(windowMs > 0)) return undefined;
-  const candidate = await runtime.api.shares.findCreated(accountId, body, Date.now() - windowMs);
-  if (candidate === undefined) return undefined;
-  const recipients = await runtime.api.recipients.listAll(accountId, candidate.id);
-  const declared = body.recipients.map((r) => r.recipient_account_id ?? r.organization_id).sort();
-  const live = recipients.filter((r) => !RECIPIENT_GONE_STATUSES.includes(r.association_status)).map((r) => r.account_id).sort();
-  if (declared.join() !== live.join()) return undefined;
-  runtime.wait.log(`share ${candidate.id} "${candidate.name}" was created ${new Date(candidate.created).toISOString()} with these recipients and resources but is not in state (an interrupted run?); taking it over instead of creating a duplicate`);
-  return candidate;
 }
 
 /**

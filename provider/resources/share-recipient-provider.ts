@@ -8,6 +8,7 @@ import type { RecipientObject } from "../client/types";
 import { rememberStackConfig } from "../config";
 import { runtimeFor } from "../runtime";
 import { forReading, lookupRecipient } from "../wait/finders";
+import { rememberCreatedRecipient } from "../wait/watched-recipients";
 import { describeRecipient, waitRecipientAssociated, waitRecipientGone, WaitContext } from "../wait/waits";
 import { createOrTakeOver, deleteTolerantly, explain, inputsFrom, messageOf, readResult, ResourceInitError } from "./common";
 import { Checker, isUnknown, timeoutMs, withoutNulls } from "./inputs";
@@ -59,6 +60,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
         throw explain(`adding ${describeTarget(inputs)} to share ${inputs.shareId}`, error);
       }
     }
+    if (!inputs.adopt) rememberCreatedRecipient(wait, inputs.shareId, created);
     try {
       const settled = await waitRecipientAssociated(wait, inputs.shareId, created.id, timeoutMs(inputs.timeouts, "create"), {
         initial: created.resources ? created : undefined,

@@ -12,6 +12,8 @@ import type { Resources } from "../client/resources";
 import type { Shares } from "../client/shares";
 import type { RecipientObject, ShareObject, ShareResourceObject } from "../client/types";
 import { Batcher, BatchResult, Freshness, sharedBatcher } from "./coalesce";
+import { ALL_GONE } from "./recipient-watch";
+import { watchRecipient } from "./watched-recipients";
 
 /** The parts of the API client the finders use. */
 export interface SharingApi {
@@ -34,6 +36,8 @@ export interface LookupContext {
   coalesceWindowMs: number;
   /** How old a complete list may be and still answer a refresh read (never a wait after a write). */
   readReuseMs: number;
+  /** Longest a share with recipient waits goes unlisted while its recipient counts stay the same. */
+  recipientRecheckMs?: number;
 }
 
 /**
@@ -84,9 +88,10 @@ export async function findShare(ctx: LookupContext, shareId: string): Promise<Sh
 }
 
 /** The recipient, unless it is gone (404 or `disassociated`). */
-export async function findRecipient(ctx: LookupContext, shareId: string, recipientId: string): Promise<RecipientObject | undefined> {
-  const recipient = await lookupRecipient(ctx, shareId, recipientId);
-  return recipient === undefined || recipient.association_status === "disassociated" ? undefined : recipient;
+export async function findRecipient(ctx: LookupContext, shareId: string, recipientId: string, options: { statusOnly?: boolean } = {}): Promise<RecipientObject | undefined> {
+  // Coalesced, waits on recipients of every share are answered together (./watched-recipients).
+  const recipient = ctx.coalesce ? await watchRecipient(ctx, shareId, recipientId, options) : await lookupRecipient(ctx, shareId, recipientId);
+  return recipient === undefined || recipient === ALL_GONE || recipient.association_status === "disassociated" ? undefined : recipient;
 }
 
 /** The share resource, unless it is gone (404, `deleted`, or its share gone). */
@@ -95,8 +100,11 @@ export async function findResource(ctx: LookupContext, shareId: string, shareRes
   return resource === undefined || resource.status === "deleted" ? undefined : resource;
 }
 
+// Resources answer resource waits; recipient counts tell the recipient watch which shares changed.
+const SHARE_QUERY = { include_resources: true, include_recipient_counts: true } as const;
+
 function getShare(ctx: LookupContext, shareId: string): Promise<ShareObject | undefined> {
-  return orUndefinedWhenNotFound(ctx.api.shares.get(ctx.accountId, shareId, { include_resources: true }));
+  return orUndefinedWhenNotFound(ctx.api.shares.get(ctx.accountId, shareId, SHARE_QUERY));
 }
 
 function shareBatcher(ctx: LookupContext): Batcher<ShareObject> {
@@ -116,7 +124,7 @@ function shareBatcher(ctx: LookupContext): Batcher<ShareObject> {
     const pageLimit = Math.max(1, ids.length - 1);
     let scanned = 0;
     let complete = true;
-    for await (const share of ctx.api.shares.list(ctx.accountId, { include_resources: true })) {
+    for await (const share of ctx.api.shares.list(ctx.accountId, SHARE_QUERY)) {
       scanned += 1;
       found.set(share.id, share);
       wanted.delete(share.id);

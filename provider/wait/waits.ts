@@ -170,13 +170,16 @@ export function terminalRecipientError(recipient: RecipientObject): string | und
   return failures.map((entry) => `${entry.error} (share resource ${entry.resource_id})`).join("; ");
 }
 
-/** Until the recipient is `associated`; fails fast on a terminal per-resource error. */
+/**
+ * Until the recipient is `associated`; fails fast on a terminal per-resource error. `statusOnly`:
+ * the caller keeps nothing of the result but its status (see RecipientWatch.look).
+ */
 export async function waitRecipientAssociated(
   ctx: WaitContext,
   shareId: string,
   recipientId: string,
   timeoutMs: number,
-  options: { initial?: RecipientObject; afterCreate?: boolean; label?: string } = {},
+  options: { initial?: RecipientObject; afterCreate?: boolean; label?: string; statusOnly?: boolean } = {},
 ): Promise<RecipientObject> {
   const recipient = await waitFor<RecipientObject>(ctx, {
     kind: "recipient-associated",
@@ -184,7 +187,7 @@ export async function waitRecipientAssociated(
     pending: ["associating"],
     target: ["associated"],
     timeoutMs,
-    find: () => findRecipient(ctx, shareId, recipientId),
+    find: () => findRecipient(ctx, shareId, recipientId, { statusOnly: options.statusOnly }),
     status: (recipient) => recipient.association_status,
     initial: options.initial,
     afterCreate: options.afterCreate,

@@ -1,0 +1,201 @@
+// Recipient status looks for waits, answered account-wide.
+//
+// Recipients live under their share: only a list per share shows their statuses. During a large
+// `up` or `destroy`, recipients of many shares are being waited for at the same instants (the poll
+// grid lines them up), and most of those shares have not changed since they were last listed. One
+// share list with `include_recipient_counts` (the same request that answers share and resource
+// waits) tells which shares did change: only those are listed again. A share whose four counts are
+// what its last list showed has had no recipient change status since (statuses only move forward and
+// recipients are never removed from the list, reference §7), so that list still answers its waits.
+//
+// What counts cannot show, a per-resource error appearing on a recipient that stays `associating`,
+// is caught by listing every share with waiters at least every `recheckMs`.
+
+import type { RecipientObject, ShareObject } from "../client/types";
+
+/** A look's answer: the recipient as listed, undefined when absent (404 or not listed), or ALL_GONE. */
+export type RecipientLook = RecipientObject | undefined | typeof ALL_GONE;
+
+/** The share's counts say every recipient on it is `disassociated` (or it has none): whatever was waited for is gone. */
+export const ALL_GONE = Symbol("all recipients gone");
+
+/** Where the watch gets its answers; the finders pass the API (through the share batcher), tests a fake. */
+export interface RecipientWatchSources {
+  /** The share with its `*_recipient_count` fields, from a request sent after this call; undefined on 404. */
+  share(shareId: string): Promise<ShareObject | undefined>;
+  /** Every recipient of the share (all pages), undefined on 404. */
+  recipients(shareId: string): Promise<RecipientObject[] | undefined>;
+}
+
+/** Tuning of a {@link RecipientWatch}. */
+export interface RecipientWatchOptions {
+  /** How long looks are collected before they are answered together. */
+  windowMs: number;
+  /** Longest time a share with waiters goes unlisted while its counts stay the same. */
+  recheckMs: number;
+  now?: () => number;
+}
+
+interface Counts {
+  associating: number;
+  associated: number;
+  disassociating: number;
+  disassociated: number;
+}
+
+interface Listing {
+  /** When the list request was sent. */
+  at: number;
+  counts: Counts;
+  byId: Map<string, RecipientObject>;
+}
+
+interface PendingLook {
+  shareId: string;
+  recipientId: string;
+  statusOnly: boolean;
+  resolve: (look: RecipientLook) => void;
+  reject: (error: unknown) => void;
+}
+
+/** What the watch did, for tests and diagnostics. */
+export interface RecipientWatchStats {
+  /** Looks answered. */
+  looks: number;
+  /** Share lists of recipients sent. */
+  lists: number;
+  /** Share lookups (for counts) asked of the share source. */
+  countChecks: number;
+  /** Shares whose looks were answered from an earlier list because their counts had not changed. */
+  unchanged: number;
+}
+
+/**
+ * Answers "what is recipient R of share S now" for many waits at once.
+ *
+ * @example
+ * const watch = new RecipientWatch({ share: (id) => lookupShare(ctx, id), recipients: (id) => listRecipients(id) }, { windowMs: 15, recheckMs: 2_000 });
+ * const look = await watch.look(shareId, recipientId); // ALL_GONE, undefined, or the recipient
+ */
+export class RecipientWatch {
+  readonly stats: RecipientWatchStats = { looks: 0, lists: 0, countChecks: 0, unchanged: 0 };
+  private queue: PendingLook[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private readonly listings = new Map<string, Listing>();
+  private readonly now: () => number;
+
+  constructor(
+    private readonly sources: RecipientWatchSources,
+    private readonly options: RecipientWatchOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * The recipient as the server has it now: from a request sent after this call, or an earlier list
+   * the counts prove current. `statusOnly`: the caller uses nothing but `association_status` (a
+   * Share keeps only that of its inline recipients), so counts showing every recipient of the
+   * share `associated` answer without a list: the last listed object, with that status.
+   */
+  look(shareId: string, recipientId: string, options: { statusOnly?: boolean } = {}): Promise<RecipientLook> {
+    return new Promise<RecipientLook>((resolve, reject) => {
+      this.queue.push({ shareId, recipientId, statusOnly: options.statusOnly ?? false, resolve, reject });
+      this.timer ??= setTimeout(() => void this.flush(), this.options.windowMs);
+    });
+  }
+
+  /**
+   * Lists the share's recipients now and keeps the list for later looks (a Share's create lists its
+   * recipients to learn their ids; its waits can then start from that list).
+   */
+  async list(shareId: string): Promise<RecipientObject[] | undefined> {
+    const startedAt = this.now();
+    this.stats.lists += 1;
+    const recipients = await this.sources.recipients(shareId);
+    if (recipients === undefined) this.listings.delete(shareId);
+    else this.listings.set(shareId, { at: startedAt, counts: countsOfList(recipients), byId: new Map(recipients.map((r) => [r.id, r])) });
+    return recipients;
+  }
+
+  /**
+   * Adds a recipient the caller just created (the POST's answer) to the share's last list, so that
+   * its first wait does not need a list of its own: the share's counts then include it, and they
+   * still prove the list current as long as nothing else changed. Without a list, nothing is kept.
+   */
+  remember(shareId: string, recipient: RecipientObject): void {
+    const listing = this.listings.get(shareId);
+    if (listing === undefined || listing.byId.has(recipient.id)) return;
+    const status = recipient.association_status;
+    if (!(status in listing.counts)) return;
+    const counts = { ...listing.counts, [status]: listing.counts[status as keyof Counts] + 1 };
+    this.listings.set(shareId, { at: listing.at, counts, byId: new Map([...listing.byId, [recipient.id, recipient]]) });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.queue;
+    this.queue = [];
+    this.timer = undefined;
+    const byShare = new Map<string, PendingLook[]>();
+    for (const pending of batch) byShare.set(pending.shareId, [...(byShare.get(pending.shareId) ?? []), pending]);
+    // One share: its list costs what the counts would, and answers for sure.
+    const useCounts = byShare.size > 1;
+    await Promise.all(
+      [...byShare.entries()].map(async ([shareId, looks]) => {
+        try {
+          const answers = await this.answer(shareId, looks.map((l) => l.recipientId), useCounts, looks.every((l) => l.statusOnly));
+          for (const pending of looks) pending.resolve(answers(pending.recipientId));
+        } catch (error) {
+          for (const pending of looks) pending.reject(error);
+        }
+        this.stats.looks += looks.length;
+      }),
+    );
+  }
+
+  private async answer(shareId: string, ids: string[], useCounts: boolean, statusOnly: boolean): Promise<(id: string) => RecipientLook> {
+    const askedAt = this.now();
+    if (useCounts) {
+      this.stats.countChecks += 1;
+      const share = await this.sources.share(shareId);
+      if (share === undefined) return () => undefined;
+      const counts = countsOfShare(share);
+      if (counts !== undefined) {
+        if (counts.associating + counts.associated + counts.disassociating === 0) return () => ALL_GONE;
+        const listing = this.listings.get(shareId);
+        const fresh = listing !== undefined && askedAt - listing.at < this.options.recheckMs;
+        const known = listing !== undefined && ids.every((id) => listing.byId.has(id));
+        if (fresh && known && sameCounts(listing.counts, counts)) {
+          this.stats.unchanged += 1;
+          return (id) => listing.byId.get(id);
+        }
+        // Nothing but `associated` on the share: every recipient waited for is associated.
+        if (statusOnly && known && counts.associating + counts.disassociating + counts.disassociated === 0) {
+          this.stats.unchanged += 1;
+          return (id) => ({ ...listing.byId.get(id)!, association_status: "associated" });
+        }
+      }
+    }
+    const recipients = await this.list(shareId);
+    const byId = new Map((recipients ?? []).map((r) => [r.id, r]));
+    return (id) => byId.get(id);
+  }
+}
+
+function countsOfShare(share: ShareObject): Counts | undefined {
+  const { associating_recipient_count: associating, associated_recipient_count: associated } = share;
+  const { disassociating_recipient_count: disassociating, disassociated_recipient_count: disassociated } = share;
+  if ([associating, associated, disassociating, disassociated].some((n) => typeof n !== "number")) return undefined;
+  return { associating: associating!, associated: associated!, disassociating: disassociating!, disassociated: disassociated! };
+}
+
+function countsOfList(recipients: readonly RecipientObject[]): Counts {
+  const counts: Counts = { associating: 0, associated: 0, disassociating: 0, disassociated: 0 };
+  for (const recipient of recipients) {
+    if (recipient.association_status in counts) counts[recipient.association_status] += 1;
+  }
+  return counts;
+}
+
+function sameCounts(a: Counts, b: Counts): boolean {
+  return a.associating === b.associating && a.associated === b.associated && a.disassociating === b.disassociating && a.disassociated === b.disassociated;
+}

@@ -1,0 +1,66 @@
+// The process-wide recipient watch of an account (./recipient-watch), wired to the API: counts come
+// from the share batcher's account-wide list, recipient lists from the client.
+
+import { NotFoundError } from "../client/core/errors";
+import type { RecipientObject } from "../client/types";
+import { sharedInstance } from "./coalesce";
+import { LookupContext, lookupShare } from "./finders";
+import { RecipientLook, RecipientWatch } from "./recipient-watch";
+
+/** Longest a share with waiters goes unlisted while its counts stay the same (see RecipientWatch). */
+export const DEFAULT_RECIPIENT_RECHECK_MS = 2_000;
+
+function watchFor(ctx: LookupContext): RecipientWatch {
+  return sharedInstance(`${ctx.scope}|recipient-watch|${ctx.accountId}`, () =>
+    new RecipientWatch(
+      {
+        share: (shareId) => lookupShare(ctx, shareId),
+        recipients: async (shareId) => {
+          try {
+            return await ctx.api.recipients.listAll(ctx.accountId, shareId, { include_resources: true });
+          } catch (error) {
+            if (error instanceof NotFoundError) return undefined;
+            throw error;
+          }
+        },
+      },
+      { windowMs: ctx.coalesceWindowMs, recheckMs: ctx.recipientRecheckMs ?? DEFAULT_RECIPIENT_RECHECK_MS },
+    ),
+  );
+}
+
+/**
+ * A wait's look at a recipient, answered together with every other recipient look of the account
+ * at this instant.
+ *
+ * @example
+ * const look = await watchRecipient(ctx, shareId, recipientId);
+ * if (look === ALL_GONE || look === undefined) console.log("gone");
+ */
+export function watchRecipient(ctx: LookupContext, shareId: string, recipientId: string, options: { statusOnly?: boolean } = {}): Promise<RecipientLook> {
+  return watchFor(ctx).look(shareId, recipientId, options);
+}
+
+/**
+ * Lists a share's recipients now (with their per-resource states); the list then answers the
+ * account's recipient waits on that share for as long as the share's counts do not change.
+ * Undefined on 404.
+ *
+ * @example
+ * const recipients = await listRecipientsForWaits(ctx, shareId);
+ */
+export function listRecipientsForWaits(ctx: LookupContext, shareId: string): Promise<RecipientObject[] | undefined> {
+  return watchFor(ctx).list(shareId);
+}
+
+/**
+ * Tells the account's recipient watch about a recipient just created on `shareId` (see
+ * RecipientWatch.remember): its first wait can then be answered by the share's counts.
+ *
+ * @example
+ * const created = await api.recipients.create(accountId, shareId, body);
+ * rememberCreatedRecipient(ctx, shareId, created);
+ */
+export function rememberCreatedRecipient(ctx: LookupContext, shareId: string, recipient: RecipientObject): void {
+  if (ctx.coalesce) watchFor(ctx).remember(shareId, recipient);
+}
