@@ -92,8 +92,10 @@ function describeClientEvent(event: ClientEvent): string {
   switch (event.type) {
     case "retry":
       return `retrying ${event.method} ${event.path} in ${Math.ceil(event.delayMs / 1000)}s after ${event.status ?? event.errorCode} (retry ${event.retry})`;
-    case "rate-wait":
-      return `holding ${event.method} ${event.path} for ${Math.ceil((event.waitMs ?? 0) / 1000)}s to stay under Cloudflare's rate limit (${event.reason})`;
+    case "rate-wait": {
+      const why = event.reason === "writes-first" ? "writes-first: the budget is low, so writes go first and status looks thin out" : event.reason;
+      return `holding ${event.method} ${event.path} for ${Math.ceil((event.waitMs ?? 0) / 1000)}s to stay under Cloudflare's rate limit (${why})`;
+    }
     case "recovered":
       return `the response to ${event.method} ${event.path} was lost; found the object it created instead of creating it twice`;
   }
