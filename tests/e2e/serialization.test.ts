@@ -40,3 +40,28 @@ it("each provider serializes to a one-line require of the installed package, wit
     expect(text.length).toBeLessThan(500);
   }
 }, 60_000);
+
+const referenceScript = `
+const { providerReference } = require("pulumi-cloudflare-sharing/dist/provider/resources/resource-base.js");
+const requireFromString = require(require.resolve("require-from-string", { paths: [require.resolve("@pulumi/pulumi")] }));
+const out = {};
+for (const name of ["share", "share-recipient", "share-resource"]) {
+  const file = require.resolve("pulumi-cloudflare-sharing/dist/provider/resources/" + name + "-provider.js");
+  const text = providerReference(file, {});
+  // As Pulumi's dynamic provider host loads it: a module from the string, then its handler().
+  out[name] = { text, loadsTheProvider: requireFromString(text).handler() === require(file) };
+}
+process.stdout.write(JSON.stringify(out));
+`;
+
+it("stores a one-line require of the installed provider as each resource's provider reference, which loads that provider", () => {
+  const output = execFileSync(process.execPath, ["-e", referenceScript], {
+    cwd: path.join(repoRoot, "tests", "e2e", "programs", "smoke"),
+    encoding: "utf8",
+  });
+  const references = JSON.parse(output) as Record<string, { text: string; loadsTheProvider: boolean }>;
+  for (const [name, { text, loadsTheProvider }] of Object.entries(references)) {
+    expect(text).toBe(`exports.handler = () => require("pulumi-cloudflare-sharing/dist/provider/resources/${name}-provider.js");`);
+    expect(loadsTheProvider).toBe(true);
+  }
+}, 60_000);
