@@ -10,7 +10,7 @@ import type { ShareCreateBody, ShareObject, ShareResourceObject } from "../clien
 import { rememberStackConfig } from "../config";
 import { Runtime, runtimeFor } from "../runtime";
 import { forReading, lookupRecipient, lookupShare } from "../wait/finders";
-import { listRecipientsForWaits, rememberCreatedRecipient } from "../wait/watched-recipients";
+import { listRecipientsForWaits, rememberRecipientWrite } from "../wait/watched-recipients";
 import { Observation, waitForStatus } from "../wait/waiter";
 import {
   describeShare,
@@ -330,7 +330,7 @@ async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs, news:
           );
           tracked = managedRecipient(declaration, created);
           recipients.set(key, tracked);
-          rememberCreatedRecipient(wait, id, created);
+          rememberRecipientWrite(wait, id, created);
         }
         if (tracked.associationStatus === "associated") return;
         const settled = await waitRecipientAssociated(wait, id, tracked.id, timeout, {
@@ -345,6 +345,7 @@ async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs, news:
         .map(([key, tracked]) => async () => {
           const removed = await deleteTolerantly(api.recipients.delete(account, id, tracked.id));
           if (removed) recipients.set(key, { ...tracked, associationStatus: removed.association_status });
+          if (removed) rememberRecipientWrite(wait, id, removed);
           await waitRecipientGone(wait, id, tracked.id, timeout, removed);
           recipients.delete(key);
         }),

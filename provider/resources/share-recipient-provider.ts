@@ -8,7 +8,7 @@ import type { RecipientObject } from "../client/types";
 import { rememberStackConfig } from "../config";
 import { runtimeFor } from "../runtime";
 import { forReading, lookupRecipient } from "../wait/finders";
-import { rememberCreatedRecipient } from "../wait/watched-recipients";
+import { rememberRecipientWrite } from "../wait/watched-recipients";
 import { describeRecipient, waitRecipientAssociated, waitRecipientGone, WaitContext } from "../wait/waits";
 import { createOrTakeOver, deleteTolerantly, explain, inputsFrom, messageOf, readResult, ResourceInitError } from "./common";
 import { Checker, isUnknown, timeoutMs, withoutNulls } from "./inputs";
@@ -60,7 +60,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
         throw explain(`adding ${describeTarget(inputs)} to share ${inputs.shareId}`, error);
       }
     }
-    if (!inputs.adopt) rememberCreatedRecipient(wait, inputs.shareId, created);
+    if (!inputs.adopt) rememberRecipientWrite(wait, inputs.shareId, created);
     try {
       const settled = await waitRecipientAssociated(wait, inputs.shareId, created.id, timeoutMs(inputs.timeouts, "create"), {
         initial: created.resources ? created : undefined,
@@ -103,6 +103,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
     let removed: RecipientObject | undefined;
     try {
       removed = await deleteTolerantly(api.recipients.delete(props.accountId, props.shareId, id));
+      if (removed) rememberRecipientWrite(wait, props.shareId, removed);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw explain(`removing ${describeRecipient(props.shareId, id)}`, error);
       // A share being deleted takes its recipients with it, and the API may refuse the DELETE then:

@@ -4,9 +4,11 @@
 // `up` or `destroy`, recipients of many shares are being waited for at the same instants (the poll
 // grid lines them up), and most of those shares have not changed since they were last listed. One
 // share list with `include_recipient_counts` (the same request that answers share and resource
-// waits) tells which shares did change: only those are listed again. A share whose four counts are
-// what its last list showed has had no recipient change status since (statuses only move forward and
-// recipients are never removed from the list, reference §7), so that list still answers its waits.
+// waits) tells which shares did change: only those are listed again. Statuses only move forward
+// (associating → associated → disassociating → disassociated) and recipients are never removed from
+// the list (reference §7), so the number of recipients past a status never goes down: while it is
+// what the last list showed, no recipient has moved past that status since, and a recipient the
+// list showed in it is still there. That list then still answers the wait.
 //
 // What counts cannot show, a per-resource error appearing on a recipient that stays `associating`,
 // is caught by listing every share with waiters at least every `recheckMs`.
@@ -118,17 +120,20 @@ export class RecipientWatch {
   }
 
   /**
-   * Adds a recipient the caller just created (the POST's answer) to the share's last list, so that
-   * its first wait does not need a list of its own: the share's counts then include it, and they
-   * still prove the list current as long as nothing else changed. Without a list, nothing is kept.
+   * Records what a write of the caller showed (a POST's new recipient, a DELETE's `disassociating`
+   * one) in the share's last list, so that its wait does not need a list of its own: the share's
+   * counts include that change, and still prove the list current as long as nothing else moved.
+   * A status the list already shows further along is kept. Without a list, nothing is kept.
    */
   remember(shareId: string, recipient: RecipientObject): void {
     const listing = this.listings.get(shareId);
-    if (listing === undefined || listing.byId.has(recipient.id)) return;
     const status = recipient.association_status;
-    if (!(status in listing.counts)) return;
-    const counts = { ...listing.counts, [status]: listing.counts[status as keyof Counts] + 1 };
-    this.listings.set(shareId, { at: listing.at, counts, byId: new Map([...listing.byId, [recipient.id, recipient]]) });
+    if (listing === undefined || !isStatus(status)) return;
+    const known = listing.byId.get(recipient.id);
+    if (known !== undefined && (!isStatus(known.association_status) || STATUS_ORDER.indexOf(known.association_status) >= STATUS_ORDER.indexOf(status))) return;
+    const counts = { ...listing.counts, [status]: listing.counts[status] + 1 };
+    if (known !== undefined) counts[known.association_status as Status] -= 1;
+    this.listings.set(shareId, { at: listing.at, counts, byId: new Map([...listing.byId, [recipient.id, { ...known, ...recipient }]]) });
   }
 
   private async flush(): Promise<void> {
@@ -137,11 +142,18 @@ export class RecipientWatch {
     this.timer = undefined;
     const byShare = new Map<string, PendingLook[]>();
     for (const pending of batch) byShare.set(pending.shareId, [...(byShare.get(pending.shareId) ?? []), pending]);
-    // One share: its list costs what the counts would, and answers for sure.
-    const useCounts = byShare.size > 1;
+    const now = this.now();
+    // Counts can only spare a list where an earlier list knows every recipient asked about; with
+    // several shares one share list answers them all, so counts are asked for every share then.
+    const answerable = (shareId: string, looks: PendingLook[]) => {
+      const listing = this.listings.get(shareId);
+      return listing !== undefined && now - listing.at < this.options.recheckMs && looks.every((l) => listing.byId.has(l.recipientId));
+    };
+    const several = byShare.size > 1;
     await Promise.all(
       [...byShare.entries()].map(async ([shareId, looks]) => {
         try {
+          const useCounts = several || answerable(shareId, looks);
           const answers = await this.answer(shareId, looks.map((l) => l.recipientId), useCounts, looks.every((l) => l.statusOnly));
           for (const pending of looks) pending.resolve(answers(pending.recipientId));
         } catch (error) {
@@ -164,7 +176,7 @@ export class RecipientWatch {
         const listing = this.listings.get(shareId);
         const fresh = listing !== undefined && askedAt - listing.at < this.options.recheckMs;
         const known = listing !== undefined && ids.every((id) => listing.byId.has(id));
-        if (fresh && known && sameCounts(listing.counts, counts)) {
+        if (fresh && known && ids.every((id) => unmoved(listing.byId.get(id)!.association_status, listing.counts, counts))) {
           this.stats.unchanged += 1;
           return (id) => listing.byId.get(id);
         }
@@ -196,6 +208,19 @@ function countsOfList(recipients: readonly RecipientObject[]): Counts {
   return counts;
 }
 
-function sameCounts(a: Counts, b: Counts): boolean {
-  return a.associating === b.associating && a.associated === b.associated && a.disassociating === b.disassociating && a.disassociated === b.disassociated;
+type Status = keyof Counts;
+const STATUS_ORDER: readonly Status[] = ["associating", "associated", "disassociating", "disassociated"];
+
+function isStatus(status: string): status is Status {
+  return (STATUS_ORDER as readonly string[]).includes(status);
+}
+
+/** How many recipients are past `status` (never fewer later: statuses only move forward). */
+function pastStatus(counts: Counts, status: Status): number {
+  return STATUS_ORDER.slice(STATUS_ORDER.indexOf(status) + 1).reduce((sum, later) => sum + counts[later], 0);
+}
+
+/** Whether a recipient listed in `status` when the share had `then` is still in it now that it has `now`. */
+function unmoved(status: string, then: Counts, now: Counts): boolean {
+  return isStatus(status) && pastStatus(now, status) === pastStatus(then, status);
 }

@@ -54,13 +54,14 @@ export function listRecipientsForWaits(ctx: LookupContext, shareId: string): Pro
 }
 
 /**
- * Tells the account's recipient watch about a recipient just created on `shareId` (see
- * RecipientWatch.remember): its first wait can then be answered by the share's counts.
+ * Tells the account's recipient watch what a write showed of a recipient of `shareId` (the POST's
+ * new recipient, the DELETE's `disassociating` one; see RecipientWatch.remember): its wait can then
+ * be answered by the share's counts.
  *
  * @example
  * const created = await api.recipients.create(accountId, shareId, body);
- * rememberCreatedRecipient(ctx, shareId, created);
+ * rememberRecipientWrite(ctx, shareId, created);
  */
-export function rememberCreatedRecipient(ctx: LookupContext, shareId: string, recipient: RecipientObject): void {
+export function rememberRecipientWrite(ctx: LookupContext, shareId: string, recipient: RecipientObject): void {
   if (ctx.coalesce) watchFor(ctx).remember(shareId, recipient);
 }

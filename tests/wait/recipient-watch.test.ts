@@ -160,6 +160,31 @@ describe("RecipientWatch", () => {
     expect(account.calls.recipients).toEqual(["s2"]);
   });
 
+  it("keeps answering a gone-wait from the list while other recipients only start leaving", async () => {
+    const { account, watch, advance } = setup();
+    for (const id of ["a", "b", "c"]) account.set("s1", id, "associated");
+    await watch.list("s1");
+    // "a" is deleted: the DELETE's answer is remembered.
+    account.set("s1", "a", "disassociating");
+    watch.remember("s1", (await account.sources.recipients("s1"))!.find((r) => r.id === "a")!);
+    account.calls.recipients.length = 0;
+    advance(300);
+    account.set("s1", "b", "disassociating"); // another delete: nobody is past disassociating yet
+    expect(statusOf(await watch.look("s1", "a"))).toBe("disassociating");
+    expect(account.calls).toMatchObject({ share: ["s1"], recipients: [] });
+    advance(300);
+    account.set("s1", "a", "disassociated");
+    expect(statusOf(await watch.look("s1", "a"))).toBe("disassociated");
+    expect(account.calls.recipients).toEqual(["s1"]);
+  });
+
+  it("lists a lone share directly when no earlier list knows the recipient", async () => {
+    const { account, watch } = setup();
+    account.set("s1", "a", "associating");
+    await watch.look("s1", "a");
+    expect(account.calls).toEqual({ share: [], recipients: ["s1"] });
+  });
+
   it("passes a failed list to every look on that share only", async () => {
     const { account, watch } = setup();
     account.set("s1", "a", "associating");
