@@ -232,18 +232,21 @@ function watchProviderMemory(everyMs = 250) {
   };
 }
 
-/** How often the file backend rewrote the stack's checkpoint (file change events; a lower bound when writes come faster than events). */
+/**
+ * How often the file backend wrote the stack's checkpoint: it writes each one to a new temporary
+ * file (`<stack>.json.<random>.tmp`) and renames it into place, so the distinct temporary names
+ * seen are the writes (a lower bound if the file system drops events).
+ */
 function watchCheckpointWrites(backendDir) {
-  let count = 0;
-  let watcher;
-  try {
-    watcher = fs.watch(backendDir, { recursive: true }, (_event, file) => {
-      if (file && /stacks\/.*\.json$/.test(String(file))) count += 1;
-    });
-  } catch {
-    watcher = undefined;
-  }
-  return { stop: () => watcher?.close(), count: () => count };
+  const seen = new Set();
+  const stacks = path.join(backendDir, ".pulumi", "stacks");
+  // One watcher per project folder (a recursive watch misses events in nested folders on Linux).
+  const watchers = (fs.existsSync(stacks) ? fs.readdirSync(stacks) : []).map((project) =>
+    fs.watch(path.join(stacks, project), (_event, file) => {
+      if (file && /\.json\.[^/]+\.tmp$/.test(String(file))) seen.add(String(file));
+    }),
+  );
+  return { stop: () => watchers.forEach((watcher) => watcher.close()), count: () => seen.size };
 }
 
 /** Where each resource's state bytes go (JSON of the stack export), per object. */
@@ -680,7 +683,12 @@ async function runMode(mode, pulumiCommand, runDir) {
       );
     }
     await emulator.stop().catch(() => undefined);
-    fs.rmSync(modeDir, { recursive: true, force: true });
+    // A cancelled engine may still be writing there for a moment.
+    try {
+      fs.rmSync(modeDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 500 });
+    } catch (error) {
+      log(`${mode.name}: could not remove ${path.relative(REPO, modeDir)}: ${error.message}`);
+    }
   }
 }
 
@@ -880,8 +888,8 @@ function report(allResults, meta) {
         `a rolling window lets the first ${RATE_LIMIT.limit} go at once, so ${fmtS(((ONE_WRITE_OBJECTS - RATE_LIMIT.limit) / RATE_LIMIT.limit) * RATE_LIMIT.windowMs)} s would do in theory.`));
   lines.push(
     "- *Engine*: the time before the first request (engine start, program run, first steps) and after the last response (wrap-up, last checkpoint); " +
-      "`preview` sends no request, so its wall time is the engine's and the program's own cost; *checkpoint writes*: change events on the file backend's stack file " +
-      "(a lower bound when writes come faster than events); *provider peak RSS*: the largest VmHWM of the dynamic provider process (Node) seen in /proc, polled every 250 ms.",
+      "`preview` sends no request, so its wall time is the engine's and the program's own cost; *checkpoint writes*: the temporary files the file backend writes each checkpoint to before renaming it into place " +
+      "(a lower bound if the file system drops events); *provider peak RSS*: the largest VmHWM of the dynamic provider process (Node) seen in /proc, polled every 250 ms.",
   );
   lines.push("");
   lines.push("Details:");
@@ -989,7 +997,7 @@ async function main() {
   fs.mkdirSync(WORK_ROOT, { recursive: true });
   const runDir = fs.mkdtempSync(path.join(WORK_ROOT, "fleet-"));
   const cleanupRunDir = () => {
-    fs.rmSync(runDir, { recursive: true, force: true });
+    fs.rmSync(runDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 500 });
     if (fs.existsSync(WORK_ROOT) && fs.readdirSync(WORK_ROOT).length === 0) fs.rmdirSync(WORK_ROOT);
   };
   for (const signal of ["SIGINT", "SIGTERM"]) {
