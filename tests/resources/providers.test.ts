@@ -280,6 +280,18 @@ describe("recovery after an interrupted run (objects that landed but never reach
     log.mockRestore();
   });
 
+  it("Share creates that start together share one look-up of recent shares, and each still finds its own", async () => {
+    const landed = seedLikeShareInputs();
+    const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
+    const [taken, fresh1, fresh2] = await Promise.all([createShare(), createShare({ name: "other rules 1" }), createShare({ name: "other rules 2" })]);
+    log.mockRestore();
+    expect(taken.id).toBe(landed.share.id);
+    expect(new Set([taken.id, fresh1.id, fresh2.id]).size).toBe(3);
+    const scans = emulator.control.requestLog().filter((e) => e.method === "GET" && e.query.order === "created");
+    expect(scans).toHaveLength(1);
+    expect(writes().map((e) => e.method)).toEqual(["POST", "POST"]);
+  });
+
   it("does not take over a same-named share with other recipients", async () => {
     const other = seedLikeShareInputs([PARTNER_A]);
     const { id } = await createShare();
