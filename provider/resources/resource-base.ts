@@ -74,3 +74,15 @@ export abstract class SharingResource extends pulumi.CustomResource {
     super(`pulumi-nodejs:dynamic/${TYPE_MODULE}:${type}`, name, { ...props, [PROVIDER_KEY]: providerReference(providerFile, provider) }, opts);
   }
 }
+
+/**
+ * The stack running the program, `<project>/<stack>`: passed to the providers as the `ownerStack`
+ * input (the provider process is not told which stack it serves), so that the journal of in-flight
+ * creates (./journal) is kept per stack and one stack never takes over what another created.
+ *
+ * @example
+ * const props = { ...args, ownerStack: currentStack() };
+ */
+export function currentStack(): string {
+  return `${pulumi.getProject()}/${pulumi.getStack()}`;
+}

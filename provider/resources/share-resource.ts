@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import shareResourceProvider = require("./share-resource-provider");
-import { TimeoutsArgs, SharingResource, warnIfNotInstalled } from "./resource-base";
+import { currentStack, SharingResource, TimeoutsArgs, warnIfNotInstalled } from "./resource-base";
 
 /** Arguments of a {@link ShareResource}. */
 export interface ShareResourceArgs {
@@ -69,7 +69,7 @@ export class ShareResource extends SharingResource {
 
   constructor(name: string, args: ShareResourceArgs, opts?: pulumi.CustomResourceOptions) {
     warnIfNotInstalled();
-    const props = { ...args, status: undefined, resourceVersion: undefined, created: undefined, modified: undefined };
+    const props = { ...args, ownerStack: currentStack(), status: undefined, resourceVersion: undefined, created: undefined, modified: undefined };
     super("ShareResource", require.resolve("./share-resource-provider"), shareResourceProvider, name, props, opts);
   }
 }

@@ -4,29 +4,35 @@
 // `up` or `destroy`, recipients of many shares are being waited for at the same instants (the poll
 // grid lines them up), and most of those shares have not changed since they were last listed. One
 // share list with `include_recipient_counts` (the same request that answers share and resource
-// waits) tells which shares did change: only those are listed again. Statuses only move forward
-// (associating → associated → disassociating → disassociated) and recipients are never removed from
-// the list (reference §7), so the number of recipients past a status never goes down: while it is
-// what the last list showed, no recipient has moved past that status since, and a recipient the
-// list showed in it is still there. That list then still answers the wait.
+// waits) tells which shares did change: only those are listed again. Statuses only move forward,
+// in the order of the lifecycle table (./lifecycle: associating → associated → disassociating →
+// disassociated), and recipients are never removed from the list (reference §7), so the number of
+// recipients past a status never goes down: while it is what the last list showed, no recipient has
+// moved past that status since, and a recipient the list showed in it is still there. That list
+// then still answers the wait.
 //
 // What counts cannot show, a per-resource error appearing on a recipient that stays `associating`,
 // is caught by listing every share with waiters at least every `recheckMs`.
 
 import type { RecipientObject, ShareObject } from "../client/types";
+import { whenAllAborted } from "./coalesce";
+import { isRemoved, isSettled, RECIPIENT_LIFECYCLE } from "./lifecycle";
 
 /** A look's answer: the recipient as listed, undefined when absent (404 or not listed), or ALL_GONE. */
 export type RecipientLook = RecipientObject | undefined | typeof ALL_GONE;
 
-/** The share's counts say every recipient on it is `disassociated` (or it has none): whatever was waited for is gone. */
+/** The share's counts say every recipient on it is removed (or it has none): whatever was waited for is gone. */
 export const ALL_GONE = Symbol("all recipients gone");
 
 /** Where the watch gets its answers; the finders pass the API (through the share batcher), tests a fake. */
 export interface RecipientWatchSources {
-  /** The share with its `*_recipient_count` fields, from a request sent after this call; undefined on 404. */
-  share(shareId: string): Promise<ShareObject | undefined>;
+  /**
+   * The share with its `*_recipient_count` fields, from a request sent after this call; undefined on
+   * 404. `signal`: no look wants the answer any more (their deadlines passed).
+   */
+  share(shareId: string, signal?: AbortSignal): Promise<ShareObject | undefined>;
   /** Every recipient of the share (all pages), undefined on 404. */
-  recipients(shareId: string): Promise<RecipientObject[] | undefined>;
+  recipients(shareId: string, signal?: AbortSignal): Promise<RecipientObject[] | undefined>;
 }
 
 /** Tuning of a {@link RecipientWatch}. */
@@ -38,12 +44,8 @@ export interface RecipientWatchOptions {
   now?: () => number;
 }
 
-interface Counts {
-  associating: number;
-  associated: number;
-  disassociating: number;
-  disassociated: number;
-}
+/** How many recipients of a share are in each status of the lifecycle table. */
+type Counts = Record<string, number>;
 
 interface Listing {
   /** When the list request was sent. */
@@ -56,6 +58,7 @@ interface PendingLook {
   shareId: string;
   recipientId: string;
   statusOnly: boolean;
+  signal?: AbortSignal;
   resolve: (look: RecipientLook) => void;
   reject: (error: unknown) => void;
 }
@@ -97,11 +100,14 @@ export class RecipientWatch {
    * The recipient as the server has it now: from a request sent after this call, or an earlier list
    * the counts prove current. `statusOnly`: the caller uses nothing but `association_status` (a
    * Share keeps only that of its inline recipients), so counts showing every recipient of the
-   * share `associated` answer without a list: the last listed object, with that status.
+   * share settled (`associated`) answer without a list: the last listed object, with that status.
+   * `signal`: this look's time is up; requests made only for looks that gave up stop.
    */
-  look(shareId: string, recipientId: string, options: { statusOnly?: boolean } = {}): Promise<RecipientLook> {
+  look(shareId: string, recipientId: string, options: { statusOnly?: boolean; signal?: AbortSignal } = {}): Promise<RecipientLook> {
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<RecipientLook>((resolve, reject) => {
-      this.queue.push({ shareId, recipientId, statusOnly: options.statusOnly ?? false, resolve, reject });
+      this.queue.push({ shareId, recipientId, statusOnly: options.statusOnly ?? false, signal, resolve, reject });
       this.timer ??= setTimeout(() => void this.flush(), this.options.windowMs);
     });
   }
@@ -110,10 +116,10 @@ export class RecipientWatch {
    * Lists the share's recipients now and keeps the list for later looks (a Share's create lists its
    * recipients to learn their ids; its waits can then start from that list).
    */
-  async list(shareId: string): Promise<RecipientObject[] | undefined> {
+  async list(shareId: string, signal?: AbortSignal): Promise<RecipientObject[] | undefined> {
     const startedAt = this.now();
     this.stats.lists += 1;
-    const recipients = await this.sources.recipients(shareId);
+    const recipients = await this.sources.recipients(shareId, signal);
     if (recipients === undefined) this.listings.delete(shareId);
     else this.listings.set(shareId, { at: startedAt, counts: countsOfList(recipients), byId: new Map(recipients.map((r) => [r.id, r])) });
     return recipients;
@@ -132,7 +138,7 @@ export class RecipientWatch {
     const known = listing.byId.get(recipient.id);
     if (known !== undefined && (!isStatus(known.association_status) || STATUS_ORDER.indexOf(known.association_status) >= STATUS_ORDER.indexOf(status))) return;
     const counts = { ...listing.counts, [status]: listing.counts[status] + 1 };
-    if (known !== undefined) counts[known.association_status as Status] -= 1;
+    if (known !== undefined) counts[known.association_status] -= 1;
     this.listings.set(shareId, { at: listing.at, counts, byId: new Map([...listing.byId, [recipient.id, { ...known, ...recipient }]]) });
   }
 
@@ -141,7 +147,11 @@ export class RecipientWatch {
     this.queue = [];
     this.timer = undefined;
     const byShare = new Map<string, PendingLook[]>();
-    for (const pending of batch) byShare.set(pending.shareId, [...(byShare.get(pending.shareId) ?? []), pending]);
+    for (const pending of batch) {
+      // Its wait gave up while the look was queued: nothing is asked for it.
+      if (pending.signal?.aborted) pending.reject(pending.signal.reason);
+      else byShare.set(pending.shareId, [...(byShare.get(pending.shareId) ?? []), pending]);
+    }
     const now = this.now();
     // Counts can only spare a list where an earlier list knows every recipient asked about; with
     // several shares one share list answers them all, so counts are asked for every share then.
@@ -154,7 +164,8 @@ export class RecipientWatch {
       [...byShare.entries()].map(async ([shareId, looks]) => {
         try {
           const useCounts = several || answerable(shareId, looks);
-          const answers = await this.answer(shareId, looks.map((l) => l.recipientId), useCounts, looks.every((l) => l.statusOnly));
+          const signal = whenAllAborted(looks.map((l) => l.signal));
+          const answers = await this.answer(shareId, looks.map((l) => l.recipientId), useCounts, looks.every((l) => l.statusOnly), signal);
           for (const pending of looks) pending.resolve(answers(pending.recipientId));
         } catch (error) {
           for (const pending of looks) pending.reject(error);
@@ -164,59 +175,71 @@ export class RecipientWatch {
     );
   }
 
-  private async answer(shareId: string, ids: string[], useCounts: boolean, statusOnly: boolean): Promise<(id: string) => RecipientLook> {
+  private async answer(shareId: string, ids: string[], useCounts: boolean, statusOnly: boolean, signal: AbortSignal | undefined): Promise<(id: string) => RecipientLook> {
     const askedAt = this.now();
     if (useCounts) {
       this.stats.countChecks += 1;
-      const share = await this.sources.share(shareId);
+      const share = await this.sources.share(shareId, signal);
       if (share === undefined) return () => undefined;
       const counts = countsOfShare(share);
+      const listing = this.listings.get(shareId);
       if (counts !== undefined) {
-        if (counts.associating + counts.associated + counts.disassociating === 0) return () => ALL_GONE;
-        const listing = this.listings.get(shareId);
+        if (STATUS_ORDER.every((status) => isRemoved(RECIPIENT_LIFECYCLE, status) || counts[status] === 0)) return () => ALL_GONE;
         const fresh = listing !== undefined && askedAt - listing.at < this.options.recheckMs;
         const known = listing !== undefined && ids.every((id) => listing.byId.has(id));
         if (fresh && known && ids.every((id) => unmoved(listing.byId.get(id)!.association_status, listing.counts, counts))) {
           this.stats.unchanged += 1;
           return (id) => listing.byId.get(id);
         }
-        // Nothing but `associated` on the share: every recipient waited for is associated.
-        if (statusOnly && known && counts.associating + counts.disassociating + counts.disassociated === 0) {
+        // Every recipient of the share settled: every recipient waited for is associated.
+        if (statusOnly && known && STATUS_ORDER.every((status) => isSettled(RECIPIENT_LIFECYCLE, status) || counts[status] === 0)) {
           this.stats.unchanged += 1;
-          return (id) => ({ ...listing.byId.get(id)!, association_status: "associated" });
+          return (id) => ({ ...listing.byId.get(id)!, association_status: SETTLED_STATUS });
         }
       }
     }
-    const recipients = await this.list(shareId);
+    const recipients = await this.list(shareId, signal);
     const byId = new Map((recipients ?? []).map((r) => [r.id, r]));
     return (id) => byId.get(id);
   }
 }
 
-function countsOfShare(share: ShareObject): Counts | undefined {
-  const { associating_recipient_count: associating, associated_recipient_count: associated } = share;
-  const { disassociating_recipient_count: disassociating, disassociated_recipient_count: disassociated } = share;
-  if ([associating, associated, disassociating, disassociated].some((n) => typeof n !== "number")) return undefined;
-  return { associating: associating!, associated: associated!, disassociating: disassociating!, disassociated: disassociated! };
+/** The recipient statuses in the order a recipient moves through them (the lifecycle table's). */
+const STATUS_ORDER: readonly string[] = [
+  ...RECIPIENT_LIFECYCLE.settle.pending,
+  ...RECIPIENT_LIFECYCLE.settle.target,
+  ...RECIPIENT_LIFECYCLE.leaving,
+  ...RECIPIENT_LIFECYCLE.removed,
+];
+
+const SETTLED_STATUS = RECIPIENT_LIFECYCLE.settle.target[0] as RecipientObject["association_status"];
+
+function isStatus(status: string): boolean {
+  return STATUS_ORDER.includes(status);
 }
 
-function countsOfList(recipients: readonly RecipientObject[]): Counts {
-  const counts: Counts = { associating: 0, associated: 0, disassociating: 0, disassociated: 0 };
-  for (const recipient of recipients) {
-    if (recipient.association_status in counts) counts[recipient.association_status] += 1;
+/** The share's `<status>_recipient_count` fields; undefined unless every status has one. */
+function countsOfShare(share: ShareObject): Counts | undefined {
+  const fields = share as unknown as Record<string, unknown>;
+  const counts: Counts = {};
+  for (const status of STATUS_ORDER) {
+    const count = fields[`${status}_recipient_count`];
+    if (typeof count !== "number") return undefined;
+    counts[status] = count;
   }
   return counts;
 }
 
-type Status = keyof Counts;
-const STATUS_ORDER: readonly Status[] = ["associating", "associated", "disassociating", "disassociated"];
-
-function isStatus(status: string): status is Status {
-  return (STATUS_ORDER as readonly string[]).includes(status);
+function countsOfList(recipients: readonly RecipientObject[]): Counts {
+  const counts: Counts = Object.fromEntries(STATUS_ORDER.map((status) => [status, 0]));
+  for (const recipient of recipients) {
+    if (isStatus(recipient.association_status)) counts[recipient.association_status] += 1;
+  }
+  return counts;
 }
 
 /** How many recipients are past `status` (never fewer later: statuses only move forward). */
-function pastStatus(counts: Counts, status: Status): number {
+function pastStatus(counts: Counts, status: string): number {
   return STATUS_ORDER.slice(STATUS_ORDER.indexOf(status) + 1).reduce((sum, later) => sum + counts[later], 0);
 }
 

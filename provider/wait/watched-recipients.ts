@@ -14,10 +14,10 @@ function watchFor(ctx: LookupContext): RecipientWatch {
   return sharedInstance(`${ctx.scope}|recipient-watch|${ctx.accountId}`, () =>
     new RecipientWatch(
       {
-        share: (shareId) => lookupShare(ctx, shareId),
-        recipients: async (shareId) => {
+        share: (shareId, signal) => lookupShare(ctx, shareId, undefined, signal),
+        recipients: async (shareId, signal) => {
           try {
-            return await ctx.api.recipients.listAll(ctx.accountId, shareId, { include_resources: true });
+            return await ctx.api.recipients.listAll(ctx.accountId, shareId, { include_resources: true }, { signal });
           } catch (error) {
             if (error instanceof NotFoundError) return undefined;
             throw error;
@@ -37,7 +37,12 @@ function watchFor(ctx: LookupContext): RecipientWatch {
  * const look = await watchRecipient(ctx, shareId, recipientId);
  * if (look === ALL_GONE || look === undefined) console.log("gone");
  */
-export function watchRecipient(ctx: LookupContext, shareId: string, recipientId: string, options: { statusOnly?: boolean } = {}): Promise<RecipientLook> {
+export function watchRecipient(
+  ctx: LookupContext,
+  shareId: string,
+  recipientId: string,
+  options: { statusOnly?: boolean; signal?: AbortSignal } = {},
+): Promise<RecipientLook> {
   return watchFor(ctx).look(shareId, recipientId, options);
 }
 
@@ -49,8 +54,8 @@ export function watchRecipient(ctx: LookupContext, shareId: string, recipientId:
  * @example
  * const recipients = await listRecipientsForWaits(ctx, shareId);
  */
-export function listRecipientsForWaits(ctx: LookupContext, shareId: string): Promise<RecipientObject[] | undefined> {
-  return watchFor(ctx).list(shareId);
+export function listRecipientsForWaits(ctx: LookupContext, shareId: string, signal?: AbortSignal): Promise<RecipientObject[] | undefined> {
+  return watchFor(ctx).list(shareId, signal);
 }
 
 /**
