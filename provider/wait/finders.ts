@@ -22,7 +22,7 @@ export interface SharingApi {
   recipients: Recipients;
   resources: Resources;
   /** The page size the lists use (the client's `perPage`), to count pages while scanning. */
-  http: { settings: { perPage: number; perAttemptTimeoutMs: number } };
+  http: { settings: { perPage: number; perAttemptTimeoutMs: number; listLagMs?: number } };
 }
 
 /** Where and how to look. */

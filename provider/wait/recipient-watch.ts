@@ -11,12 +11,16 @@
 // moved past that status since, and a recipient the list showed in it is still there. That list
 // then still answers the wait.
 //
+// Counts alone answer ("every recipient is removed", or for a status-only look "every recipient is
+// settled") only for recipients they can be trusted to show: not one this process created less than
+// `listLagMs` ago, since lists (and counts) may trail writes.
+//
 // What counts cannot show, a per-resource error appearing on a recipient that stays `associating`,
 // is caught by listing every share with waiters at least every `recheckMs`.
 
 import type { RecipientObject, ShareObject } from "../client/types";
 import { whenAllAborted } from "./coalesce";
-import { isRemoved, isSettled, RECIPIENT_LIFECYCLE } from "./lifecycle";
+import { isGone, isRemoved, isSettled, RECIPIENT_LIFECYCLE } from "./lifecycle";
 
 /** A look's answer: the recipient as listed, undefined when absent (404 or not listed), or ALL_GONE. */
 export type RecipientLook = RecipientObject | undefined | typeof ALL_GONE;
@@ -41,6 +45,11 @@ export interface RecipientWatchOptions {
   windowMs: number;
   /** Longest time a share with waiters goes unlisted while its counts stay the same. */
   recheckMs: number;
+  /**
+   * How long lists (and the counts of a share list) may trail writes: counts asked sooner than this
+   * after a recipient was created may not show it yet. Default 0.
+   */
+  listLagMs?: number;
   now?: () => number;
 }
 
@@ -87,6 +96,8 @@ export class RecipientWatch {
   private queue: PendingLook[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readonly listings = new Map<string, Listing>();
+  /** When this process's writes showed each new recipient, per share: until then counts may miss it. */
+  private readonly createdAt = new Map<string, Map<string, number>>();
   private readonly now: () => number;
 
   constructor(
@@ -132,6 +143,10 @@ export class RecipientWatch {
    * A status the list already shows further along is kept. Without a list, nothing is kept.
    */
   remember(shareId: string, recipient: RecipientObject): void {
+    if (!isGone(RECIPIENT_LIFECYCLE, recipient.association_status)) {
+      const created = this.createdAt.get(shareId) ?? new Map<string, number>();
+      if (!created.has(recipient.id)) this.createdAt.set(shareId, created.set(recipient.id, this.now()));
+    }
     const listing = this.listings.get(shareId);
     const status = recipient.association_status;
     if (listing === undefined || !isStatus(status)) return;
@@ -184,7 +199,10 @@ export class RecipientWatch {
       const counts = countsOfShare(share);
       const listing = this.listings.get(shareId);
       if (counts !== undefined) {
-        if (STATUS_ORDER.every((status) => isRemoved(RECIPIENT_LIFECYCLE, status) || counts[status] === 0)) return () => ALL_GONE;
+        // Counts that may not show a recipient asked about yet say nothing of it, except that it
+        // has not moved (below: the last list then answers with what it showed, never further).
+        const counted = ids.every((id) => this.countedBy(shareId, id, askedAt));
+        if (counted && STATUS_ORDER.every((status) => isRemoved(RECIPIENT_LIFECYCLE, status) || counts[status] === 0)) return () => ALL_GONE;
         const fresh = listing !== undefined && askedAt - listing.at < this.options.recheckMs;
         const known = listing !== undefined && ids.every((id) => listing.byId.has(id));
         if (fresh && known && ids.every((id) => unmoved(listing.byId.get(id)!.association_status, listing.counts, counts))) {
@@ -192,7 +210,7 @@ export class RecipientWatch {
           return (id) => listing.byId.get(id);
         }
         // Every recipient of the share settled: every recipient waited for is associated.
-        if (statusOnly && known && STATUS_ORDER.every((status) => isSettled(RECIPIENT_LIFECYCLE, status) || counts[status] === 0)) {
+        if (statusOnly && counted && known && STATUS_ORDER.every((status) => isSettled(RECIPIENT_LIFECYCLE, status) || counts[status] === 0)) {
           this.stats.unchanged += 1;
           return (id) => ({ ...listing.byId.get(id)!, association_status: SETTLED_STATUS });
         }
@@ -201,6 +219,12 @@ export class RecipientWatch {
     const recipients = await this.list(shareId, signal);
     const byId = new Map((recipients ?? []).map((r) => [r.id, r]));
     return (id) => byId.get(id);
+  }
+
+  /** Whether counts asked at `askedAt` show the recipient: it was not created by this process within `listLagMs`. */
+  private countedBy(shareId: string, recipientId: string, askedAt: number): boolean {
+    const createdAt = this.createdAt.get(shareId)?.get(recipientId);
+    return createdAt === undefined || askedAt - createdAt >= (this.options.listLagMs ?? 0);
   }
 }
 

@@ -24,7 +24,12 @@ function watchFor(ctx: LookupContext): RecipientWatch {
           }
         },
       },
-      { windowMs: ctx.coalesceWindowMs, recheckMs: ctx.recipientRecheckMs ?? DEFAULT_RECIPIENT_RECHECK_MS },
+      {
+        windowMs: ctx.coalesceWindowMs,
+        recheckMs: ctx.recipientRecheckMs ?? DEFAULT_RECIPIENT_RECHECK_MS,
+        // The client's bound on how far lists trail writes: counts may miss a recipient that long.
+        listLagMs: ctx.api.http.settings.listLagMs,
+      },
     ),
   );
 }

@@ -6,6 +6,8 @@ function fakeAccount() {
   const shares = new Map<string, Map<string, RecipientObject>>();
   const calls = { share: [] as string[], recipients: [] as string[] };
   let counts = true;
+  // Recipients the share's counts do not show yet (lists trail writes).
+  const uncounted = new Set<string>();
   const recipient = (id: string, status: RecipientAssociationStatus, error?: string): RecipientObject => ({
     id,
     account_id: `acct-${id}`,
@@ -17,6 +19,8 @@ function fakeAccount() {
   const account = {
     calls,
     withoutCounts: () => (counts = false),
+    countLater: (id: string) => uncounted.add(id),
+    countNow: (id: string) => uncounted.delete(id),
     set(shareId: string, id: string, status: RecipientAssociationStatus, error?: string) {
       if (!shares.has(shareId)) shares.set(shareId, new Map());
       shares.get(shareId)!.set(id, recipient(id, status, error));
@@ -26,7 +30,7 @@ function fakeAccount() {
         calls.share.push(shareId);
         const list = shares.get(shareId);
         if (!list) return undefined;
-        const count = (status: RecipientAssociationStatus) => [...list.values()].filter((r) => r.association_status === status).length;
+        const count = (status: RecipientAssociationStatus) => [...list.values()].filter((r) => r.association_status === status && !uncounted.has(r.id)).length;
         const share = { id: shareId, status: "active" } as ShareObject;
         if (!counts) return share;
         return {
@@ -47,10 +51,10 @@ function fakeAccount() {
   return account;
 }
 
-function setup(recheckMs = 2_000) {
+function setup(recheckMs = 2_000, listLagMs = 0) {
   const account = fakeAccount();
   let now = 1_000_000;
-  const watch = new RecipientWatch(account.sources, { windowMs: 1, recheckMs, now: () => now });
+  const watch = new RecipientWatch(account.sources, { windowMs: 1, recheckMs, listLagMs, now: () => now });
   return { account, watch, advance: (ms: number) => (now += ms) };
 }
 
@@ -176,6 +180,41 @@ describe("RecipientWatch", () => {
     account.set("s1", "a", "disassociated");
     expect(statusOf(await watch.look("s1", "a"))).toBe("disassociated");
     expect(account.calls.recipients).toEqual(["s1"]);
+  });
+
+  it("does not answer for a recipient just created from counts that may not show it yet (lists trail writes)", async () => {
+    const { account, watch, advance } = setup(2_000, 1_000);
+    account.set("s1", "old", "disassociated");
+    account.set("s2", "b", "associated");
+    account.set("s3", "c", "associating");
+    await watch.list("s3");
+    account.set("s3", "c", "associated"); // s3 moved: its last list no longer answers
+    // Created by this process; the share counts do not show them yet.
+    account.set("s1", "new", "associating");
+    account.set("s3", "fresh", "associating");
+    account.countLater("new");
+    account.countLater("fresh");
+    const recipients = async (shareId: string, id: string) => (await account.sources.recipients(shareId))!.find((r) => r.id === id)!;
+    watch.remember("s1", await recipients("s1", "new"));
+    watch.remember("s3", await recipients("s3", "fresh"));
+    account.calls.recipients.length = 0;
+    advance(300);
+    // Counts say s1 has no live recipient and s3 only associated ones: neither is true of the new ones.
+    const looks = await Promise.all([watch.look("s1", "new"), watch.look("s2", "b"), watch.look("s3", "fresh", { statusOnly: true })]);
+    expect(looks.map(statusOf)).toEqual(["associating", "associated", "associating"]);
+    expect(account.calls.recipients.sort()).toEqual(["s1", "s2", "s3"]);
+    // Once lists can have caught up, counts answer for them again.
+    account.countNow("new");
+    account.countNow("fresh");
+    account.set("s1", "new", "disassociated");
+    account.set("s3", "fresh", "associated");
+    advance(1_000);
+    await Promise.all([watch.list("s1"), watch.list("s3")]);
+    account.calls.recipients.length = 0;
+    advance(2_000); // past recheckMs: only the shortcuts can spare the lists
+    const later = await Promise.all([watch.look("s1", "new"), watch.look("s3", "fresh", { statusOnly: true })]);
+    expect(later.map(statusOf)).toEqual(["ALL_GONE", "associated"]);
+    expect(account.calls.recipients).toEqual([]);
   });
 
   it("lists a lone share directly when no earlier list knows the recipient", async () => {
