@@ -217,6 +217,35 @@ describe("RecipientWatch", () => {
     expect(account.calls.recipients).toEqual([]);
   });
 
+  it("asks nothing for a look whose wait gave up, and stops a shared request once every look it serves gave up", async () => {
+    const signals: (AbortSignal | undefined)[] = [];
+    const hanging = {
+      share: async () => undefined,
+      // Never answers: ends only when its signal aborts.
+      recipients: (_shareId: string, signal?: AbortSignal) => {
+        signals.push(signal);
+        return new Promise<RecipientObject[] | undefined>((_, reject) => signal?.addEventListener("abort", () => reject(signal.reason)));
+      },
+    };
+    const watch = new RecipientWatch(hanging, { windowMs: 1, recheckMs: 2_000 });
+    const gaveUp = new AbortController();
+    const early = watch.look("s1", "a", { signal: gaveUp.signal });
+    gaveUp.abort(new Error("deadline"));
+    await expect(early).rejects.toThrow("deadline");
+    expect(signals).toEqual([]);
+
+    const first = new AbortController();
+    const second = new AbortController();
+    const looks = [watch.look("s1", "a", { signal: first.signal }), watch.look("s1", "b", { signal: second.signal })];
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(signals).toHaveLength(1);
+    first.abort(new Error("first deadline"));
+    expect(signals[0]!.aborted).toBe(false); // the other look still wants the answer
+    second.abort(new Error("second deadline"));
+    expect(signals[0]!.aborted).toBe(true);
+    await expect(Promise.all(looks)).rejects.toThrow("first deadline");
+  });
+
   it("lists a lone share directly when no earlier list knows the recipient", async () => {
     const { account, watch } = setup();
     account.set("s1", "a", "associating");
