@@ -28,6 +28,12 @@ export interface ProviderDefaults {
    * at once, spread over a few hundred milliseconds, and one list of a share answers all of them.
    */
   readReuseMs: number;
+  /**
+   * Recipient waits on many shares are answered by one share list with recipient counts; a share
+   * whose counts did not change is not listed again, but at least this often (a per-resource error
+   * changes no count).
+   */
+  recipientRecheckMs: number;
   /** "Not found" answers tolerated right after a create, while the new object becomes readable. */
   createNotFoundChecks: number;
   /** How often a progress line is printed while waiting. */
@@ -41,6 +47,7 @@ export const PROVIDER_DEFAULTS = {
   coalesce: true,
   coalesceWindowMs: 15,
   readReuseMs: 2_000,
+  recipientRecheckMs: 2_000,
   createNotFoundChecks: 20,
   progressEveryMs: 10_000,
   client: {},
@@ -78,8 +85,10 @@ function describeClientEvent(event: ClientEvent): string {
   switch (event.type) {
     case "retry":
       return `retrying ${event.method} ${event.path} in ${Math.ceil(event.delayMs / 1000)}s after ${event.status ?? event.errorCode} (retry ${event.retry})`;
-    case "rate-wait":
-      return `holding ${event.method} ${event.path} for ${Math.ceil((event.waitMs ?? 0) / 1000)}s to stay under Cloudflare's rate limit (${event.reason})`;
+    case "rate-wait": {
+      const why = event.reason === "writes-first" ? "writes-first: the budget is low, so writes go first and status looks thin out" : event.reason;
+      return `holding ${event.method} ${event.path} for ${Math.ceil((event.waitMs ?? 0) / 1000)}s to stay under Cloudflare's rate limit (${why})`;
+    }
     case "recovered":
       return `the response to ${event.method} ${event.path} was lost; found the object it created instead of creating it twice`;
   }
@@ -112,6 +121,7 @@ export function runtimeFor(accountId: string): Runtime {
       coalesce: settings.coalesce,
       coalesceWindowMs: settings.coalesceWindowMs,
       readReuseMs: settings.readReuseMs,
+      recipientRecheckMs: settings.recipientRecheckMs,
       clock: realClock,
       schedule: settings.poll,
       createNotFoundChecks: settings.createNotFoundChecks,

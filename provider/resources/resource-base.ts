@@ -1,5 +1,6 @@
 // What the three resource classes share.
 
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 
 /** The `module` part of the type tokens: `pulumi-nodejs:dynamic/cloudflare:Share`. */
@@ -29,6 +30,49 @@ export interface TimeoutsArgs {
   update?: pulumi.Input<string>;
   /** How long deleting waits for the object to be gone. */
   delete?: pulumi.Input<string>;
+}
+
+/** Where Pulumi keeps the code that finds a dynamic resource's provider again (state key). */
+const PROVIDER_KEY = "__provider";
+
+/**
+ * The code Pulumi stores with every resource (twice: in its inputs and its outputs) to find its
+ * provider in a later run: a module whose `handler()` returns the provider. `dynamic.Resource`
+ * stores a serialized closure of about 330 characters; when the package is installed under
+ * node_modules a one-line `require()` of the provider's file does the same in about 110. Loaded from
+ * anywhere else, the closure is serialized by value as `dynamic.Resource` would.
+ *
+ * @example
+ * providerReference(require.resolve("./share-provider"), shareProvider);
+ * // 'exports.handler = () => require("pulumi-cloudflare-sharing/dist/provider/resources/share-provider.js");'
+ */
+export function providerReference(providerFile: string, provider: object): pulumi.Input<string> {
+  const parts = providerFile.split(/[\\/]/);
+  const installedAt = parts.lastIndexOf("node_modules");
+  if (installedAt >= 0) {
+    const moduleId = parts.slice(installedAt + 1).join(path.posix.sep);
+    return `exports.handler = () => require(${JSON.stringify(moduleId)});`;
+  }
+  return pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true }).then((serialized) => serialized.text);
+}
+
+/**
+ * A resource served by one of this package's dynamic providers: what `pulumi.dynamic.Resource` is
+ * (the same type token, `pulumi-nodejs:dynamic/cloudflare:<type>`, the same provider plugin), with a
+ * shorter provider reference in state (see {@link providerReference}). State written by
+ * `dynamic.Resource` stays readable: Pulumi loads whichever reference a resource's state holds.
+ *
+ * @example
+ * class ShareRecipient extends SharingResource {
+ *   constructor(name: string, args: ShareRecipientArgs, opts?: pulumi.CustomResourceOptions) {
+ *     super("ShareRecipient", require.resolve("./share-recipient-provider"), shareRecipientProvider, name, { ...args }, opts);
+ *   }
+ * }
+ */
+export abstract class SharingResource extends pulumi.CustomResource {
+  constructor(type: string, providerFile: string, provider: object, name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
+    super(`pulumi-nodejs:dynamic/${TYPE_MODULE}:${type}`, name, { ...props, [PROVIDER_KEY]: providerReference(providerFile, provider) }, opts);
+  }
 }
 
 /**

@@ -1,10 +1,10 @@
 // After a Share create: finding the ids of the recipients and resources the create made (its
 // response carries none of them), so that state records every object the create made.
 
-import { NotFoundError } from "../client/core/errors";
 import type { ShareObject } from "../client/types";
 import { Runtime } from "../runtime";
 import { lookupShare } from "../wait/finders";
+import { listRecipientsForWaits } from "../wait/watched-recipients";
 import { Observation, waitForStatus } from "../wait/waiter";
 import { describeShare, isTransientApiError } from "../wait/waits";
 import { managedRecipient, managedResource, matchRecipients, matchResources, recipientKey, resourceKey, ShareInputs, ShareOutputs, shareOutputsOf } from "./share-model";
@@ -16,16 +16,14 @@ import { managedRecipient, managedResource, matchRecipients, matchResources, rec
  * @example
  * const known = (await observeCreated(runtime, inputs, share.id))?.value;
  */
-export async function observeCreated(runtime: Runtime, inputs: ShareInputs, shareId: string): Promise<Observation<ShareOutputs> | undefined> {
-  const { api, wait } = runtime;
+export async function observeCreated(runtime: Runtime, inputs: ShareInputs, shareId: string, signal?: AbortSignal): Promise<Observation<ShareOutputs> | undefined> {
+  const { wait } = runtime;
   const declaredRecipients = inputs.recipients ?? [];
   const declaredResources = inputs.resources ?? [];
   const [withResources, recipients] = await Promise.all([
-    lookupShare(wait, shareId),
-    api.recipients.listAll(inputs.accountId, shareId, { include_resources: true }).catch((error: unknown) => {
-      if (error instanceof NotFoundError) return undefined;
-      throw error;
-    }),
+    lookupShare(wait, shareId, undefined, signal),
+    // Kept by the recipient watch: the waits for these recipients start from this list.
+    listRecipientsForWaits(wait, shareId, signal),
   ]);
   if (withResources === undefined || recipients === undefined) return undefined;
   const recipientMatches = matchRecipients(declaredRecipients, recipients);
@@ -57,7 +55,7 @@ export async function discover(runtime: Runtime, inputs: ShareInputs, share: Sha
     schedule: wait.schedule,
     clock: wait.clock,
     isTransient: isTransientApiError,
-    refresh: () => observeCreated(runtime, inputs, share.id),
+    refresh: (signal) => observeCreated(runtime, inputs, share.id, signal),
   });
   return found!;
 }

@@ -10,6 +10,7 @@ import { runtimeFor } from "../runtime";
 import { forReading, lookupRecipient } from "../wait/finders";
 import { TerminalStatusError } from "../wait/errors";
 import { isGone, isSettled, RECIPIENT_LIFECYCLE } from "../wait/lifecycle";
+import { rememberRecipientWrite } from "../wait/watched-recipients";
 import { budgetOf, describeRecipient, waitRecipientAssociated, waitRecipientGone, WaitContext } from "../wait/waits";
 import { deleteTolerantly, explain, messageOf, readResult, ResourceInitError } from "./common";
 import { createOwned, handedOverLine, isTakenOver, markTakenOver } from "./ownership";
@@ -92,7 +93,10 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
       try {
         const spec = recipientCreate(api, wait.log, inputs.ownerStack, inputs.accountId, inputs.shareId, inputs, "this ShareRecipient");
         const body = recipientInput(inputs);
-        created = (await createOwned(afterLeaving(spec, () => waitForLeavingRecipients(wait, inputs.shareId, body, budget)))).object;
+        const owned = await createOwned(afterLeaving(spec, () => waitForLeavingRecipients(wait, inputs.shareId, body, budget)));
+        created = owned.object;
+        // What this write made: its wait can be answered from the share's last list (recipient watch).
+        if (!owned.recovered) rememberRecipientWrite(wait, inputs.shareId, created);
       } catch (error) {
         throw explain(`adding ${describeTarget(inputs)} to share ${inputs.shareId}`, error);
       }
@@ -147,6 +151,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
     let removed: RecipientObject | undefined;
     try {
       removed = await deleteTolerantly(api.recipients.delete(props.accountId, props.shareId, id));
+      if (removed) rememberRecipientWrite(wait, props.shareId, removed);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw explain(`removing ${describeRecipient(props.shareId, id)}`, error);
       // A share being deleted takes its recipients with it, and the API may refuse the DELETE then:

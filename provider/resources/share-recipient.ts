@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import shareRecipientProvider = require("./share-recipient-provider");
-import { currentStack, TimeoutsArgs, TYPE_MODULE, warnIfNotInstalled } from "./resource-base";
+import { currentStack, SharingResource, TimeoutsArgs, warnIfNotInstalled } from "./resource-base";
 
 /** Arguments of a {@link ShareRecipient}: exactly one of `recipientAccountId` or `organizationId`. */
 export interface ShareRecipientArgs {
@@ -35,7 +35,7 @@ export interface ShareRecipientArgs {
  * export const partnerStatus = partner.associationStatus; // "associated"
  * ```
  */
-export class ShareRecipient extends pulumi.dynamic.Resource {
+export class ShareRecipient extends SharingResource {
   declare readonly accountId: pulumi.Output<string>;
   declare readonly shareId: pulumi.Output<string>;
   declare readonly recipientAccountId: pulumi.Output<string | undefined>;
@@ -60,6 +60,6 @@ export class ShareRecipient extends pulumi.dynamic.Resource {
       created: undefined,
       modified: undefined,
     };
-    super(shareRecipientProvider, name, props, opts, TYPE_MODULE, "ShareRecipient");
+    super("ShareRecipient", require.resolve("./share-recipient-provider"), shareRecipientProvider, name, props, opts);
   }
 }

@@ -17,6 +17,7 @@ import {
   waitShareActive,
   WaitTimeout,
 } from "../wait/waits";
+import { rememberRecipientWrite } from "../wait/watched-recipients";
 import { deleteTolerantly, explain, messageOf, ResourceInitError, settleAll } from "./common";
 import { recipientCreate, resourceCreate } from "./owned-creates";
 import { createOwned, NotOwnedError } from "./ownership";
@@ -88,6 +89,7 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
     const removeRecipient = async (key: string, tracked: ManagedRecipient) => {
       const removed = await deleteTolerantly(api.recipients.delete(account, id, tracked.id));
       if (removed) recipients.set(key, { ...tracked, associationStatus: removed.association_status });
+      if (removed) rememberRecipientWrite(wait, id, removed);
       await waitRecipientGone(wait, id, tracked.id, budget, removed);
       recipients.delete(key);
     };
@@ -103,13 +105,19 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
         if (tracked === undefined) {
           const spec = recipientCreate(api, wait.log, news.ownerStack, account, id, declaration, "this Share");
           const body = recipientInput(declaration);
-          const { object: created } = await createOwned(afterLeaving(spec, () => waitForLeavingRecipients(wait, id, body, budget)));
+          const { object: created, recovered } = await createOwned(afterLeaving(spec, () => waitForLeavingRecipients(wait, id, body, budget)));
           tracked = managedRecipient(declaration, created);
           recipients.set(key, tracked);
+          // What this write made: its wait can be answered from the share's last list (recipient watch).
+          if (!recovered) rememberRecipientWrite(wait, id, created);
         }
         if (isSettled(RECIPIENT_LIFECYCLE, tracked.associationStatus) && tracked.terminalError === undefined) return;
         try {
-          const settled = await waitRecipientAssociated(wait, id, tracked.id, budget, { afterCreate: true, label: recipientLabel(declaration, tracked.id, id) });
+          const settled = await waitRecipientAssociated(wait, id, tracked.id, budget, {
+            afterCreate: true,
+            label: recipientLabel(declaration, tracked.id, id),
+            statusOnly: true, // the Share keeps only the id, status and terminal error of its recipients
+          });
           recipients.set(key, managedRecipient(declaration, settled));
         } catch (error) {
           if (!(error instanceof TerminalStatusError)) throw error;

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import shareResourceProvider = require("./share-resource-provider");
-import { currentStack, TimeoutsArgs, TYPE_MODULE, warnIfNotInstalled } from "./resource-base";
+import { currentStack, SharingResource, TimeoutsArgs, warnIfNotInstalled } from "./resource-base";
 
 /** Arguments of a {@link ShareResource}. */
 export interface ShareResourceArgs {
@@ -52,7 +52,7 @@ export interface ShareResourceArgs {
  * export const policyStatus = policy.status; // "active"
  * ```
  */
-export class ShareResource extends pulumi.dynamic.Resource {
+export class ShareResource extends SharingResource {
   declare readonly accountId: pulumi.Output<string>;
   declare readonly shareId: pulumi.Output<string>;
   declare readonly resourceType: pulumi.Output<string>;
@@ -69,8 +69,7 @@ export class ShareResource extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: ShareResourceArgs, opts?: pulumi.CustomResourceOptions) {
     warnIfNotInstalled();
-    // A fresh object every time: dynamic.Resource writes `__provider` into the props it is given.
     const props = { ...args, ownerStack: currentStack(), status: undefined, resourceVersion: undefined, created: undefined, modified: undefined };
-    super(shareResourceProvider, name, props, opts, TYPE_MODULE, "ShareResource");
+    super("ShareResource", require.resolve("./share-resource-provider"), shareResourceProvider, name, props, opts);
   }
 }

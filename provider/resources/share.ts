@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import shareProvider = require("./share-provider");
-import { currentStack, TimeoutsArgs, TYPE_MODULE, warnIfNotInstalled } from "./resource-base";
+import { currentStack, SharingResource, TimeoutsArgs, warnIfNotInstalled } from "./resource-base";
 import type { ManagedRecipient, ManagedResource } from "./share-model";
 
 /** A recipient declared inline on a {@link Share}: exactly one of the two fields. */
@@ -84,7 +84,7 @@ export type ManagedResourceOutput = ManagedResource;
  * export const shareStatus = share.status; // "active"
  * ```
  */
-export class Share extends pulumi.dynamic.Resource {
+export class Share extends SharingResource {
   declare readonly accountId: pulumi.Output<string>;
   declare readonly name: pulumi.Output<string>;
   /** The inline recipients, each with its id and status. */
@@ -123,6 +123,6 @@ export class Share extends pulumi.dynamic.Resource {
       created: undefined,
       modified: undefined,
     };
-    super(shareProvider, name, props, opts, TYPE_MODULE, "Share");
+    super("Share", require.resolve("./share-provider"), shareProvider, name, props, opts);
   }
 }

@@ -97,8 +97,14 @@ export class Batcher<V> {
   }
 }
 
-/** A signal that aborts once every one of `signals` has; none when one of them is absent. */
-function whenAllAborted(signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
+/**
+ * A signal that aborts once every one of `signals` has; none when one of them is absent. A request
+ * shared by several waits stops only when none of them wants its answer any more.
+ *
+ * @example
+ * const signal = whenAllAborted(batch.map((waiting) => waiting.signal));
+ */
+export function whenAllAborted(signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
   if (signals.some((signal) => signal === undefined)) return undefined;
   const all = signals as AbortSignal[];
   if (all.length === 1) return all[0];
@@ -114,23 +120,32 @@ function whenAllAborted(signals: (AbortSignal | undefined)[]): AbortSignal | und
 const REGISTRY = Symbol.for("pulumi-cloudflare-sharing.batchers");
 
 /**
- * The process-wide batcher for `key`, created by `create` on first use. Process-wide on purpose:
- * Pulumi loads each provider kind's code separately, and Share, ShareRecipient and ShareResource
- * steps on the same share must land in the same batch.
+ * The process-wide object for `key` (a batcher, a watch), created by `create` on first use.
+ * Process-wide on purpose: Pulumi loads each provider kind's code separately, and Share,
+ * ShareRecipient and ShareResource steps on the same share must land in the same batch.
+ *
+ * @example
+ * const batcher = sharedInstance("scope|shares|account", () => new Batcher(fetchShares, 15));
  */
-export function sharedBatcher<V>(key: string, create: () => Batcher<V>): Batcher<V> {
-  const holder = globalThis as unknown as Record<symbol, Map<string, Batcher<unknown>> | undefined>;
+export function sharedInstance<T>(key: string, create: () => T): T {
+  const holder = globalThis as unknown as Record<symbol, Map<string, unknown> | undefined>;
   const registry = (holder[REGISTRY] ??= new Map());
-  let batcher = registry.get(key) as Batcher<V> | undefined;
-  if (!batcher) {
-    batcher = create();
-    registry.set(key, batcher as Batcher<unknown>);
-  }
-  return batcher;
+  if (!registry.has(key)) registry.set(key, create());
+  return registry.get(key) as T;
 }
 
-/** Forgets every shared batcher (tests that start emulators with other settings). */
+/**
+ * The process-wide batcher for `key`, created by `create` on first use (see {@link sharedInstance}).
+ *
+ * @example
+ * const batcher = sharedBatcher("scope|shares|account", () => new Batcher(fetchShares, 15));
+ */
+export function sharedBatcher<V>(key: string, create: () => Batcher<V>): Batcher<V> {
+  return sharedInstance(key, create);
+}
+
+/** Forgets every shared batcher and watch (tests that start emulators with other settings). */
 export function clearSharedBatchers(): void {
-  const holder = globalThis as unknown as Record<symbol, Map<string, Batcher<unknown>> | undefined>;
+  const holder = globalThis as unknown as Record<symbol, Map<string, unknown> | undefined>;
   holder[REGISTRY]?.clear();
 }

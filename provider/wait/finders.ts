@@ -13,6 +13,8 @@ import type { Shares } from "../client/shares";
 import type { RecipientObject, ShareObject, ShareResourceObject } from "../client/types";
 import { Batcher, BatchResult, Freshness, sharedBatcher } from "./coalesce";
 import { isRemoved, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE } from "./lifecycle";
+import { ALL_GONE } from "./recipient-watch";
+import { watchRecipient } from "./watched-recipients";
 
 /** The parts of the API client the finders use. */
 export interface SharingApi {
@@ -20,7 +22,7 @@ export interface SharingApi {
   recipients: Recipients;
   resources: Resources;
   /** The page size the lists use (the client's `perPage`), to count pages while scanning. */
-  http: { settings: { perPage: number; perAttemptTimeoutMs: number } };
+  http: { settings: { perPage: number; perAttemptTimeoutMs: number; listLagMs?: number } };
 }
 
 /** Where and how to look. */
@@ -35,6 +37,8 @@ export interface LookupContext {
   coalesceWindowMs: number;
   /** How old a complete list may be and still answer a refresh read (never a wait after a write). */
   readReuseMs: number;
+  /** Longest a share with recipient waits goes unlisted while its recipient counts stay the same. */
+  recipientRecheckMs?: number;
 }
 
 /**
@@ -108,10 +112,23 @@ export async function lookupLiveShare(ctx: LookupContext, shareId: string, signa
   return share === undefined || isRemoved(SHARE_LIFECYCLE, share.status) ? undefined : share;
 }
 
-/** The recipient, unless it has been removed (404 or `disassociated`). */
-export async function lookupLiveRecipient(ctx: LookupContext, shareId: string, recipientId: string, signal?: AbortSignal): Promise<RecipientObject | undefined> {
-  const recipient = await lookupRecipient(ctx, shareId, recipientId, undefined, signal);
-  return recipient === undefined || isRemoved(RECIPIENT_LIFECYCLE, recipient.association_status) ? undefined : recipient;
+/**
+ * For waits: the recipient, unless it has been removed (404, `disassociated`, or every recipient of
+ * its share removed). Coalesced, the looks of every wait on recipients of the account are answered
+ * together (./watched-recipients). `statusOnly`: the caller keeps nothing of the answer but its
+ * status (see RecipientWatch.look).
+ */
+export async function lookupLiveRecipient(
+  ctx: LookupContext,
+  shareId: string,
+  recipientId: string,
+  signal?: AbortSignal,
+  options: { statusOnly?: boolean } = {},
+): Promise<RecipientObject | undefined> {
+  const recipient = ctx.coalesce
+    ? await watchRecipient(ctx, shareId, recipientId, { ...options, signal })
+    : await lookupRecipient(ctx, shareId, recipientId, undefined, signal);
+  return recipient === undefined || recipient === ALL_GONE || isRemoved(RECIPIENT_LIFECYCLE, recipient.association_status) ? undefined : recipient;
 }
 
 /** The share resource, unless it has been removed (404, `deleted`, or its share gone). */
@@ -120,8 +137,11 @@ export async function lookupLiveResource(ctx: LookupContext, shareId: string, sh
   return resource === undefined || isRemoved(RESOURCE_LIFECYCLE, resource.status) ? undefined : resource;
 }
 
+// Resources answer resource waits; recipient counts tell the recipient watch which shares changed.
+const SHARE_QUERY = { include_resources: true, include_recipient_counts: true } as const;
+
 function getShare(ctx: LookupContext, shareId: string, signal?: AbortSignal): Promise<ShareObject | undefined> {
-  return orUndefinedWhenNotFound(ctx.api.shares.get(ctx.accountId, shareId, { include_resources: true }, { signal }));
+  return orUndefinedWhenNotFound(ctx.api.shares.get(ctx.accountId, shareId, SHARE_QUERY, { signal }));
 }
 
 function shareBatcher(ctx: LookupContext): Batcher<ShareObject> {
@@ -141,7 +161,7 @@ function shareBatcher(ctx: LookupContext): Batcher<ShareObject> {
     const pageLimit = Math.max(1, ids.length - 1);
     let scanned = 0;
     let complete = true;
-    for await (const share of ctx.api.shares.list(ctx.accountId, { include_resources: true }, { signal })) {
+    for await (const share of ctx.api.shares.list(ctx.accountId, SHARE_QUERY, { signal })) {
       scanned += 1;
       found.set(share.id, share);
       wanted.delete(share.id);

@@ -208,20 +208,23 @@ export function terminalRecipientError(recipient: Pick<RecipientObject, "resourc
   return failures.map((entry) => `${entry.error} (share resource ${entry.resource_id})`).join("; ");
 }
 
-/** Until the recipient is `associated`; fails fast on a terminal per-resource error. */
+/**
+ * Until the recipient is `associated`; fails fast on a terminal per-resource error. `statusOnly`:
+ * the caller keeps nothing of the result but its status (see RecipientWatch.look).
+ */
 export async function waitRecipientAssociated(
   ctx: WaitContext,
   shareId: string,
   recipientId: string,
   timeoutMs: WaitTimeout,
-  options: { initial?: RecipientObject; afterCreate?: boolean; label?: string } = {},
+  options: { initial?: RecipientObject; afterCreate?: boolean; label?: string; statusOnly?: boolean } = {},
 ): Promise<RecipientObject> {
   const recipient = await waitFor<RecipientObject>(ctx, {
     kind: "recipient-associated",
     what: options.label ?? describeRecipient(shareId, recipientId),
     ...RECIPIENT_LIFECYCLE.settle,
     timeoutMs,
-    find: (signal) => lookupLiveRecipient(ctx, shareId, recipientId, signal),
+    find: (signal) => lookupLiveRecipient(ctx, shareId, recipientId, signal, { statusOnly: options.statusOnly }),
     status: RECIPIENT_LIFECYCLE.status,
     initial: options.initial,
     afterCreate: options.afterCreate,

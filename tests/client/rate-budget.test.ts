@@ -117,6 +117,60 @@ describe("rolling window", () => {
   });
 });
 
+describe("writes first when the budget runs low", () => {
+  const look = { priority: "look" as const };
+
+  it("keeps the write reserve from looks: a look waits while a write at the same moment goes", async () => {
+    const { rateBudget, clock } = budget({ limit: 10, writeReserve: 0.2 });
+    expect(rateBudget.lookCapacity).toBe(8);
+    await Promise.all(Array.from({ length: 8 }, () => rateBudget.acquire(look))).then((permits) => permits.forEach((p) => p.release()));
+    const waits: RateWaitInfo[] = [];
+    const heldLook = track(rateBudget.acquire({ ...look, onWait: (w) => waits.push(w) }));
+    const write = track(rateBudget.acquire({ priority: "write" }));
+    await new Promise((r) => setImmediate(r));
+    expect(write.permit).toBeDefined();
+    expect(heldLook.permit).toBeUndefined();
+    expect(waits).toEqual([{ reason: "writes-first", waitMs: 1001 }]);
+    await clock.advance(1001); // the first eight leave the window
+    expect(heldLook.permit).toBeDefined();
+  });
+
+  it("lets writes queued after looks go first once the window frees up", async () => {
+    const { rateBudget, clock } = budget({ limit: 4, writeReserve: 0 });
+    (await fill(rateBudget, 4)).forEach((p) => p.release());
+    const order: string[] = [];
+    const queued = [
+      rateBudget.acquire(look).then(() => order.push("look 1")),
+      rateBudget.acquire(look).then(() => order.push("look 2")),
+      rateBudget.acquire({ priority: "write" }).then(() => order.push("write 1")),
+      rateBudget.acquire({ priority: "write" }).then(() => order.push("write 2")),
+    ];
+    await clock.advance(1001);
+    await Promise.all(queued);
+    expect(order).toEqual(["write 1", "write 2", "look 1", "look 2"]);
+  });
+
+  it("estimates a look's wait behind every queued write", async () => {
+    const { rateBudget, clock } = budget({ limit: 3 });
+    for (let i = 0; i < 3; i++) {
+      (await rateBudget.acquire()).release();
+      await clock.advance(100);
+    }
+    // t = 300: the three leave the window at 1001, 1101 and 1201.
+    track(rateBudget.acquire({ priority: "write" }));
+    const waits: RateWaitInfo[] = [];
+    track(rateBudget.acquire({ ...look, onWait: (w) => waits.push(w) }));
+    track(rateBudget.acquire({ priority: "write" }));
+    expect(waits).toEqual([{ reason: "window", waitMs: 1101 - 300 }]); // one write ahead of it
+  });
+
+  it("does not hold looks without a reserve (the default)", async () => {
+    const { rateBudget } = budget({ limit: 3 });
+    await Promise.all([rateBudget.acquire(look), rateBudget.acquire(look), rateBudget.acquire(look)]);
+    expect(rateBudget.snapshot().inWindow).toBe(3);
+  });
+});
+
 describe("re-sync from response headers", () => {
   it("trusts X-RateLimit-Remaining when the server knows of more requests than we sent", async () => {
     const { rateBudget, clock } = budget({ limit: 10 });

@@ -40,3 +40,36 @@ it("each provider serializes to a one-line require of the installed package, wit
     expect(text.length).toBeLessThan(500);
   }
 }, 60_000);
+
+const referenceScript = `
+const { providerReference } = require("pulumi-cloudflare-sharing/dist/provider/resources/resource-base.js");
+const requireFromString = require(require.resolve("require-from-string", { paths: [require.resolve("@pulumi/pulumi")] }));
+const pulumi = require("@pulumi/pulumi");
+(async () => {
+  const out = {};
+  for (const name of ["share", "share-recipient", "share-resource"]) {
+    const file = require.resolve("pulumi-cloudflare-sharing/dist/provider/resources/" + name + "-provider.js");
+    const provider = require(file);
+    const text = providerReference(file, provider);
+    // As Pulumi's dynamic provider host loads it: a module from the string, then its handler().
+    const loadsTheProvider = requireFromString(text).handler() === provider;
+    // State written before holds dynamic.Resource's serialized closure: it must load the same provider.
+    const before = (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })).text;
+    out[name] = { text, loadsTheProvider, earlierStateLoadsIt: requireFromString(before).handler() === provider };
+  }
+  process.stdout.write(JSON.stringify(out));
+})().catch((error) => { console.error(error); process.exit(1); });
+`;
+
+it("stores a one-line require of the installed provider as each resource's provider reference, which loads that provider, as the reference in earlier state does", () => {
+  const output = execFileSync(process.execPath, ["-e", referenceScript], {
+    cwd: path.join(repoRoot, "tests", "e2e", "programs", "smoke"),
+    encoding: "utf8",
+  });
+  const references = JSON.parse(output) as Record<string, { text: string; loadsTheProvider: boolean; earlierStateLoadsIt: boolean }>;
+  for (const [name, { text, loadsTheProvider, earlierStateLoadsIt }] of Object.entries(references)) {
+    expect(text).toBe(`exports.handler = () => require("pulumi-cloudflare-sharing/dist/provider/resources/${name}-provider.js");`);
+    expect(loadsTheProvider).toBe(true);
+    expect(earlierStateLoadsIt).toBe(true);
+  }
+}, 60_000);

@@ -32,6 +32,11 @@ export interface ClientDefaults {
     windowMs: number;
     /** Fraction of `limit` left unused, as headroom for the dashboard and other users of the same credential. */
     safetyMargin: number;
+    /**
+     * Fraction of the budget only writes may use: when the window is that close to full, status
+     * looks wait and writes go first (see RateBudgetSettings.writeReserve).
+     */
+    writeReserve: number;
   };
   /** Cap on requests in flight at once per budget (per process and credential). */
   maxConcurrentRequests: number;
@@ -63,7 +68,8 @@ export const CLIENT_DEFAULTS = {
   maxServerWaitMs: 60_000,
   perPage: 100,
   // 1200 requests per rolling 5 minutes per user; exceeding it blocks every call for 5 minutes.
-  rateBudget: { limit: 1_200, windowMs: 300_000, safetyMargin: 0.05 },
+  // The last 10 % of the budget goes to writes first: looks thin out instead of holding writes up.
+  rateBudget: { limit: 1_200, windowMs: 300_000, safetyMargin: 0.05, writeReserve: 0.1 },
   maxConcurrentRequests: 16,
   // Used only until a response's Date header tells the server's clock (then 2 s): the first request of a process.
   naturalKeyClockSkewMs: 300_000,

@@ -164,7 +164,8 @@ export class HttpCore {
       options.rateBudget ??
       sharedRateBudget(
         `${this.settings.baseUrl} ${credentialFingerprint(options.credentials)}`,
-        () => new RateBudget({ ...this.settings.rateBudget, maxConcurrent: this.settings.maxConcurrentRequests, probeFirst: true }, this.clock),
+        () =>
+          new RateBudget({ ...this.settings.rateBudget, maxConcurrent: this.settings.maxConcurrentRequests, probeFirst: true }, this.clock),
       );
   }
 
@@ -332,6 +333,8 @@ export class HttpCore {
     }
     const permit = await this.rateBudget.acquire({
       signal: req.signal,
+      // Writes go first when the budget runs low; a status look that waits answers more waits at once.
+      priority: method === "GET" ? "look" : "write",
       onWait: (info) => {
         this.stats.rateWaits++;
         this.emit({ type: "rate-wait", method, path, reason: info.reason, waitMs: info.waitMs });

@@ -25,12 +25,25 @@ export interface RateBudgetSettings {
    * spent window would earn a 5-minute block.
    */
   probeFirst?: boolean;
+  /**
+   * Fraction of the capacity that only writes may use (0–1). When the window is this close to full
+   * (a large stack, or another user of the same credential), status looks wait and writes go first:
+   * a write waiting behind looks holds the whole pipeline back, while a look that comes later just
+   * answers more waits at once. Default 0 (no reserve).
+   */
+  writeReserve?: number;
 }
+
+/** What a request is for the budget: a write (POST/PUT/DELETE) or a look (GET). */
+export type RequestPriority = "write" | "look";
 
 /** Why a caller of {@link RateBudget.acquire} has to wait, reported once per waiting caller. */
 export interface RateWaitInfo {
-  /** `window`: the rolling window is full; `server-pause`: a 429's Retry-After paused everyone. */
-  reason: "window" | "server-pause";
+  /**
+   * `window`: the rolling window is full; `server-pause`: a 429's Retry-After paused everyone;
+   * `writes-first`: the window is nearly full and what is left is kept for writes (a look waits).
+   */
+  reason: "window" | "server-pause" | "writes-first";
   /** Estimated wait, when it can be known (it cannot while the blocking requests are still in flight). */
   waitMs: number | undefined;
 }
@@ -41,6 +54,8 @@ export interface AcquireOptions {
   signal?: AbortSignal;
   /** Called once if the caller has to wait for the window or a server pause (not for the concurrency cap). */
   onWait?: (info: RateWaitInfo) => void;
+  /** Writes go before looks, and looks leave the write reserve alone. Default `write`. */
+  priority?: RequestPriority;
 }
 
 /** One granted request slot. Call `release()` once the response is complete (or the attempt failed). */
@@ -58,6 +73,7 @@ interface Slot {
 }
 
 interface Waiter {
+  priority: RequestPriority;
   resolve(permit: RatePermit): void;
   reject(reason: unknown): void;
   detach(): void;
@@ -90,9 +106,19 @@ export class RateBudget {
     return Math.max(1, Math.floor(this.limit * (1 - this.settings.safetyMargin)));
   }
 
-  /** Waits for a free slot in the window (and under the concurrency cap), in FIFO order. */
+  /** Slots of the window looks may use: the capacity minus the write reserve (one at least). */
+  get lookCapacity(): number {
+    const reserve = Math.floor(this.capacity * (this.settings.writeReserve ?? 0));
+    return Math.max(1, this.capacity - reserve);
+  }
+
+  /**
+   * Waits for a free slot in the window (and under the concurrency cap): writes first, then looks,
+   * each in FIFO order; looks only while the window has room beyond the write reserve.
+   */
   acquire(options: AcquireOptions = {}): Promise<RatePermit> {
     const { signal, onWait } = options;
+    const priority = options.priority ?? "write";
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<RatePermit>((resolve, reject) => {
       const onAbort = () => {
@@ -101,13 +127,12 @@ export class RateBudget {
         reject(signal!.reason);
         this.drain();
       };
-      const waiter: Waiter = { resolve, reject, detach: () => signal?.removeEventListener("abort", onAbort) };
+      const waiter: Waiter = { priority, resolve, reject, detach: () => signal?.removeEventListener("abort", onAbort) };
       signal?.addEventListener("abort", onAbort, { once: true });
       this.queue.push(waiter);
       this.drain();
-      const position = this.queue.indexOf(waiter);
-      if (position >= 0 && onWait) {
-        const info = this.estimateWait(position);
+      if (onWait && this.queue.includes(waiter)) {
+        const info = this.estimateWait(waiter);
         if (info) onWait(info);
       }
     });
@@ -149,9 +174,16 @@ export class RateBudget {
   }
 
   /** Current state, for diagnostics and tests. */
-  snapshot(): { inWindow: number; inFlight: number; capacity: number; queued: number; pauseRemainingMs: number } {
+  snapshot(): { inWindow: number; inFlight: number; capacity: number; lookCapacity: number; queued: number; pauseRemainingMs: number } {
     this.prune(this.clock.now());
-    return { inWindow: this.slots.length, inFlight: this.inFlight, capacity: this.capacity, queued: this.queue.length, pauseRemainingMs: this.pauseRemainingMs() };
+    return {
+      inWindow: this.slots.length,
+      inFlight: this.inFlight,
+      capacity: this.capacity,
+      lookCapacity: this.lookCapacity,
+      queued: this.queue.length,
+      pauseRemainingMs: this.pauseRemainingMs(),
+    };
   }
 
   private get limit(): number {
@@ -165,7 +197,8 @@ export class RateBudget {
     for (let i = 0; i < missing; i++) this.slots.push({ at: Math.min(now, freedAt - this.settings.windowMs), inFlight: false });
   }
 
-  // Grants slots to waiters, in order, while the window, the concurrency cap and any pause allow.
+  // Grants slots to waiters (writes first, then looks while the window has room beyond the write
+  // reserve), in order within each kind, while the window, the concurrency cap and any pause allow.
   private drain(): void {
     const now = this.clock.now();
     this.prune(now);
@@ -173,11 +206,14 @@ export class RateBudget {
       if (this.pausedUntilMs > now) return this.wakeAt(this.pausedUntilMs);
       const concurrency = this.probed || !this.settings.probeFirst ? this.settings.maxConcurrent : 1;
       if (this.inFlight >= concurrency) return; // a release() drains again
-      if (this.slots.length >= this.capacity) {
+      const write = this.queue.findIndex((waiter) => waiter.priority === "write");
+      const index = write >= 0 ? write : 0;
+      const room = this.queue[index].priority === "write" ? this.capacity : this.lookCapacity;
+      if (this.slots.length >= room) {
         const next = this.nextExpiry();
         return next === undefined ? undefined : this.wakeAt(next); // all in flight: a release() drains again
       }
-      const waiter = this.queue.shift()!;
+      const [waiter] = this.queue.splice(index, 1);
       waiter.detach();
       waiter.resolve(this.grant(now));
     }
@@ -241,13 +277,19 @@ export class RateBudget {
     );
   }
 
-  private estimateWait(position: number): RateWaitInfo | undefined {
+  private estimateWait(waiter: Waiter): RateWaitInfo | undefined {
     const now = this.clock.now();
     if (this.pausedUntilMs > now) return { reason: "server-pause", waitMs: this.pausedUntilMs - now };
-    const needed = this.slots.length + position + 1 - this.capacity;
+    // Ahead of a write: the writes queued before it; ahead of a look: every write and the looks before it.
+    const position = this.queue.indexOf(waiter);
+    const isAhead = (other: Waiter, i: number) => (waiter.priority === "write" ? other.priority === "write" && i < position : other.priority === "write" || i < position);
+    const ahead = this.queue.filter(isAhead).length;
+    const room = waiter.priority === "write" ? this.capacity : this.lookCapacity;
+    const needed = this.slots.length + ahead + 1 - room;
     if (needed <= 0) return undefined; // only the concurrency cap holds it: a short, normal wait
     const expiries = this.slots.map((s) => this.leavesWindowAt(s)).filter(Number.isFinite).sort((a, b) => a - b);
-    return { reason: "window", waitMs: needed <= expiries.length ? expiries[needed - 1] - now : undefined };
+    const reason = waiter.priority === "look" && this.slots.length < this.capacity ? "writes-first" : "window";
+    return { reason, waitMs: needed <= expiries.length ? expiries[needed - 1] - now : undefined };
   }
 }
 

@@ -1,0 +1,273 @@
+// Recipient status looks for waits, answered account-wide.
+//
+// Recipients live under their share: only a list per share shows their statuses. During a large
+// `up` or `destroy`, recipients of many shares are being waited for at the same instants (the poll
+// grid lines them up), and most of those shares have not changed since they were last listed. One
+// share list with `include_recipient_counts` (the same request that answers share and resource
+// waits) tells which shares did change: only those are listed again. Statuses only move forward,
+// in the order of the lifecycle table (./lifecycle: associating → associated → disassociating →
+// disassociated), and recipients are never removed from the list (reference §7), so the number of
+// recipients past a status never goes down: while it is what the last list showed, no recipient has
+// moved past that status since, and a recipient the list showed in it is still there. That list
+// then still answers the wait.
+//
+// Counts alone answer ("every recipient is removed", or for a status-only look "every recipient is
+// settled") only for recipients they can be trusted to show: not one this process created less than
+// `listLagMs` ago, since lists (and counts) may trail writes.
+//
+// What counts cannot show, a per-resource error appearing on a recipient that stays `associating`,
+// is caught by listing every share with waiters at least every `recheckMs`.
+
+import type { RecipientObject, ShareObject } from "../client/types";
+import { whenAllAborted } from "./coalesce";
+import { isGone, isRemoved, isSettled, RECIPIENT_LIFECYCLE } from "./lifecycle";
+
+/** A look's answer: the recipient as listed, undefined when absent (404 or not listed), or ALL_GONE. */
+export type RecipientLook = RecipientObject | undefined | typeof ALL_GONE;
+
+/** The share's counts say every recipient on it is removed (or it has none): whatever was waited for is gone. */
+export const ALL_GONE = Symbol("all recipients gone");
+
+/** Where the watch gets its answers; the finders pass the API (through the share batcher), tests a fake. */
+export interface RecipientWatchSources {
+  /**
+   * The share with its `*_recipient_count` fields, from a request sent after this call; undefined on
+   * 404. `signal`: no look wants the answer any more (their deadlines passed).
+   */
+  share(shareId: string, signal?: AbortSignal): Promise<ShareObject | undefined>;
+  /** Every recipient of the share (all pages), undefined on 404. */
+  recipients(shareId: string, signal?: AbortSignal): Promise<RecipientObject[] | undefined>;
+}
+
+/** Tuning of a {@link RecipientWatch}. */
+export interface RecipientWatchOptions {
+  /** How long looks are collected before they are answered together. */
+  windowMs: number;
+  /** Longest time a share with waiters goes unlisted while its counts stay the same. */
+  recheckMs: number;
+  /**
+   * How long lists (and the counts of a share list) may trail writes: counts asked sooner than this
+   * after a recipient was created may not show it yet. Default 0.
+   */
+  listLagMs?: number;
+  now?: () => number;
+}
+
+/** How many recipients of a share are in each status of the lifecycle table. */
+type Counts = Record<string, number>;
+
+interface Listing {
+  /** When the list request was sent. */
+  at: number;
+  counts: Counts;
+  byId: Map<string, RecipientObject>;
+}
+
+interface PendingLook {
+  shareId: string;
+  recipientId: string;
+  statusOnly: boolean;
+  signal?: AbortSignal;
+  resolve: (look: RecipientLook) => void;
+  reject: (error: unknown) => void;
+}
+
+/** What the watch did, for tests and diagnostics. */
+export interface RecipientWatchStats {
+  /** Looks answered. */
+  looks: number;
+  /** Share lists of recipients sent. */
+  lists: number;
+  /** Share lookups (for counts) asked of the share source. */
+  countChecks: number;
+  /** Shares whose looks were answered from an earlier list because their counts had not changed. */
+  unchanged: number;
+}
+
+/**
+ * Answers "what is recipient R of share S now" for many waits at once.
+ *
+ * @example
+ * const watch = new RecipientWatch({ share: (id) => lookupShare(ctx, id), recipients: (id) => listRecipients(id) }, { windowMs: 15, recheckMs: 2_000 });
+ * const look = await watch.look(shareId, recipientId); // ALL_GONE, undefined, or the recipient
+ */
+export class RecipientWatch {
+  readonly stats: RecipientWatchStats = { looks: 0, lists: 0, countChecks: 0, unchanged: 0 };
+  private queue: PendingLook[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private readonly listings = new Map<string, Listing>();
+  /** When this process's writes showed each new recipient, per share: until then counts may miss it. */
+  private readonly createdAt = new Map<string, Map<string, number>>();
+  private readonly now: () => number;
+
+  constructor(
+    private readonly sources: RecipientWatchSources,
+    private readonly options: RecipientWatchOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * The recipient as the server has it now: from a request sent after this call, or an earlier list
+   * the counts prove current. `statusOnly`: the caller uses nothing but `association_status` (a
+   * Share keeps only that of its inline recipients), so counts showing every recipient of the
+   * share settled (`associated`) answer without a list: the last listed object, with that status.
+   * `signal`: this look's time is up; requests made only for looks that gave up stop.
+   */
+  look(shareId: string, recipientId: string, options: { statusOnly?: boolean; signal?: AbortSignal } = {}): Promise<RecipientLook> {
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<RecipientLook>((resolve, reject) => {
+      this.queue.push({ shareId, recipientId, statusOnly: options.statusOnly ?? false, signal, resolve, reject });
+      this.timer ??= setTimeout(() => void this.flush(), this.options.windowMs);
+    });
+  }
+
+  /**
+   * Lists the share's recipients now and keeps the list for later looks (a Share's create lists its
+   * recipients to learn their ids; its waits can then start from that list).
+   */
+  async list(shareId: string, signal?: AbortSignal): Promise<RecipientObject[] | undefined> {
+    const startedAt = this.now();
+    this.stats.lists += 1;
+    const recipients = await this.sources.recipients(shareId, signal);
+    if (recipients === undefined) this.listings.delete(shareId);
+    else this.listings.set(shareId, { at: startedAt, counts: countsOfList(recipients), byId: new Map(recipients.map((r) => [r.id, r])) });
+    return recipients;
+  }
+
+  /**
+   * Records what a write of the caller showed (a POST's new recipient, a DELETE's `disassociating`
+   * one) in the share's last list, so that its wait does not need a list of its own: the share's
+   * counts include that change, and still prove the list current as long as nothing else moved.
+   * A status the list already shows further along is kept. Without a list, nothing is kept.
+   */
+  remember(shareId: string, recipient: RecipientObject): void {
+    if (!isGone(RECIPIENT_LIFECYCLE, recipient.association_status)) {
+      const created = this.createdAt.get(shareId) ?? new Map<string, number>();
+      if (!created.has(recipient.id)) this.createdAt.set(shareId, created.set(recipient.id, this.now()));
+    }
+    const listing = this.listings.get(shareId);
+    const status = recipient.association_status;
+    if (listing === undefined || !isStatus(status)) return;
+    const known = listing.byId.get(recipient.id);
+    if (known !== undefined && (!isStatus(known.association_status) || STATUS_ORDER.indexOf(known.association_status) >= STATUS_ORDER.indexOf(status))) return;
+    const counts = { ...listing.counts, [status]: listing.counts[status] + 1 };
+    if (known !== undefined) counts[known.association_status] -= 1;
+    this.listings.set(shareId, { at: listing.at, counts, byId: new Map([...listing.byId, [recipient.id, { ...known, ...recipient }]]) });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.queue;
+    this.queue = [];
+    this.timer = undefined;
+    const byShare = new Map<string, PendingLook[]>();
+    for (const pending of batch) {
+      // Its wait gave up while the look was queued: nothing is asked for it.
+      if (pending.signal?.aborted) pending.reject(pending.signal.reason);
+      else byShare.set(pending.shareId, [...(byShare.get(pending.shareId) ?? []), pending]);
+    }
+    const now = this.now();
+    // Counts can only spare a list where an earlier list knows every recipient asked about; with
+    // several shares one share list answers them all, so counts are asked for every share then.
+    const answerable = (shareId: string, looks: PendingLook[]) => {
+      const listing = this.listings.get(shareId);
+      return listing !== undefined && now - listing.at < this.options.recheckMs && looks.every((l) => listing.byId.has(l.recipientId));
+    };
+    const several = byShare.size > 1;
+    await Promise.all(
+      [...byShare.entries()].map(async ([shareId, looks]) => {
+        try {
+          const useCounts = several || answerable(shareId, looks);
+          const signal = whenAllAborted(looks.map((l) => l.signal));
+          const answers = await this.answer(shareId, looks.map((l) => l.recipientId), useCounts, looks.every((l) => l.statusOnly), signal);
+          for (const pending of looks) pending.resolve(answers(pending.recipientId));
+        } catch (error) {
+          for (const pending of looks) pending.reject(error);
+        }
+        this.stats.looks += looks.length;
+      }),
+    );
+  }
+
+  private async answer(shareId: string, ids: string[], useCounts: boolean, statusOnly: boolean, signal: AbortSignal | undefined): Promise<(id: string) => RecipientLook> {
+    const askedAt = this.now();
+    if (useCounts) {
+      this.stats.countChecks += 1;
+      const share = await this.sources.share(shareId, signal);
+      if (share === undefined) return () => undefined;
+      const counts = countsOfShare(share);
+      const listing = this.listings.get(shareId);
+      if (counts !== undefined) {
+        // Counts that may not show a recipient asked about yet say nothing of it, except that it
+        // has not moved (below: the last list then answers with what it showed, never further).
+        const counted = ids.every((id) => this.countedBy(shareId, id, askedAt));
+        if (counted && STATUS_ORDER.every((status) => isRemoved(RECIPIENT_LIFECYCLE, status) || counts[status] === 0)) return () => ALL_GONE;
+        const fresh = listing !== undefined && askedAt - listing.at < this.options.recheckMs;
+        const known = listing !== undefined && ids.every((id) => listing.byId.has(id));
+        if (fresh && known && ids.every((id) => unmoved(listing.byId.get(id)!.association_status, listing.counts, counts))) {
+          this.stats.unchanged += 1;
+          return (id) => listing.byId.get(id);
+        }
+        // Every recipient of the share settled: every recipient waited for is associated.
+        if (statusOnly && counted && known && STATUS_ORDER.every((status) => isSettled(RECIPIENT_LIFECYCLE, status) || counts[status] === 0)) {
+          this.stats.unchanged += 1;
+          return (id) => ({ ...listing.byId.get(id)!, association_status: SETTLED_STATUS });
+        }
+      }
+    }
+    const recipients = await this.list(shareId, signal);
+    const byId = new Map((recipients ?? []).map((r) => [r.id, r]));
+    return (id) => byId.get(id);
+  }
+
+  /** Whether counts asked at `askedAt` show the recipient: it was not created by this process within `listLagMs`. */
+  private countedBy(shareId: string, recipientId: string, askedAt: number): boolean {
+    const createdAt = this.createdAt.get(shareId)?.get(recipientId);
+    return createdAt === undefined || askedAt - createdAt >= (this.options.listLagMs ?? 0);
+  }
+}
+
+/** The recipient statuses in the order a recipient moves through them (the lifecycle table's). */
+const STATUS_ORDER: readonly string[] = [
+  ...RECIPIENT_LIFECYCLE.settle.pending,
+  ...RECIPIENT_LIFECYCLE.settle.target,
+  ...RECIPIENT_LIFECYCLE.leaving,
+  ...RECIPIENT_LIFECYCLE.removed,
+];
+
+const SETTLED_STATUS = RECIPIENT_LIFECYCLE.settle.target[0] as RecipientObject["association_status"];
+
+function isStatus(status: string): boolean {
+  return STATUS_ORDER.includes(status);
+}
+
+/** The share's `<status>_recipient_count` fields; undefined unless every status has one. */
+function countsOfShare(share: ShareObject): Counts | undefined {
+  const fields = share as unknown as Record<string, unknown>;
+  const counts: Counts = {};
+  for (const status of STATUS_ORDER) {
+    const count = fields[`${status}_recipient_count`];
+    if (typeof count !== "number") return undefined;
+    counts[status] = count;
+  }
+  return counts;
+}
+
+function countsOfList(recipients: readonly RecipientObject[]): Counts {
+  const counts: Counts = Object.fromEntries(STATUS_ORDER.map((status) => [status, 0]));
+  for (const recipient of recipients) {
+    if (isStatus(recipient.association_status)) counts[recipient.association_status] += 1;
+  }
+  return counts;
+}
+
+/** How many recipients are past `status` (never fewer later: statuses only move forward). */
+function pastStatus(counts: Counts, status: string): number {
+  return STATUS_ORDER.slice(STATUS_ORDER.indexOf(status) + 1).reduce((sum, later) => sum + counts[later], 0);
+}
+
+/** Whether a recipient listed in `status` when the share had `then` is still in it now that it has `now`. */
+function unmoved(status: string, then: Counts, now: Counts): boolean {
+  return isStatus(status) && pastStatus(now, status) === pastStatus(then, status);
+}

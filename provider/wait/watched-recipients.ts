@@ -1,0 +1,77 @@
+// The process-wide recipient watch of an account (./recipient-watch), wired to the API: counts come
+// from the share batcher's account-wide list, recipient lists from the client.
+
+import { NotFoundError } from "../client/core/errors";
+import type { RecipientObject } from "../client/types";
+import { sharedInstance } from "./coalesce";
+import { LookupContext, lookupShare } from "./finders";
+import { RecipientLook, RecipientWatch } from "./recipient-watch";
+
+/** Longest a share with waiters goes unlisted while its counts stay the same (see RecipientWatch). */
+export const DEFAULT_RECIPIENT_RECHECK_MS = 2_000;
+
+function watchFor(ctx: LookupContext): RecipientWatch {
+  return sharedInstance(`${ctx.scope}|recipient-watch|${ctx.accountId}`, () =>
+    new RecipientWatch(
+      {
+        share: (shareId, signal) => lookupShare(ctx, shareId, undefined, signal),
+        recipients: async (shareId, signal) => {
+          try {
+            return await ctx.api.recipients.listAll(ctx.accountId, shareId, { include_resources: true }, { signal });
+          } catch (error) {
+            if (error instanceof NotFoundError) return undefined;
+            throw error;
+          }
+        },
+      },
+      {
+        windowMs: ctx.coalesceWindowMs,
+        recheckMs: ctx.recipientRecheckMs ?? DEFAULT_RECIPIENT_RECHECK_MS,
+        // The client's bound on how far lists trail writes: counts may miss a recipient that long.
+        listLagMs: ctx.api.http.settings.listLagMs,
+      },
+    ),
+  );
+}
+
+/**
+ * A wait's look at a recipient, answered together with every other recipient look of the account
+ * at this instant.
+ *
+ * @example
+ * const look = await watchRecipient(ctx, shareId, recipientId);
+ * if (look === ALL_GONE || look === undefined) console.log("gone");
+ */
+export function watchRecipient(
+  ctx: LookupContext,
+  shareId: string,
+  recipientId: string,
+  options: { statusOnly?: boolean; signal?: AbortSignal } = {},
+): Promise<RecipientLook> {
+  return watchFor(ctx).look(shareId, recipientId, options);
+}
+
+/**
+ * Lists a share's recipients now (with their per-resource states); the list then answers the
+ * account's recipient waits on that share for as long as the share's counts do not change.
+ * Undefined on 404.
+ *
+ * @example
+ * const recipients = await listRecipientsForWaits(ctx, shareId);
+ */
+export function listRecipientsForWaits(ctx: LookupContext, shareId: string, signal?: AbortSignal): Promise<RecipientObject[] | undefined> {
+  return watchFor(ctx).list(shareId, signal);
+}
+
+/**
+ * Tells the account's recipient watch what a write showed of a recipient of `shareId` (the POST's
+ * new recipient, the DELETE's `disassociating` one; see RecipientWatch.remember): its wait can then
+ * be answered by the share's counts.
+ *
+ * @example
+ * const created = await api.recipients.create(accountId, shareId, body);
+ * rememberRecipientWrite(ctx, shareId, created);
+ */
+export function rememberRecipientWrite(ctx: LookupContext, shareId: string, recipient: RecipientObject): void {
+  if (ctx.coalesce) watchFor(ctx).remember(shareId, recipient);
+}
