@@ -26,6 +26,8 @@ export interface ShareInputs {
   resources?: ResourceDeclaration[];
   timeouts?: Timeouts;
   adopt?: string;
+  /** With `adopt`: take the share over only if it is exactly as declared; never change it. */
+  adoptOnlyIfMatching?: boolean;
 }
 
 /** An inline recipient the Share manages, with its id and last known status. */

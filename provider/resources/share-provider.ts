@@ -41,6 +41,7 @@ import {
   ShareOutputs,
   TIMEOUT_KEYS,
 } from "./share-model";
+import { adoptDifferences } from "./share-adopt-check";
 import { checkRecipientTarget, describeTarget, RECIPIENT_GONE_STATUSES, recipientInput } from "./share-recipient-model";
 
 const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
@@ -55,6 +56,9 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
     checkItems(checker, news);
     checker.timeouts("timeouts", news.timeouts, TIMEOUT_KEYS);
     checker.id("adopt", news.adopt, false);
+    if (news.adoptOnlyIfMatching !== undefined && news.adoptOnlyIfMatching !== null && typeof news.adoptOnlyIfMatching !== "boolean" && !isUnknown(news.adoptOnlyIfMatching)) {
+      checker.fail("adoptOnlyIfMatching", `adoptOnlyIfMatching must be true or false, got ${JSON.stringify(news.adoptOnlyIfMatching)}`);
+    }
     for (const warning of checker.warnings) console.log(`warning: ${warning}`);
     if (checker.failures.length > 0) return { failures: checker.failures };
     const resources = Array.isArray(news.resources)
@@ -429,7 +433,8 @@ async function findInterruptedCreate(runtime: Runtime, accountId: string, body: 
 /**
  * Takes over an existing share instead of creating one: it must exist, be active and belong to the
  * declared account. Declared items it already has are taken over; the rest are added, and the name
- * and meta brought to what the program declares.
+ * and meta brought to what the program declares. With `adoptOnlyIfMatching`, any difference fails
+ * the create before a single write, naming every difference.
  */
 async function adopt(runtime: Runtime, inputs: ShareInputs, timeout: number): Promise<pulumi.dynamic.CreateResult<ShareOutputs>> {
   const { api, wait } = runtime;
@@ -443,6 +448,16 @@ async function adopt(runtime: Runtime, inputs: ShareInputs, timeout: number): Pr
     throw new Error(`cannot adopt ${what}: it belongs to account ${share.account_id}, not ${inputs.accountId}`);
   }
   const server = await api.recipients.listAll(inputs.accountId, shareId, { include_resources: true });
+  if (inputs.adoptOnlyIfMatching) {
+    const differences = adoptDifferences(inputs, share, server);
+    if (differences.length > 0) {
+      throw new Error(
+        `cannot adopt ${what} "${share.name}": it differs from the program (changed since it was discovered?): ${differences.join("; ")}. ` +
+          `Nothing was changed (adoptOnlyIfMatching). Declare what the share now has (or run discover again), ` +
+          `or remove adoptOnlyIfMatching to bring the share to the program.`,
+      );
+    }
+  }
   const declaredRecipients = inputs.recipients ?? [];
   const recipientMatches = matchRecipients(declaredRecipients, server);
   // Matched by (type, id) only: one that differs in owning account is then replaced by reconcile.
