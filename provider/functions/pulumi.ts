@@ -70,7 +70,7 @@ function outputForm<A, R>(promiseForm: (args: A) => Promise<R>): (args: InputsOf
  * @example
  * import { getShare } from "pulumi-cloudflare-sharing";
  * const share = await getShare({ accountId: "023e105f4ecef8ad9ca31a8372d0c353", shareId: "3fd85f74b32742f1bff64a85009dda07", includeResources: true });
- * console.log(share.name, share.status, share.resources?.length);
+ * console.log(share.name, share.status, share.shareResources?.length);
  */
 export const getShare: (args: GetShareArgs) => Promise<GetShareResult> = run(getShareWith, checkGetShareArgs);
 
@@ -79,7 +79,7 @@ export const getShare: (args: GetShareArgs) => Promise<GetShareResult> = run(get
  *
  * @example
  * const info = getShareOutput({ accountId, shareId: share.id, includeResources: true });
- * export const sharedRulesets = info.resources.apply((resources) => resources?.map((r) => r.resourceId));
+ * export const sharedRulesets = info.shareResources.apply((resources) => resources?.map((r) => r.resourceId));
  */
 export const getShareOutput: (args: GetShareOutputArgs) => pulumi.Output<GetShareResult> = outputForm(getShare);
 
@@ -144,7 +144,7 @@ export const listShareRecipientsOutput: (args: ListShareRecipientsOutputArgs) =>
  * Every shared object of a share, all pages read, optionally only one `status` or `resourceType`.
  *
  * @example
- * const { resources } = await listShareResources({ accountId, shareId, status: "active", resourceType: "custom-ruleset" });
+ * const { shareResources } = await listShareResources({ accountId, shareId, status: "active", resourceType: "custom-ruleset" });
  */
 export const listShareResources: (args: ListShareResourcesArgs) => Promise<ListShareResourcesResult> = run(
   listShareResourcesWith,
@@ -155,7 +155,7 @@ export const listShareResources: (args: ListShareResourcesArgs) => Promise<ListS
  * {@link listShareResources} with Inputs.
  *
  * @example
- * const rulesets = listShareResourcesOutput({ accountId, shareId: share.id, resourceType: "custom-ruleset" }).resources;
+ * const rulesets = listShareResourcesOutput({ accountId, shareId: share.id, resourceType: "custom-ruleset" }).shareResources;
  */
 export const listShareResourcesOutput: (args: ListShareResourcesOutputArgs) => pulumi.Output<ListShareResourcesResult> =
   outputForm(listShareResources);

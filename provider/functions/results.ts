@@ -43,8 +43,11 @@ export interface ShareInfo {
   associatingRecipientCount?: number;
   disassociatedRecipientCount?: number;
   disassociatingRecipientCount?: number;
-  /** With `includeResources`. */
-  resources?: ShareResourceInfo[];
+  /**
+   * With `includeResources`: the share's resources. (Not `resources`: that name is a member of every
+   * Pulumi Output, so `getShareOutput(…).resources` would not reach the list.)
+   */
+  shareResources?: ShareResourceInfo[];
 }
 
 /** A recipient's state for one shared object. */
@@ -94,7 +97,8 @@ export interface ListShareRecipientsResult {
 export interface ListShareResourcesResult {
   accountId: string;
   shareId: string;
-  resources: ShareResourceInfo[];
+  /** (Not `resources`, a member of every Pulumi Output: `listShareResourcesOutput(…).shareResources` reaches the list.) */
+  shareResources: ShareResourceInfo[];
 }
 
 export function shareResourceInfo(shareId: string, resource: ShareResourceObject): ShareResourceInfo {
@@ -128,7 +132,7 @@ export function shareInfo(share: ShareObject): ShareInfo {
     associatingRecipientCount: share.associating_recipient_count,
     disassociatedRecipientCount: share.disassociated_recipient_count,
     disassociatingRecipientCount: share.disassociating_recipient_count,
-    resources: share.resources?.map((resource) => shareResourceInfo(share.id, resource)),
+    shareResources: share.resources?.map((resource) => shareResourceInfo(share.id, resource)),
   });
 }
 
