@@ -86,7 +86,7 @@ export function explainFailure(error: unknown, command: DiscoverCommand): string
       `Check that the token is valid and can read Resource Sharing on this account.`
     );
   }
-  if (error instanceof NotFoundError) {
+  if (error instanceof NotFoundError && (error.path.endsWith("/shares") || error.path.startsWith("/organizations/"))) {
     const what = error.path.startsWith("/organizations/") ? `organization ${command.organizationId}` : `account ${command.accountId}`;
     return `Cloudflare does not know ${what}, or this token cannot see it (${error.status}${error.errors[0] ? `, code ${error.errors[0].code}: ${error.errors[0].message}` : ""}). Check the id.`;
   }

@@ -2,6 +2,7 @@
 // resources. Reads only (it works with a read-only token), every list with an explicit `per_page`,
 // through the client's process-wide rate budget; progress goes to a callback.
 
+import { NotFoundError } from "../client/core/errors";
 import type { RecipientObject, ShareObject } from "../client/types";
 import type { LookupContext } from "../functions/context";
 import { uniqueById } from "../functions/results";
@@ -52,9 +53,16 @@ export async function readAccountSharing(ctx: LookupContext, options: DiscoverOp
 
   const active = owned.filter((share) => share.status === "active");
   const recipientsOf = new Map<string, RecipientObject[]>();
+  const vanished = new Set<string>();
   let done = 0;
   await inPool(active, options.concurrency ?? 4, async (share) => {
-    recipientsOf.set(share.id, uniqueById(await api.recipients.listAll(accountId, share.id, {}, { signal })));
+    try {
+      recipientsOf.set(share.id, uniqueById(await api.recipients.listAll(accountId, share.id, {}, { signal })));
+    } catch (error) {
+      // Deleted (and purged) between the share list and this read: nothing left to declare.
+      if (!(error instanceof NotFoundError)) throw error;
+      vanished.add(share.id);
+    }
     done += 1;
     throttle(`read the recipients of ${done}/${active.length} shares`, done === active.length);
   });
@@ -62,6 +70,10 @@ export async function readAccountSharing(ctx: LookupContext, options: DiscoverOp
   const organizationIds = new Set([...owned.map((share) => share.organization_id), ...(options.organizationId ? [options.organizationId] : [])]);
   const leftOut: LeftOut[] = [];
   const declared = owned.flatMap((share) => {
+    if (vanished.has(share.id)) {
+      leftOut.push({ kind: "share", id: share.id, description: `share ${share.id} ${JSON.stringify(share.name)}`, reason: "it was deleted while discover ran" });
+      return [];
+    }
     const found = classifyShare(share, recipientsOf.get(share.id) ?? [], organizationIds, leftOut);
     return found ? [found] : [];
   });

@@ -71,6 +71,22 @@ describe("discover against the emulator", () => {
     expect(fs.existsSync(out)).toBe(false);
   });
 
+  it("a share deleted and purged while discover reads it is left out, and said so", async () => {
+    const seed = (name: string, resourceId: string) =>
+      emulator.control.seedShare({ accountId: OWNER, name, recipients: [{ recipient_account_id: PARTNER }], resources: [{ resource_type: "custom-ruleset", resource_id: resourceId, resource_account_id: OWNER, meta: {} }], settled: true });
+    const kept = seed("kept", RULESET);
+    const purged = seed("purged", RULESET.replace(/^2/, "3"));
+    const ctx = lookupContextFrom();
+    const listAll = ctx.api.recipients.listAll.bind(ctx.api.recipients);
+    ctx.api.recipients.listAll = (accountId, shareId, query, options) => {
+      if (shareId === purged.share.id) emulator.control.purgeShare(shareId); // gone between the share list and this read
+      return listAll(accountId, shareId, query, options);
+    };
+    const discovery = await readAccountSharing(ctx, { accountId: OWNER });
+    expect(discovery.shares.map((share) => share.id)).toEqual([kept.share.id]);
+    expect(discovery.leftOut).toEqual([{ kind: "share", id: purged.share.id, description: `share ${purged.share.id} "purged"`, reason: "it was deleted while discover ran" }]);
+  });
+
   for (const reading of ["organization", "owner"] as const) {
     it(`an organization recipient (account_id holds the ${reading} id) is declared as one, and a strict adopt accepts the declaration with no write`, async () => {
       emulator.control.configure({ behaviour: { organizationRecipientAccountId: reading } });
