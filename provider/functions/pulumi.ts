@@ -79,7 +79,7 @@ export const getShare: (args: GetShareArgs) => Promise<GetShareResult> = run(get
  *
  * @example
  * const info = getShareOutput({ accountId, shareId: share.id, includeResources: true });
- * export const sharedRulesets = info.shareResources.apply((resources) => resources?.map((r) => r.resourceId));
+ * export const sharedRulesets = info.apply((share) => (share.shareResources ?? []).map((r) => r.resourceId));
  */
 export const getShareOutput: (args: GetShareOutputArgs) => pulumi.Output<GetShareResult> = outputForm(getShare);
 
