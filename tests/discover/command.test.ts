@@ -87,6 +87,27 @@ describe("discover against the emulator", () => {
     expect(discovery.leftOut).toEqual([{ kind: "share", id: purged.share.id, description: `share ${purged.share.id} "purged"`, reason: "it was deleted while discover ran" }]);
   });
 
+  it("stays under the rate limit on an account that needs more requests than one window allows: it holds, and says so", async () => {
+    emulator.control.configure({ rateLimit: { enabled: true, limit: 30, windowMs: 2_000, blockMs: 60_000 } });
+    const tuning = process.env.CLOUDFLARE_SHARING_TUNING;
+    process.env.CLOUDFLARE_SHARING_TUNING = JSON.stringify({ ...JSON.parse(tuning ?? "{}"), client: { rateBudget: { limit: 30, windowMs: 2_000 } } });
+    try {
+      for (let i = 0; i < 45; i++) {
+        emulator.control.seedShare({ accountId: OWNER, name: `share ${i}`, recipients: [{ recipient_account_id: PARTNER }], resources: [{ resource_type: "custom-ruleset", resource_id: RULESET, resource_account_id: OWNER, meta: {} }], settled: true });
+      }
+      const lines: string[] = [];
+      const out = path.join(scratch, "program");
+      expect(await runDiscover(["--account", OWNER, "--out", out], io(lines))).toBe(0);
+      const log = emulator.control.requestLog();
+      expect(log).toHaveLength(46); // one page of shares, one recipient list per share
+      expect(log.filter((entry) => entry.status === 429)).toEqual([]);
+      expect(lines.some((line) => /^holding requests for \d+s to stay under Cloudflare's rate limit$/.test(line))).toBe(true);
+      expect(fs.readdirSync(out)).toContain("index.ts");
+    } finally {
+      process.env.CLOUDFLARE_SHARING_TUNING = tuning;
+    }
+  }, 30_000);
+
   for (const reading of ["organization", "owner"] as const) {
     it(`an organization recipient (account_id holds the ${reading} id) is declared as one, and a strict adopt accepts the declaration with no write`, async () => {
       emulator.control.configure({ behaviour: { organizationRecipientAccountId: reading } });
