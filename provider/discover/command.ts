@@ -25,7 +25,12 @@ a read-only token is enough.
   --language <lang>     typescript (the only one for now)
 `;
 
-/** A command-line mistake: the message names the option and the rule; exit code 2. */
+/**
+ * A command-line mistake: the message names the option and the rule; exit code 2.
+ *
+ * @example
+ * throw new UsageError("--account is required: a Cloudflare id of up to 32 hexadecimal characters");
+ */
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);
@@ -77,7 +82,12 @@ export function parseDiscoverArgs(argv: readonly string[]): DiscoverCommand {
   };
 }
 
-/** A failure of the run, said in terms of what the user can fix. */
+/**
+ * A failure of the run, said in terms of what the user can fix (never showing a credential).
+ *
+ * @example
+ * explainFailure(new MissingCredentialsError(), command) // "No Cloudflare credentials: set CLOUDFLARE_API_TOKEN (…)."
+ */
 export function explainFailure(error: unknown, command: DiscoverCommand): string {
   if (error instanceof MissingCredentialsError) return "No Cloudflare credentials: set CLOUDFLARE_API_TOKEN (or CLOUDFLARE_API_KEY + CLOUDFLARE_EMAIL).";
   if (error instanceof AuthenticationError) {

@@ -70,6 +70,9 @@ const LEAVING_RESOURCE = new Set(["deleting", "deleted"]);
  * share's own, or the one given) is the organization; on an organization-targeted share, a recipient
  * reported with the owner's own account id and no other organization recipient is taken to be the
  * organization too (the other reading of §12.12).
+ *
+ * @example
+ * recipientTarget(recipient, share, new Set([share.organization_id]), live) // { organizationId: "4f1c…" } or { recipientAccountId: "9a78…" }
  */
 export function recipientTarget(
   recipient: RecipientObject,
@@ -89,6 +92,10 @@ export function recipientTarget(
  * recipients and `deleting`/`deleted` resources are on their way out (declaring them would re-add
  * them); a share with no live recipient or no active resource cannot be declared (a Share needs one
  * of each). Returns undefined for a share left out.
+ *
+ * @example
+ * const leftOut: LeftOut[] = [];
+ * const declared = classifyShare(share, recipients, new Set([share.organization_id]), leftOut); // undefined if left out
  */
 export function classifyShare(
   share: ShareObject,

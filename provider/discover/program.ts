@@ -13,14 +13,19 @@ export type ProgramFiles = Record<string, string>;
 export const LANGUAGES = ["typescript"] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-const js = (value: unknown) => JSON.stringify(value);
-const short = (id: string) => `${id.slice(0, 8)}…`;
+// JSON is a TypeScript literal, except that U+2028/U+2029 end a line in a `//` comment: escape them.
+const js = (value: unknown) => JSON.stringify(value).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
 
 function count(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** The Pulumi project name: the account's, so two accounts' programs never clash. */
+/**
+ * The Pulumi project name: the account's, so two accounts' programs never clash.
+ *
+ * @example
+ * projectName(discovery) // "cloudflare-sharing-023e105f"
+ */
 export function projectName(discovery: Discovery): string {
   return `cloudflare-sharing-${discovery.accountId.slice(0, 8)}`;
 }
@@ -51,7 +56,12 @@ function shareDeclaration(share: DiscoveredShare, variable: string): string {
   ].join("\n");
 }
 
-/** One line per declared share, recipient and resource, then what was left out and why. */
+/**
+ * One line per declared share, recipient and resource (the README's "Declared" list).
+ *
+ * @example
+ * inventory(discovery) // ["- `waf-rules`: share 3fd8… \"WAF rules\" (…)", "  - recipient 6a92…: account 9a78… (associated)", …]
+ */
 export function inventory(discovery: Discovery): string[] {
   const lines: string[] = [];
   for (const share of discovery.shares) {

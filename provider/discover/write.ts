@@ -5,7 +5,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ProgramFiles } from "./program";
 
-/** The target exists and holds files: nothing is overwritten. */
+/**
+ * The target exists and holds files: nothing is overwritten.
+ *
+ * @example
+ * if (outputDirectoryProblem(dir) instanceof OutputDirectoryNotEmptyError) console.error("choose another --out");
+ */
 export class OutputDirectoryNotEmptyError extends Error {
   constructor(readonly directory: string) {
     super(`--out ${directory} already exists and is not empty: choose another directory (nothing was written)`);
@@ -13,7 +18,12 @@ export class OutputDirectoryNotEmptyError extends Error {
   }
 }
 
-/** Why `directory` cannot receive a program, or undefined when it can (absent, or an empty directory). */
+/**
+ * Why `directory` cannot receive a program, or undefined when it can (absent, or an empty directory).
+ *
+ * @example
+ * const problem = outputDirectoryProblem("./shares"); // undefined, or an Error naming --out
+ */
 export function outputDirectoryProblem(directory: string): Error | undefined {
   if (!fs.existsSync(directory)) return undefined;
   if (!fs.statSync(directory).isDirectory()) return new Error(`--out ${directory} is a file, not a directory (nothing was written)`);

@@ -216,7 +216,12 @@ export function checkListShareResourcesArgs(args: ListShareResourcesArgs): void 
     .done();
 }
 
-/** The API query of the share-list filters (reference §3.2). */
+/**
+ * The API query of the share-list filters (reference §3.2).
+ *
+ * @example
+ * shareListQuery({ targetType: "account", tags: ["team=waf"] }) // { target_type: "account", tag: ["team=waf"], … }
+ */
 export function shareListQuery(filters: ShareListFilters): Record<string, unknown> {
   return {
     kind: filters.kind,

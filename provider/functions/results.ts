@@ -101,6 +101,12 @@ export interface ListShareResourcesResult {
   shareResources: ShareResourceInfo[];
 }
 
+/**
+ * A share resource from the API, in camelCase.
+ *
+ * @example
+ * shareResourceInfo(shareId, apiResource).meta // '{"tier":"gold"}'
+ */
 export function shareResourceInfo(shareId: string, resource: ShareResourceObject): ShareResourceInfo {
   return {
     id: resource.id,
@@ -116,6 +122,12 @@ export function shareResourceInfo(shareId: string, resource: ShareResourceObject
   };
 }
 
+/**
+ * A share from the API, in camelCase; `shareResources` when the API included them.
+ *
+ * @example
+ * shareInfo(apiShare).targetType // "account"
+ */
 export function shareInfo(share: ShareObject): ShareInfo {
   return withoutUndefined({
     id: share.id,
@@ -136,6 +148,12 @@ export function shareInfo(share: ShareObject): ShareInfo {
   });
 }
 
+/**
+ * A recipient from the API, in camelCase.
+ *
+ * @example
+ * shareRecipientInfo(shareId, apiRecipient).associationStatus // "associated"
+ */
 export function shareRecipientInfo(shareId: string, recipient: RecipientObject): ShareRecipientInfo {
   return withoutUndefined({
     id: recipient.id,
@@ -157,6 +175,9 @@ export function shareRecipientInfo(shareId: string, recipient: RecipientObject):
  * Items in the order the pages gave them, each id once. Pages are read with an explicit `per_page`
  * (so the server does not repeat items), but an item that moves while the pages are read (a share
  * created meanwhile pushes one onto the next page) would otherwise show twice.
+ *
+ * @example
+ * uniqueById([{ id: "a" }, { id: "a" }]) // [{ id: "a" }]
  */
 export function uniqueById<T extends { id: string }>(items: readonly T[]): T[] {
   const seen = new Set<string>();

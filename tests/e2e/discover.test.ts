@@ -5,6 +5,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { FAST_TIMINGS } from "../../emulator";
 import type { RunningEmulator } from "../../emulator";
 import { createTestStack, TestStack } from "./harness";
 import { FAST_TUNING, OWNER, PARTNER_A, PARTNER_B, PARTNER_C, requests, startE2eEmulator, TOKEN, writes } from "./fixtures";
@@ -86,7 +87,8 @@ describe("discover brings an account's shares under code", () => {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "discover-"));
 
   beforeAll(async () => {
-    emulator = await startE2eEmulator();
+    // Deleted objects stay listed as deleted for the whole test, however slow the machine.
+    emulator = await startE2eEmulator({ timings: { ...FAST_TIMINGS, deletedShareRetentionMs: 600_000, deletedResourceRetentionMs: 600_000 } });
   });
   afterAll(async () => {
     await testStack?.destroyAndRemove().catch(() => undefined);
