@@ -19,7 +19,7 @@ describe("lookup functions in a program", () => {
   let shareId: string;
 
   beforeAll(async () => {
-    emulator = await startE2eEmulator();
+    emulator = await startE2eEmulator({ auth: { tokens: [TOKEN] } }); // any other credential is refused
     const seeded = emulator.control.seedShare({
       accountId: OWNER,
       name: "large",
@@ -48,8 +48,9 @@ describe("lookup functions in a program", () => {
     await new Promise((resolve) => setTimeout(resolve, 400)); // the removals settle (FAST_TIMINGS)
     testStack = await createTestStack({
       program: "lookups",
-      config: { "e2e:accountId": { value: OWNER }, "e2e:shareId": { value: shareId } },
-      env: { CLOUDFLARE_BASE_URL: emulator.url, CLOUDFLARE_API_TOKEN: TOKEN, CLOUDFLARE_SHARING_TUNING: FAST_TUNING },
+      // The token only in the stack config, as a secret: the lookups read it there, as the resources do.
+      config: { "e2e:accountId": { value: OWNER }, "e2e:shareId": { value: shareId }, "cloudflare:apiToken": { value: TOKEN, secret: true } },
+      env: { CLOUDFLARE_BASE_URL: emulator.url, CLOUDFLARE_SHARING_TUNING: FAST_TUNING },
     });
   });
   afterAll(async () => {
@@ -104,6 +105,11 @@ describe("lookup functions in a program", () => {
     const firstAssociated = serverRecipients.filter((r) => r.association_status === "associated").slice(0, 2).map((r) => r.account_id).sort();
     expect(out.copyRecipientAccounts).toEqual(firstAssociated);
     expect(out.copyResourceIds).toHaveLength(2);
+
+    // The token reached the API from the stack config, and nothing printed or persisted shows it.
+    expect(emulator.control.requestLog().every((entry) => entry.status !== 401)).toBe(true);
+    expect(testStack.printed.join("\n")).not.toContain(TOKEN);
+    for (const text of testStack.persistedState()) expect(text).not.toContain(TOKEN);
 
     // Lookups read; the only write is the copy's create.
     expect(writes(emulator)).toEqual(["POST /shares"]);
