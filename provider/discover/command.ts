@@ -90,6 +90,12 @@ export function parseDiscoverArgs(argv: readonly string[]): DiscoverCommand {
  */
 export function explainFailure(error: unknown, command: DiscoverCommand): string {
   if (error instanceof MissingCredentialsError) return "No Cloudflare credentials: set CLOUDFLARE_API_TOKEN (or CLOUDFLARE_API_KEY + CLOUDFLARE_EMAIL).";
+  if (error instanceof AuthenticationError && error.path.startsWith("/organizations/")) {
+    return (
+      `Cloudflare refused to list the shares of organization ${command.organizationId} (${error.status}${error.errors[0] ? `, code ${error.errors[0].code}: ${error.errors[0].message}` : ""}). ` +
+      `Check the organization id and that the token can read it, or leave out --organization.`
+    );
+  }
   if (error instanceof AuthenticationError) {
     return (
       `Cloudflare refused the credentials for account ${command.accountId} (${error.status}${error.errors[0] ? `, code ${error.errors[0].code}: ${error.errors[0].message}` : ""}). ` +

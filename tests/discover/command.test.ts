@@ -5,7 +5,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import shareProvider = require("../../provider/resources/share-provider");
 import type { RunningEmulator } from "../../emulator";
-import { parseDiscoverArgs, readAccountSharing, runDiscover, UsageError } from "../../provider/discover";
+import { AuthenticationError, NotFoundError } from "../../provider/client";
+import { explainFailure, parseDiscoverArgs, readAccountSharing, runDiscover, UsageError } from "../../provider/discover";
 import { lookupContextFrom } from "../../provider/functions";
 import type { ShareInputs } from "../../provider/resources/share-model";
 import { startProviderEnvironment, stopProviderEnvironment } from "../support/provider-env";
@@ -34,6 +35,20 @@ describe("discover options", () => {
     expect(messageOf(["--account", OWNER, "--organization", "org-1"])).toContain('--organization must be hexadecimal');
     expect(messageOf(["--account", OWNER, "--language", "python"])).toContain('--language must be one of typescript, got "python"');
     expect(messageOf(["--account", OWNER, "--acount", "x"])).toContain("Unknown option '--acount'");
+  });
+});
+
+describe("discover's failure messages", () => {
+  const command = { accountId: OWNER, organizationId: ORGANIZATION, out: "x", language: "typescript" as const };
+  const refused = (path: string) => new AuthenticationError({ method: "GET", path, status: 403, errors: [{ code: 10000, message: "Authentication error" }] });
+
+  it("say which id was refused or unknown, and what to check", () => {
+    expect(explainFailure(refused(`/accounts/${OWNER}/shares`), command)).toBe(
+      `Cloudflare refused the credentials for account ${OWNER} (403, code 10000: Authentication error). Check that the token is valid and can read Resource Sharing on this account.`,
+    );
+    expect(explainFailure(refused(`/organizations/${ORGANIZATION}/shares`), command)).toMatch(new RegExp(`^Cloudflare refused to list the shares of organization ${ORGANIZATION} \\(403.*leave out --organization\\.$`));
+    const unknown = new NotFoundError({ method: "GET", path: `/accounts/${OWNER}/shares`, status: 404, errors: [{ code: 1004, message: "not found" }] });
+    expect(explainFailure(unknown, command)).toBe(`Cloudflare does not know account ${OWNER}, or this token cannot see it (404, code 1004: not found). Check the id.`);
   });
 });
 

@@ -25,7 +25,7 @@ interface CommandResult {
 }
 
 /** Runs the installed command, as `npx pulumi-cloudflare-sharing …` would. */
-export function runCli(args: string[], env: Record<string, string>): Promise<CommandResult> {
+function runCli(args: string[], env: Record<string, string>): Promise<CommandResult> {
   return new Promise((resolve) => {
     execFile(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, encoding: "utf8" }, (error, stdout, stderr) => {
       resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
