@@ -3,6 +3,7 @@
 
 import type { RecipientObject, ShareObject, ShareResourceObject } from "../client/types";
 import { normalizeMeta } from "../resources/inputs";
+import { isGone, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE } from "../wait/lifecycle";
 
 /** A recipient to declare inline: exactly one target, plus what was seen of it. */
 export interface DiscoveredRecipient {
@@ -61,9 +62,6 @@ export interface Discovery {
   requests: number;
 }
 
-const LEAVING_RECIPIENT = new Set(["disassociating", "disassociated"]);
-const LEAVING_RESOURCE = new Set(["deleting", "deleted"]);
-
 /**
  * The target of a recipient. The API does not echo whether a recipient is an account or the
  * organization (reference §4.2, §12.12): a recipient whose `account_id` is an organization id (the
@@ -88,10 +86,10 @@ export function recipientTarget(
 }
 
 /**
- * Splits one share into what to declare and what to leave out: `disassociating`/`disassociated`
- * recipients and `deleting`/`deleted` resources are on their way out (declaring them would re-add
- * them); a share with no live recipient or no active resource cannot be declared (a Share needs one
- * of each). Returns undefined for a share left out.
+ * Splits one share into what to declare and what to leave out: recipients and resources that the
+ * lifecycle table calls gone (`disassociating`/`disassociated`, `deleting`/`deleted`) are on their
+ * way out (declaring them would re-add them); a share with no live recipient or no active resource
+ * cannot be declared (a Share needs one of each). Returns undefined for a share left out.
  *
  * @example
  * const leftOut: LeftOut[] = [];
@@ -108,15 +106,15 @@ export function classifyShare(
     leftOut.push({ kind: "share", id: share.id, description, reason: `it is ${share.status}` });
     return undefined;
   }
-  const live = recipients.filter((recipient) => !LEAVING_RECIPIENT.has(recipient.association_status));
+  const live = recipients.filter((recipient) => !isGone(RECIPIENT_LIFECYCLE, recipient.association_status));
   for (const recipient of recipients) {
-    if (LEAVING_RECIPIENT.has(recipient.association_status)) {
+    if (isGone(RECIPIENT_LIFECYCLE, recipient.association_status)) {
       leftOut.push({ kind: "recipient", id: recipient.id, description: `recipient ${recipient.id} (account ${recipient.account_id}) of ${description}`, reason: `it is ${recipient.association_status}` });
     }
   }
   const resources: ShareResourceObject[] = [];
   for (const resource of share.resources ?? []) {
-    if (LEAVING_RESOURCE.has(resource.status)) {
+    if (isGone(RESOURCE_LIFECYCLE, resource.status)) {
       leftOut.push({ kind: "resource", id: resource.id, description: `resource ${resource.id} (${resource.resource_type} ${resource.resource_id}) of ${description}`, reason: `it is ${resource.status}` });
     } else {
       resources.push(resource);

@@ -3,14 +3,15 @@
 // the share changed in between, and taking it over would silently rewrite someone's change.
 
 import type { RecipientObject, ShareObject } from "../client/types";
+import { isGone, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE } from "../wait/lifecycle";
 import { normalizeMeta } from "./inputs";
 import { matchRecipients, recipientKey, resourceKey, ShareInputs } from "./share-model";
 import { describeTarget } from "./share-recipient-model";
 
 /**
  * Every way `share` (with its `recipients`) differs from `declared`, in words; empty when it matches
- * exactly: same name; the same live recipients (not `disassociating`/`disassociated`); the same
- * `active` resources, each with the same owning account and `meta`.
+ * exactly: same name; the same live recipients and resources (those the lifecycle table does not
+ * call gone, as `discover` declares them), each resource with the same owning account and `meta`.
  *
  * @example
  * const differences = adoptDifferences(declared, share, recipients);
@@ -27,11 +28,11 @@ export function adoptDifferences(declared: ShareInputs, share: ShareObject, reci
   }
   const claimed = new Set([...matched.values()].map((recipient) => recipient.id));
   for (const recipient of recipients) {
-    if (claimed.has(recipient.id) || recipient.association_status === "disassociating" || recipient.association_status === "disassociated") continue;
+    if (claimed.has(recipient.id) || isGone(RECIPIENT_LIFECYCLE, recipient.association_status)) continue;
     differences.push(`it has recipient ${recipient.id} (account ${recipient.account_id}, ${recipient.association_status}), which the program does not declare`);
   }
 
-  const live = (share.resources ?? []).filter((resource) => resource.status === "active");
+  const live = (share.resources ?? []).filter((resource) => !isGone(RESOURCE_LIFECYCLE, resource.status));
   const declaredResources = declared.resources ?? [];
   for (const resource of declaredResources) {
     const found = live.find((candidate) => candidate.resource_type === resource.resourceType && candidate.resource_id === resource.resourceId);
