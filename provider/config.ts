@@ -44,16 +44,11 @@ export interface ConfigSource {
  * once per provider kind; all kinds see the same stack config, so the last call wins harmlessly.
  */
 export function rememberStackConfig(source: ConfigSource): void {
-  const config: StackConfig = {};
-  for (const setting of Object.keys(CONFIG_KEYS) as Setting[]) {
-    const value = source.get(CONFIG_KEYS[setting]);
-    if (value !== undefined && value !== "") config[setting] = value;
-  }
-  slot().config = config;
+  slot().config = stackConfigOf(source);
 }
 
-function setting(name: Setting): string | undefined {
-  const fromStack = slot().config[name];
+function setting(name: Setting, stack: StackConfig = slot().config): string | undefined {
+  const fromStack = stack[name];
   if (fromStack !== undefined) return fromStack;
   const fromEnv = process.env[ENV_KEYS[name]];
   return fromEnv === undefined || fromEnv === "" ? undefined : fromEnv;
@@ -72,17 +67,31 @@ export class MissingCredentialsError extends Error {
   }
 }
 
-/** The credentials in force right now: stack config first, then the environment; token before key. */
-export function currentCredentials(): Credentials {
-  const apiToken = setting("apiToken");
+function stackConfigOf(source: ConfigSource): StackConfig {
+  const config: StackConfig = {};
+  for (const name of Object.keys(CONFIG_KEYS) as Setting[]) {
+    const value = source.get(CONFIG_KEYS[name]);
+    if (value !== undefined && value !== "") config[name] = value;
+  }
+  return config;
+}
+
+/**
+ * The credentials in force right now: stack config first, then the environment; token before key.
+ * `source` reads the stack config directly (the lookup functions, which run in the program's
+ * process); without it, the config last given to a provider's `configure` is used.
+ */
+export function currentCredentials(source?: ConfigSource): Credentials {
+  const stack = source ? stackConfigOf(source) : slot().config;
+  const apiToken = setting("apiToken", stack);
   if (apiToken !== undefined) return { apiToken };
-  const apiKey = setting("apiKey");
-  const email = setting("email");
+  const apiKey = setting("apiKey", stack);
+  const email = setting("email", stack);
   if (apiKey !== undefined && email !== undefined) return { apiKey, email };
   throw new MissingCredentialsError();
 }
 
-/** The API base URL in force right now, if overridden (an emulator, a proxy). */
-export function currentBaseUrl(): string | undefined {
-  return setting("baseUrl");
+/** The API base URL in force right now, if overridden (an emulator, a proxy); `source` as for {@link currentCredentials}. */
+export function currentBaseUrl(source?: ConfigSource): string | undefined {
+  return setting("baseUrl", source ? stackConfigOf(source) : slot().config);
 }

@@ -1,7 +1,8 @@
 // pulumi-cloudflare-sharing: Pulumi dynamic providers for Cloudflare's Resource Sharing API that wait
 // until the API has settled.
 //
-// Three layers: the API client (./client), the status waiter (./wait), the Pulumi resources (./resources).
+// Layers: the API client (./client), the status waiter (./wait), the Pulumi resources (./resources), the
+// lookup functions (./functions); ./discover turns an account's shares into a program.
 
 export { Share } from "./resources/share";
 export type { ShareArgs, ShareRecipientDeclarationArgs, ShareResourceDeclarationArgs, ManagedRecipientOutput, ManagedResourceOutput } from "./resources/share";
@@ -11,6 +12,44 @@ export { ShareResource } from "./resources/share-resource";
 export type { ShareResourceArgs } from "./resources/share-resource";
 export type { TimeoutsArgs } from "./resources/resource-base";
 export { CONFIG_KEYS, ENV_KEYS } from "./config";
+
+// Lookup functions, each as a Promise (`getShare`) and an Output (`getShareOutput`) form.
+export {
+  getShare,
+  getShareOutput,
+  listShares,
+  listSharesOutput,
+  listOrganizationShares,
+  listOrganizationSharesOutput,
+  listShareRecipients,
+  listShareRecipientsOutput,
+  listShareResources,
+  listShareResourcesOutput,
+  InvalidArgumentsError,
+} from "./functions";
+export type {
+  GetShareArgs,
+  GetShareOutputArgs,
+  GetShareResult,
+  ListSharesArgs,
+  ListSharesOutputArgs,
+  ListSharesResult,
+  ListOrganizationSharesArgs,
+  ListOrganizationSharesOutputArgs,
+  ListOrganizationSharesResult,
+  ListShareRecipientsArgs,
+  ListShareRecipientsOutputArgs,
+  ListShareRecipientsResult,
+  ListShareResourcesArgs,
+  ListShareResourcesOutputArgs,
+  ListShareResourcesResult,
+  ShareListFilters,
+  ShareInfo,
+  ShareRecipientInfo,
+  ShareResourceInfo,
+  RecipientResourceInfo,
+} from "./functions";
+export * as functions from "./functions";
 
 export * as client from "./client";
 export { CloudflareSharingClient } from "./client";

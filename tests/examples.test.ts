@@ -5,7 +5,7 @@ import * as path from "node:path";
 const root = path.resolve(__dirname, "..");
 const tsc = require.resolve("typescript/bin/tsc");
 
-it.each(["quickstart", "ruleset-share"])("examples/%s type-checks", (example) => {
+it.each(["quickstart", "ruleset-share", "lookups"])("examples/%s type-checks", (example) => {
   const run = () => execFileSync(process.execPath, [tsc, "--noEmit", "-p", path.join(root, "examples", example, "tsconfig.json")], { encoding: "utf8", stdio: "pipe" });
   expect(run).not.toThrow();
 }, 120_000);

@@ -2,8 +2,9 @@
 // exists already.
 
 import type * as pulumi from "@pulumi/pulumi";
-import type { ShareObject, ShareResourceObject } from "../client/types";
+import type { RecipientObject, ShareObject, ShareResourceObject } from "../client/types";
 import { markTakenOver } from "./ownership";
+import { adoptDifferences } from "./share-adopt-check";
 import { Runtime } from "../runtime";
 import { lookupShare } from "../wait/finders";
 import { describeShare } from "../wait/waits";
@@ -13,7 +14,8 @@ import { reconcile, shareInitError } from "./share-reconcile";
 /**
  * Takes over an existing share instead of creating one: it must exist, be active and belong to the
  * declared account. Declared items it already has are taken over; the rest are added, and the name
- * and meta brought to what the program declares.
+ * and meta brought to what the program declares. With `adoptOnlyIfMatching`, any difference fails
+ * the create before a single write, naming every difference.
  *
  * @example
  * if (inputs.adopt) return adoptShare(runtime, inputs, timeoutMs(inputs.timeouts, "create"));
@@ -28,21 +30,39 @@ export async function adoptShare(runtime: Runtime, inputs: ShareInputs, timeout:
   if (share.account_id !== inputs.accountId || share.kind === "received") {
     throw new Error(`cannot adopt ${what}: it belongs to account ${share.account_id}, not ${inputs.accountId}`);
   }
+  const recipients = await runtime.api.recipients.listAll(inputs.accountId, shareId, { include_resources: true });
+  if (inputs.adoptOnlyIfMatching) {
+    const differences = adoptDifferences(inputs, share, recipients);
+    if (differences.length > 0) {
+      throw new Error(
+        `cannot adopt ${what} "${share.name}": it differs from the program (changed since it was discovered?): ${differences.join("; ")}. ` +
+          `Nothing was changed (adoptOnlyIfMatching). Declare what the share now has (or run discover again), ` +
+          `or remove adoptOnlyIfMatching to bring the share to the program.`,
+      );
+    }
+  }
   // A resource renamed or replaced with adopt: the delete of the old one must leave it alone.
   markTakenOver("share", shareId);
-  return manageExisting(runtime, inputs, share, timeout);
+  return manageExisting(runtime, inputs, share, timeout, recipients);
 }
 
 /**
  * Manages a share that exists already (adopted, or left by an interrupted run of this stack): the
  * declared items it has are taken over, the rest added, the name brought to the declared one.
+ * `recipients` is the share's recipient list when the caller has just read it (saves a request).
  *
  * @example
  * return manageExisting(runtime, inputs, share, timeoutMs(inputs.timeouts, "create"));
  */
-export async function manageExisting(runtime: Runtime, inputs: ShareInputs, share: ShareObject, timeout: number): Promise<pulumi.dynamic.CreateResult<ShareOutputs>> {
+export async function manageExisting(
+  runtime: Runtime,
+  inputs: ShareInputs,
+  share: ShareObject,
+  timeout: number,
+  recipients?: readonly RecipientObject[],
+): Promise<pulumi.dynamic.CreateResult<ShareOutputs>> {
   const shareId = share.id;
-  const server = await runtime.api.recipients.listAll(inputs.accountId, shareId, { include_resources: true });
+  const server = recipients ?? (await runtime.api.recipients.listAll(inputs.accountId, shareId, { include_resources: true }));
   const declaredRecipients = inputs.recipients ?? [];
   const recipientMatches = matchRecipients(declaredRecipients, server);
   // Matched by (type, id) only: one that differs in owning account is then replaced by reconcile.

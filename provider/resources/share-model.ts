@@ -29,6 +29,8 @@ export interface ShareInputs {
   resources?: ResourceDeclaration[];
   timeouts?: Timeouts;
   adopt?: string;
+  /** With `adopt`: take the share over only if it is exactly as declared; never change it. */
+  adoptOnlyIfMatching?: boolean;
   /** The stack whose journal records this resource's creates (`<project>/<stack>`); set by the resource class. */
   ownerStack?: string;
 }

@@ -50,6 +50,13 @@ export interface ShareArgs {
    * then brought to what is declared. Ignored after creation.
    */
   adopt?: pulumi.Input<string>;
+  /**
+   * With `adopt`: take the share over only if it is exactly as declared (name, live recipients,
+   * active resources with their owning account and `meta`); otherwise `up` fails, names every
+   * difference and changes nothing. `discover` writes programs with it, so that a share changed
+   * after it was discovered is never silently rewritten.
+   */
+  adoptOnlyIfMatching?: pulumi.Input<boolean>;
 }
 
 /** An inline recipient as the Share tracks it: its target, its recipient `id`, its `associationStatus`. */
