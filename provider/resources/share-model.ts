@@ -6,7 +6,9 @@ import { hasValue } from "./share-recipient-model";
 
 /** A recipient declared inline on a Share: exactly one of the two. */
 export interface RecipientDeclaration {
+  /** The account that receives the share. */
   recipientAccountId?: string;
+  /** The organization that receives the share. */
   organizationId?: string;
 }
 
@@ -32,19 +34,25 @@ export interface ShareInputs {
 export interface ManagedRecipient extends RecipientDeclaration {
   /** The recipient id. */
   id: string;
+  /** `associating`, `associated`, `disassociating` or `disassociated`. */
   associationStatus: string;
 }
 
 /** An inline resource the Share manages, with its id and last known status. */
 export interface ManagedResource {
+  /** What kind of object is shared (e.g. `custom-ruleset`). */
   resourceType: string;
+  /** The id of the shared object. */
   resourceId: string;
+  /** The account that owns the shared object. */
   resourceAccountId: string;
   /** Compact JSON with sorted keys. */
   meta: string;
   /** The share-resource id (not the shared object's id). */
   id: string;
+  /** `active`, `deleting` or `deleted`. */
   status: string;
+  /** Incremented by the API each time the shared object's state is republished. */
   resourceVersion: number;
 }
 
