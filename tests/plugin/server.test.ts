@@ -1,0 +1,142 @@
+// The plugin's protocol server in process, called as the engine calls it, against the emulator.
+import * as grpc from "@grpc/grpc-js";
+import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
+import * as statusproto from "@pulumi/pulumi/proto/status_pb";
+import { FAST_TIMINGS, startEmulator } from "../../emulator";
+import type { RunningEmulator } from "../../emulator";
+import { TUNING_ENV } from "../../provider/runtime";
+import { providerHandlers } from "../../provider/plugin/server";
+import { fromStruct, isSecret, toStruct } from "../../provider/plugin/properties";
+import { CloudflareSharingClient } from "../../provider/client";
+
+const TOKEN = "plugin-test-token-0cc175b9c0f1b6a831c399e269772661";
+const OWNER = "023e105f4ecef8ad9ca31a8372d0c353";
+const PARTNER = "9a7806061c88ada191ed06f989cc3dac";
+const OTHER = "b1946ac92492d2347c6235b4d2611184";
+const RULESET = "2f2feab2026849078ba485f918791bdc";
+const RECIPIENT_URN = "urn:pulumi:dev::proj::cloudflare-sharing:index:ShareRecipient::partner";
+
+type Call = (request: unknown, callback: (error: grpc.ServiceError | null, response: any) => void) => void;
+
+describe("the plugin's protocol server", () => {
+  let emulator: RunningEmulator;
+  let server: grpc.Server;
+  let client: provrpc.ResourceProviderClient;
+  const logged: { urn: string; message: string }[] = [];
+  const saved = { env: { ...process.env } };
+
+  const call = <T>(method: string, request: unknown): Promise<T> =>
+    new Promise((resolve, reject) =>
+      ((client as unknown as Record<string, Call>)[method]).call(client, request, (error, response) => (error ? reject(error) : resolve(response as T))),
+    );
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ seed: 3, settings: { timings: { ...FAST_TIMINGS }, auth: { tokens: [TOKEN] } } });
+    delete process.env.CLOUDFLARE_API_TOKEN;
+    delete process.env.CLOUDFLARE_BASE_URL;
+    process.env[TUNING_ENV] = JSON.stringify({ poll: { firstDelayMs: 25, factor: 1.5, maxDelayMs: 100, gridMs: 25 }, progressEveryMs: 100, createNotFoundChecks: 5 });
+    server = new grpc.Server();
+    server.addService(provrpc.ResourceProviderService, providerHandlers({ version: "0.0.0-test", schema: '{"name":"cloudflare-sharing"}', engineLog: { info: (urn, message) => logged.push({ urn, message }) } }));
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+    );
+    client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  });
+  afterAll(async () => {
+    client?.close();
+    server?.forceShutdown();
+    await emulator?.stop();
+    process.env = saved.env;
+  });
+
+  it("CheckConfig keeps the credentials secret and names the broken rule", async () => {
+    const ok = await call<provproto.CheckResponse>("checkConfig", new provproto.CheckRequest().setNews(toStruct({ apiToken: TOKEN, baseUrl: emulator.url })));
+    const inputs = ok.getInputs()!.toJavaScript();
+    expect(isSecret(inputs.apiToken)).toBe(true);
+    expect(ok.getFailuresList()).toEqual([]);
+
+    const bad = await call<provproto.CheckResponse>("checkConfig", new provproto.CheckRequest().setNews(toStruct({ apiKey: "k", baseUrl: "api.example" })));
+    expect(bad.getFailuresList().map((failure) => failure.getProperty()).sort()).toEqual(["baseUrl", "email"]);
+  });
+
+  it("DiffConfig reports changed keys and never a replacement", async () => {
+    const diff = await call<provproto.DiffResponse>(
+      "diffConfig",
+      new provproto.DiffRequest().setOldInputs(toStruct({ apiToken: "a", baseUrl: "x" })).setNews(toStruct({ apiToken: "b", baseUrl: "x" })),
+    );
+    expect(diff.getChanges()).toBe(provproto.DiffResponse.DiffChanges.DIFF_SOME);
+    expect(diff.getDiffsList()).toEqual(["apiToken"]);
+    expect(diff.getReplacesList()).toEqual([]);
+  });
+
+  // The emulator accepts only TOKEN and nothing is in the environment: every later call that reaches
+  // the API works only with what Configure gave.
+  it("Configure puts its config in force; Check names each broken rule before any request", async () => {
+    await call("configure", new provproto.ConfigureRequest().setArgs(toStruct({ apiToken: TOKEN, baseUrl: emulator.url })));
+    emulator.control.clearLog();
+    const check = await call<provproto.CheckResponse>(
+      "check",
+      new provproto.CheckRequest().setUrn(RECIPIENT_URN).setType("cloudflare-sharing:index:ShareRecipient").setNews(toStruct({ accountId: OWNER, shareId: "zz" })),
+    );
+    expect(check.getFailuresList().map((failure) => failure.getProperty()).sort()).toEqual(["recipientAccountId", "shareId"]);
+    expect(emulator.control.requestLog()).toEqual([]);
+  });
+
+  it("Create honours the engine's deadline, logs progress on the URN, and keeps an unsettled object", async () => {
+    const api = new CloudflareSharingClient({ credentials: { apiToken: TOKEN }, baseUrl: emulator.url });
+    const share = await api.shares.create(OWNER, {
+      name: "s",
+      recipients: [{ recipient_account_id: OTHER }],
+      resources: [{ resource_type: "custom-ruleset", resource_id: RULESET, resource_account_id: OWNER, meta: {} }],
+    });
+    emulator.control.configure({ timings: { recipientAssociateMs: 10_000 } });
+    const started = Date.now();
+    const error = await call(
+      "create",
+      new provproto.CreateRequest()
+        .setUrn(RECIPIENT_URN)
+        .setProperties(toStruct({ accountId: OWNER, shareId: share.id, recipientAccountId: PARTNER, timeouts: { create: "5m" } }))
+        .setTimeout(1),
+    ).catch((failure: grpc.ServiceError) => failure);
+    const elapsed = Date.now() - started;
+    emulator.control.configure({ timings: { recipientAssociateMs: FAST_TIMINGS.recipientAssociateMs } });
+
+    expect(elapsed).toBeGreaterThanOrEqual(1_000);
+    expect(elapsed).toBeLessThan(2_000);
+    const serviceError = error as grpc.ServiceError;
+    expect(serviceError.details).toMatch(/timeout: 1s/);
+    const status = statusproto.Status.deserializeBinary(serviceError.metadata.get("grpc-status-details-bin")[0] as Buffer);
+    const detail = provproto.ErrorResourceInitFailed.deserializeBinary(status.getDetailsList()[0].getValue_asU8());
+    const recipient = emulator.control.listRecipients(share.id).find((r) => r.account_id === PARTNER)!;
+    expect(detail.getId()).toBe(recipient.id);
+    expect(fromStruct(detail.getProperties())).toMatchObject({ associationStatus: "associating", shareId: share.id });
+
+    const progress = logged.filter((line) => line.message.includes("waiting for recipient"));
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.every((line) => line.urn === RECIPIENT_URN)).toBe(true);
+  });
+
+  it("Read with only an import id brings an existing recipient with the inputs that describe it", async () => {
+    const api = new CloudflareSharingClient({ credentials: { apiToken: TOKEN }, baseUrl: emulator.url });
+    const share = (await api.shares.listAll(OWNER))[0];
+    const recipient = emulator.control.listRecipients(share.id).find((r) => r.account_id === OTHER)!;
+    const read = await call<provproto.ReadResponse>(
+      "read",
+      new provproto.ReadRequest().setUrn(RECIPIENT_URN).setId(`${OWNER}/${share.id}/${recipient.id}`),
+    );
+    expect(read.getId()).toBe(recipient.id);
+    expect(fromStruct(read.getInputs())).toEqual({ accountId: OWNER, shareId: share.id, recipientAccountId: OTHER });
+    expect(fromStruct(read.getProperties())).toMatchObject({ recipientAccountId: OTHER, associationStatus: "associated" });
+
+    const malformed = await call("read", new provproto.ReadRequest().setUrn(RECIPIENT_URN).setId(recipient.id)).catch((failure: grpc.ServiceError) => failure);
+    expect((malformed as grpc.ServiceError).details).toContain("<accountId>/<shareId>/<recipientId>");
+  });
+
+  it("answers an unknown type with the types it serves", async () => {
+    const error = await call("check", new provproto.CheckRequest().setUrn("urn:pulumi:dev::proj::cloudflare-sharing:index:Nope::x").setNews(toStruct({}))).catch(
+      (failure: grpc.ServiceError) => failure,
+    );
+    expect((error as grpc.ServiceError).details).toContain("cloudflare-sharing:index:Share, cloudflare-sharing:index:ShareRecipient");
+  });
+});
