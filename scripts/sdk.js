@@ -23,11 +23,31 @@ function buildGenerator() {
   return output;
 }
 
+/**
+ * The Go SDK's module file when there is none yet: the generator writes packages only. Once made,
+ * go.mod and go.sum are kept as `go mod tidy` left them. Users `replace` this path with their checkout.
+ */
+const GO_MOD = `module pulumi-cloudflare-sharing/sdk/go
+
+go 1.25
+
+require github.com/pulumi/pulumi/sdk/v3 v3.259.0
+`;
+
+const MODULE_FILES = ["go.mod", "go.sum"];
+
 function generate(generator, outDir) {
   for (const language of LANGUAGES) {
     const target = path.join(outDir, language);
+    const kept = new Map(
+      MODULE_FILES.filter((name) => fs.existsSync(path.join(target, name))).map((name) => [name, fs.readFileSync(path.join(target, name))]),
+    );
     fs.rmSync(target, { recursive: true, force: true });
     execFileSync(generator, [path.join(root, "schema.json"), language, target], { stdio: "inherit" });
+    if (language === "go") {
+      if (!kept.has("go.mod")) fs.writeFileSync(path.join(target, "go.mod"), GO_MOD);
+      for (const [name, content] of kept) fs.writeFileSync(path.join(target, name), content);
+    }
   }
 }
 
@@ -55,7 +75,7 @@ function main() {
       const expected = path.join(fresh, language);
       const actual = path.join(root, "sdk", language);
       const names = new Set([...listFiles(expected), ...listFiles(actual)]);
-      for (const name of names) {
+      for (const name of [...names].filter((name) => !MODULE_FILES.includes(name))) {
         const a = fs.existsSync(path.join(expected, name)) ? fs.readFileSync(path.join(expected, name), "utf8") : undefined;
         const b = fs.existsSync(path.join(actual, name)) ? fs.readFileSync(path.join(actual, name), "utf8") : undefined;
         if (a !== b) stale.push(`sdk/${language}/${name}`);
