@@ -3,6 +3,7 @@
 // The plugin adds only what that host never needs: reading an object from an import id alone.
 
 import type * as pulumi from "@pulumi/pulumi";
+import { NotFoundError } from "../client/core/errors";
 import { runtimeFor } from "../runtime";
 import shareProvider = require("../resources/share-provider");
 import shareRecipientProvider = require("../resources/share-recipient-provider");
@@ -32,7 +33,9 @@ const share: ServedResource = {
   async importSeed(importId) {
     const { accountId, id } = parseImportId("Share", importId);
     const { api } = runtimeFor(accountId);
-    const [recipients, resources] = await Promise.all([api.recipients.listAll(accountId, id), api.resources.listAll(accountId, id)]);
+    // No such share: no items; the provider's read then answers "gone", and the engine says so.
+    const orNone = <T>(request: Promise<T[]>) => request.catch((error: unknown) => (error instanceof NotFoundError ? ([] as T[]) : Promise.reject(error)));
+    const [recipients, resources] = await Promise.all([orNone(api.recipients.listAll(accountId, id)), orNone(api.resources.listAll(accountId, id))]);
     return {
       id,
       state: {

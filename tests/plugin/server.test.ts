@@ -133,6 +133,28 @@ describe("the plugin's protocol server", () => {
     expect((malformed as grpc.ServiceError).details).toContain("<accountId>/<shareId>/<recipientId>");
   });
 
+  it("Read of an import id that names no object answers 'gone' (the engine then says it does not exist)", async () => {
+    const missing = "00000000000000000000000000000abc";
+    for (const [type, id] of [
+      ["Share", `${OWNER}/${missing}`],
+      ["ShareRecipient", `${OWNER}/${missing}/${missing}`],
+      ["ShareResource", `${OWNER}/${missing}/${missing}`],
+    ]) {
+      const read = await call<provproto.ReadResponse>("read", new provproto.ReadRequest().setUrn(`urn:pulumi:dev::proj::cloudflare-sharing:index:${type}::x`).setId(id));
+      expect(read.getId()).toBe("");
+      expect(read.getProperties()).toBeUndefined();
+    }
+  });
+
+  it("without credentials, says where to put them for the plugin", async () => {
+    await call("configure", new provproto.ConfigureRequest().setArgs(toStruct({ baseUrl: emulator.url })));
+    const error = await call("read", new provproto.ReadRequest().setUrn(RECIPIENT_URN).setId(`${OWNER}/${"a".repeat(32)}/${"b".repeat(32)}`)).catch(
+      (failure: grpc.ServiceError) => failure,
+    );
+    expect((error as grpc.ServiceError).details).toContain("pulumi config set --secret cloudflare-sharing:apiToken");
+    await call("configure", new provproto.ConfigureRequest().setArgs(toStruct({ apiToken: TOKEN, baseUrl: emulator.url })));
+  });
+
   it("answers an unknown type with the types it serves", async () => {
     const error = await call("check", new provproto.CheckRequest().setUrn("urn:pulumi:dev::proj::cloudflare-sharing:index:Nope::x").setNews(toStruct({}))).catch(
       (failure: grpc.ServiceError) => failure,
