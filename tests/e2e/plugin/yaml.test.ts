@@ -6,7 +6,7 @@ import type { EngineEvent } from "@pulumi/pulumi/automation";
 import type { RunningEmulator } from "../../../emulator";
 import { CloudflareSharingClient } from "../../../provider/client";
 import { createTestStack, TestStack } from "../harness";
-import { FAST_TUNING, OWNER, PARTNER_A, PARTNER_B, PARTNER_C, PARTNER_D, POLICY_1, RULESET_1, RULESET_2, startE2eEmulator, TOKEN } from "../fixtures";
+import { FAST_TUNING, OWNER, PARTNER_A, PARTNER_B, PARTNER_C, PARTNER_D, PARTNER_E, POLICY_1, POLICY_2, RULESET_1, RULESET_2, startE2eEmulator, TOKEN } from "../fixtures";
 import { writeProgramDir, yamlProgram, YamlResource } from "./yaml-program";
 
 jest.setTimeout(240_000);
@@ -140,23 +140,34 @@ describe("the plugin under the real engine, from a Pulumi YAML program", () => {
     expect(emulator.control.listRecipients(shareId).find((r) => r.id === slow!.id)?.association_status).toBe("disassociated");
   });
 
-  it("imports a share made directly through the API; the program then previews with no changes", async () => {
+  it("imports a share, a recipient and a shared object made directly through the API; the program then previews with no changes", async () => {
     const api = new CloudflareSharingClient({ credentials: { apiToken: TOKEN }, baseUrl: emulator.url });
     const made = await api.shares.create(OWNER, {
       name: "made by hand",
       recipients: [{ recipient_account_id: PARTNER_D }],
       resources: [{ resource_type: "custom-ruleset", resource_id: RULESET_2, resource_account_id: OWNER, meta: { from: "dashboard" } }],
     });
+    // Added to the stack's own share by hand: the Share manages only what it declares, so these can be imported.
+    const extraRecipient = await api.recipients.create(OWNER, shareId, { recipient_account_id: PARTNER_E });
+    const extraResource = await api.resources.create(OWNER, shareId, { resource_type: "gateway-policy", resource_id: POLICY_2, resource_account_id: OWNER, meta: {} });
     const imported = await testStack.stack.import({
-      resources: [{ type: SHARE_TYPE, name: "handmade", id: `${OWNER}/${made.id}` }],
+      resources: [
+        { type: SHARE_TYPE, name: "handmade", id: `${OWNER}/${made.id}` },
+        { type: RECIPIENT_TYPE, name: "extraRecipient", id: `${OWNER}/${shareId}/${extraRecipient.id}` },
+        { type: "cloudflare-sharing:index:ShareResource", name: "extraResource", id: `${OWNER}/${shareId}/${extraResource.id}` },
+      ],
       protect: false,
       onOutput: record,
     });
-    expect(imported.summary.resourceChanges).toMatchObject({ import: 1 });
+    expect(imported.summary.resourceChanges).toMatchObject({ import: 3 });
     expect(imported.generatedCode).toContain("made by hand");
     expect(imported.generatedCode).toContain(PARTNER_D);
-    const inState = (await stateResources()).find((r) => r.urn.endsWith("::handmade"));
-    expect(inState?.id).toBe(made.id);
+    expect(imported.generatedCode).toContain(PARTNER_E);
+    expect(imported.generatedCode).toContain(POLICY_2);
+    const inState = await stateResources();
+    expect(inState.find((r) => r.urn.endsWith("::handmade"))?.id).toBe(made.id);
+    expect(inState.find((r) => r.urn.endsWith("::extraRecipient"))?.id).toBe(extraRecipient.id);
+    expect(inState.find((r) => r.urn.endsWith("::extraResource"))?.id).toBe(extraResource.id);
 
     resources = {
       ...resources,
@@ -170,10 +181,18 @@ describe("the plugin under the real engine, from a Pulumi YAML program", () => {
         },
       },
     };
+    resources = {
+      ...resources,
+      extraRecipient: { type: "ShareRecipient", properties: { accountId: OWNER, shareId: "${share.id}", recipientAccountId: PARTNER_E } },
+      extraResource: {
+        type: "ShareResource",
+        properties: { accountId: OWNER, shareId: "${share.id}", resourceType: "gateway-policy", resourceId: POLICY_2, resourceAccountId: OWNER, meta: {} },
+      },
+    };
     writeProgram(resources);
     emulator.control.clearLog();
     const preview = await testStack.stack.preview({ expectNoChanges: true, onOutput: record });
-    expect(preview.changeSummary).toMatchObject({ same: 5 });
+    expect(preview.changeSummary).toMatchObject({ same: 7 });
     expect(emulator.control.requestLog()).toEqual([]);
   });
 
