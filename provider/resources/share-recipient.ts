@@ -1,7 +1,7 @@
+import type { RecipientResourceState } from "./share-recipient-model";
 import * as pulumi from "@pulumi/pulumi";
 import shareRecipientProvider = require("./share-recipient-provider");
 import { TimeoutsArgs, TYPE_MODULE, warnIfNotInstalled } from "./resource-base";
-import type { RecipientResourceState } from "./share-recipient-model";
 
 /** Arguments of a {@link ShareRecipient}: exactly one of `recipientAccountId` or `organizationId`. */
 export interface ShareRecipientArgs {
