@@ -1,8 +1,9 @@
 // A Python virtual environment with the `pulumi` package, made once under .e2e-work/ with the
-// ordinary clients (python3 -m venv, pip). The generated SDK is used from sdk/python via PYTHONPATH,
-// as it is in the repository.
+// ordinary clients (python3 -m venv, pip), and the SDK generated into sdk/python installed into it
+// afresh for every run (from a copy, so no build files land in the repository).
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 
 const repoRoot = path.resolve(__dirname, "..", "..", "..");
@@ -24,6 +25,13 @@ export function pythonVenvBin(): string {
     execFileSync("python3", ["-m", "venv", venv], { stdio: "inherit" });
     execFileSync(path.join(bin, "pip"), ["install", "--quiet", "--disable-pip-version-check", ...REQUIREMENTS], { stdio: "inherit" });
     fs.writeFileSync(marker, wanted);
+  }
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), "python-sdk-"));
+  try {
+    fs.cpSync(PYTHON_SDK_DIR, copy, { recursive: true });
+    execFileSync(path.join(bin, "pip"), ["install", "--quiet", "--disable-pip-version-check", "--no-deps", "--force-reinstall", copy], { stdio: "inherit" });
+  } finally {
+    fs.rmSync(copy, { recursive: true, force: true });
   }
   return bin;
 }

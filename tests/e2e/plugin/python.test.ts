@@ -1,11 +1,13 @@
-// The plugin from a second language: a Python program on the SDK generated into sdk/python, under
+// The plugin from a second language: a Python program on the SDK generated into sdk/python (installed
+// into the test's virtual environment), under
 // the real engine and the Python language host that `npm run engine` builds.
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import type { RunningEmulator } from "../../../emulator";
 import { createTestStack, TestStack } from "../harness";
 import { FAST_TUNING, OWNER, PARTNER_A, PARTNER_B, POLICY_1, RULESET_1, startE2eEmulator, TOKEN } from "../fixtures";
-import { PYTHON_SDK_DIR, pythonVenvBin } from "./python-env";
+import { pythonVenvBin } from "./python-env";
 import { PLUGIN_DIR } from "./yaml-program";
 
 jest.setTimeout(300_000);
@@ -18,7 +20,7 @@ describe("the plugin under the real engine, from a Python program", () => {
   beforeAll(async () => {
     const venvBin = pythonVenvBin();
     emulator = await startE2eEmulator();
-    const source = fs.mkdtempSync(path.join(path.dirname(PYTHON_SDK_DIR), "..", ".e2e-work", "plugin-python-src-"));
+    const source = fs.mkdtempSync(path.join(os.tmpdir(), "plugin-python-"));
     fs.cpSync(path.join(__dirname, "..", "programs", "plugin-python"), source, { recursive: true });
     fs.writeFileSync(
       path.join(source, "Pulumi.yaml"),
@@ -32,7 +34,7 @@ describe("the plugin under the real engine, from a Python program", () => {
         "cloudflare-sharing:baseUrl": { value: emulator.url },
       },
       // The Python host built here takes the interpreter from PATH (it predates runtime options).
-      env: { PATH: `${venvBin}${path.delimiter}${process.env.PATH}`, PYTHONPATH: PYTHON_SDK_DIR, CLOUDFLARE_SHARING_TUNING: FAST_TUNING },
+      env: { PATH: `${venvBin}${path.delimiter}${process.env.PATH}`, CLOUDFLARE_SHARING_TUNING: FAST_TUNING },
     });
     fs.rmSync(source, { recursive: true, force: true });
   });
