@@ -5,7 +5,7 @@
 
 import { CONFIG_KEYS, rememberStackConfig } from "../config";
 import type { Failure } from "../resources/inputs";
-import { asSecret, isSecret, Plain } from "./properties";
+import { asSecret, Plain } from "./properties";
 
 /** The config keys, in the provider's own namespace (`cloudflare-sharing:<key>`). */
 export const PLUGIN_CONFIG_KEYS = ["apiToken", "apiKey", "email", "baseUrl"] as const;
@@ -15,8 +15,8 @@ export const SECRET_CONFIG_KEYS: readonly string[] = ["apiToken", "apiKey"];
 type ConfigKey = (typeof PLUGIN_CONFIG_KEYS)[number];
 
 /**
- * Validates provider config before anything is sent: strings only, `apiKey` with `email`, `baseUrl`
- * an http(s) URL. Returns the inputs to record, with the credentials marked secret.
+ * Validates provider config (plain values) before anything is sent: strings only, `apiKey` with
+ * `email`, `baseUrl` an http(s) URL. Returns the inputs to record, with the credentials marked secret.
  *
  * @example
  * ```ts
@@ -35,9 +35,7 @@ export function checkPluginConfig(news: Plain): { inputs: Plain; failures: Failu
   if (typeof news.baseUrl === "string" && !/^https?:\/\/[^\s/]+/.test(news.baseUrl)) {
     failures.push({ property: "baseUrl", reason: `baseUrl must be an http(s) URL such as https://api.cloudflare.com/client/v4, got "${news.baseUrl}"` });
   }
-  const inputs = Object.fromEntries(
-    Object.entries(news).map(([key, value]) => [key, SECRET_CONFIG_KEYS.includes(key) && !isSecret(value) ? asSecret(value) : value]),
-  );
+  const inputs = Object.fromEntries(Object.entries(news).map(([key, value]) => [key, SECRET_CONFIG_KEYS.includes(key) ? asSecret(value) : value]));
   return { inputs, failures };
 }
 

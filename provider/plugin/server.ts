@@ -46,12 +46,12 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
     getPluginInfo: unary(async () => new pluginproto.PluginInfo().setVersion(options.version)),
 
     getSchema: unary(async (request: provproto.GetSchemaRequest) => {
-      if (request.getVersion() > 0 && request.getSubpackageName()) throw new Error("this package has no sub-packages");
+      if (request.getSubpackageName()) throw new Error(`this package has no sub-package ${request.getSubpackageName()}`);
       return new provproto.GetSchemaResponse().setSchema(options.schema);
     }),
 
     checkConfig: unary(async (request: provproto.CheckRequest) => {
-      const { inputs, failures } = checkPluginConfig(fromStructKeepingSecrets(request.getNews()));
+      const { inputs, failures } = checkPluginConfig(fromStruct(request.getNews()));
       return checkResponse(inputs, failures);
     }),
 
@@ -87,7 +87,8 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
       const changedInputs = [...new Set([...Object.keys(oldInputs), ...Object.keys(news)])].filter(
         (key) => JSON.stringify(oldInputs[key]) !== JSON.stringify(news[key]),
       );
-      const changes = result.changes === false ? provproto.DiffResponse.DiffChanges.DIFF_NONE : provproto.DiffResponse.DiffChanges.DIFF_SOME;
+      const { DIFF_NONE, DIFF_SOME, DIFF_UNKNOWN } = provproto.DiffResponse.DiffChanges;
+      const changes = result.changes === true ? DIFF_SOME : result.changes === false ? DIFF_NONE : DIFF_UNKNOWN;
       return new provproto.DiffResponse()
         .setChanges(changes)
         .setReplacesList(result.replaces ?? [])
@@ -149,10 +150,6 @@ export function typeOf(urn: string): string {
   const parts = urn.split("::");
   const qualifiedType = parts[parts.length - 2] ?? "";
   return qualifiedType.split("$").pop()!;
-}
-
-function fromStructKeepingSecrets(struct: ReturnType<provproto.CheckRequest["getNews"]>): Plain {
-  return (struct?.toJavaScript() ?? {}) as Plain;
 }
 
 function checkResponse(inputs: Plain, failures: { property: string; reason: string }[]): provproto.CheckResponse {

@@ -7,7 +7,7 @@ import { FAST_TIMINGS, startEmulator } from "../../emulator";
 import type { RunningEmulator } from "../../emulator";
 import { TUNING_ENV } from "../../provider/runtime";
 import { providerHandlers } from "../../provider/plugin/server";
-import { fromStruct, isSecret, toStruct } from "../../provider/plugin/properties";
+import { asSecret, fromStruct, isSecret, toStruct } from "../../provider/plugin/properties";
 import { CloudflareSharingClient } from "../../provider/client";
 
 const TOKEN = "plugin-test-token-0cc175b9c0f1b6a831c399e269772661";
@@ -55,6 +55,11 @@ describe("the plugin's protocol server", () => {
     const inputs = ok.getInputs()!.toJavaScript();
     expect(isSecret(inputs.apiToken)).toBe(true);
     expect(ok.getFailuresList()).toEqual([]);
+
+    // A value the engine sent as a secret is checked as the string it wraps, and stays secret.
+    const wrapped = await call<provproto.CheckResponse>("checkConfig", new provproto.CheckRequest().setNews(toStruct({ apiToken: asSecret(TOKEN) })));
+    expect(wrapped.getFailuresList()).toEqual([]);
+    expect(wrapped.getInputs()!.toJavaScript().apiToken).toEqual(asSecret(TOKEN));
 
     const bad = await call<provproto.CheckResponse>("checkConfig", new provproto.CheckRequest().setNews(toStruct({ apiKey: "k", baseUrl: "api.example" })));
     expect(bad.getFailuresList().map((failure) => failure.getProperty()).sort()).toEqual(["baseUrl", "email"]);
