@@ -83,8 +83,10 @@ const LANGUAGE_HOSTS = [
   },
 ];
 
+// Only the host itself is looked for: an official install has newer hosts that need no companion
+// script, and they must not be replaced by these older builds.
 function hostInstalled(host) {
-  return [host.name, ...(host.companions ?? []).map((companion) => companion.name)].every((name) => isExecutable(path.join(binDir, name)));
+  return isExecutable(path.join(binDir, host.name));
 }
 
 function installed() {
