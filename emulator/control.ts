@@ -1,11 +1,23 @@
 // The test-side control surface of the emulator: settings, log, state, seeding, drift and injected errors.
 // It reads and changes the same store the HTTP API uses, without logging or rate-limit cost.
 
-import type { RecipientInput, RecipientObject, ResourceInput, ShareObject, ShareResourceObject } from "../provider/client/types";
 import type { RateLimiter } from "./rate-limit";
 import { type DeepPartial, type EmulatorSettings, mergeSettings } from "./settings";
 import type { RecipientErrorRule, ShareHandle, StatusChange, Store } from "./store";
 import { parseRecipientInput, parseResourceInput } from "./validation";
+import type {
+  WireRecipient,
+  WireRecipientInput as RecipientInput,
+  WireResource as ShareResourceObject,
+  WireResourceInput as ResourceInput,
+  WireShare as ShareObject,
+} from "./wire";
+
+/**
+ * A recipient as the control surface shows it: as the API answers, and always with `account_id`, whatever
+ * `behaviour.recipientAccountIdField` makes the API answer.
+ */
+export type RecipientObject = WireRecipient & { account_id: string };
 
 /** One /client/v4 request as the emulator saw it. */
 export interface RequestLogEntry {
@@ -135,7 +147,7 @@ export function createControl(deps: ControlDeps): EmulatorControl {
       const share = store.getShareById(shareId);
       return share && store.renderShare(share, { kind: "sent" });
     },
-    listRecipients: (shareId) => store.recipientsOf(shareOrThrow(shareId)).map((r) => store.renderRecipient(r, true)),
+    listRecipients: (shareId) => store.recipientsOf(shareOrThrow(shareId)).map((r) => store.renderRecipientForControl(r)),
     listResources: (shareId) => store.resourcesOf(shareOrThrow(shareId)).map((r) => store.renderResource(r)),
     history: (objectId) => store.history(objectId),
     seedShare(input) {
@@ -150,7 +162,7 @@ export function createControl(deps: ControlDeps): EmulatorControl {
       });
       return {
         share: store.renderShare(created.share, { kind: "sent" }),
-        recipients: created.recipients.map((r) => store.renderRecipient(r, true)),
+        recipients: created.recipients.map((r) => store.renderRecipientForControl(r)),
         resources: created.resources.map((r) => store.renderResource(r)),
       };
     },

@@ -4,7 +4,7 @@
 
 export { startEmulator, API_PREFIX, CONTROL_PREFIX } from "./server";
 export type { EmulatorOptions, RunningEmulator } from "./server";
-export type { EmulatorControl, RequestLogEntry, SeedShareInput, DriftOperation, ShareState } from "./control";
+export type { EmulatorControl, RequestLogEntry, SeedShareInput, DriftOperation, ShareState, RecipientObject } from "./control";
 export type { StatusChange, RecipientErrorRule } from "./store";
 export { DEFAULT_SETTINGS, FAST_TIMINGS, mergeSettings, validateSettings } from "./settings";
 export type {
@@ -18,5 +18,8 @@ export type {
   AuthSettings,
   AccountSettings,
   AccountInfo,
+  ConsistencySettings,
 } from "./settings";
+export { RESOURCE_TYPES, SHARE_STATUSES, RESOURCE_STATUSES, RECIPIENT_STATUSES } from "./wire";
+export type { WireShare, WireRecipient, WireResource, WireRecipientResource, WireRecipientInput, WireResourceInput } from "./wire";
 export { ERROR_CODES } from "./errors";

@@ -1,6 +1,6 @@
 // Page-number pagination of every list endpoint (§3.2, §3.6, §3.11, §8).
 
-import type { ResultInfo } from "../provider/client/types";
+import type { WireResultInfo } from "./wire";
 import { invalidQuery } from "./errors";
 import type { Query } from "./validation";
 
@@ -32,7 +32,7 @@ export function parsePageRequest(query: Query, unpaginatedWhenNoPageParams: bool
 }
 
 /** One page of `items` and its `result_info`; pages past the end are empty. */
-export function paginate<T>(items: readonly T[], request: PageRequest): { result: T[]; result_info: Required<ResultInfo> } {
+export function paginate<T>(items: readonly T[], request: PageRequest): { result: T[]; result_info: WireResultInfo } {
   const total = items.length;
   if (request.kind === "all") {
     return {

@@ -1,10 +1,9 @@
 // The router of the /client/v4 API: the 16 endpoints of §2, each a thin handler over the store.
 
-import { RESOURCE_STATUSES, SHARE_STATUSES, type ShareKind, type ShareObject } from "../provider/client/types";
 import { ApiError, ERROR_CODES } from "./errors";
 import { paginate, parsePageRequest } from "./pagination";
 import type { EmulatorSettings } from "./settings";
-import type { ShareHandle, Store } from "./store";
+import type { Listed, ShareHandle, Store } from "./store";
 import {
   MAX_ID_LENGTH,
   Query,
@@ -15,6 +14,7 @@ import {
   parseUpdateResourceBody,
   parseUpdateShareBody,
 } from "./validation";
+import { LIST_DIRECTIONS, LIST_ORDERS, RESOURCE_STATUSES, SHARE_STATUSES, SHARE_KINDS, SHARE_TARGET_TYPES, type ShareKind, type WireShare } from "./wire";
 
 /** What a handler needs to answer one request. */
 export interface RequestContext {
@@ -52,22 +52,23 @@ function ownedShare(ctx: RequestContext): ShareHandle {
 }
 
 /** Shared by #1 and #16: filters (§3.2), sort, pagination and rendering of a share collection. */
-function shareCollection(ctx: RequestContext, entries: { share: ShareHandle; kind?: ShareKind }[]): HandlerResult {
+function shareCollection(ctx: RequestContext, entries: (Listed<ShareHandle> & { kind?: ShareKind })[]): HandlerResult {
   const { query, store, settings } = ctx;
-  const direction = query.enumValue("direction", ["asc", "desc"] as const) ?? "asc";
+  const direction = query.enumValue("direction", LIST_DIRECTIONS) ?? "asc";
   // [UNCONFIRMED] default order: creation time, oldest first (stable pages for page-number clients).
-  const order = query.enumValue("order", ["name", "created"] as const) ?? "created";
-  const kind = query.enumValue("kind", ["sent", "received"] as const);
+  const order = query.enumValue("order", LIST_ORDERS) ?? "created";
+  const kind = query.enumValue("kind", SHARE_KINDS);
   const status = query.enumValue("status", SHARE_STATUSES);
-  const targetType = query.enumValue("target_type", ["account", "organization"] as const);
+  const targetType = query.enumValue("target_type", SHARE_TARGET_TYPES);
   const resourceTypes = query.enumValues("resource_types", settings.behaviour.resourceTypes);
   const tags = query.tags();
   const view = { includeResources: query.bool("include_resources"), includeRecipientCounts: query.bool("include_recipient_counts") };
   const pageRequest = parsePageRequest(query, settings.behaviour.unpaginatedWhenNoPageParams);
 
-  const matching = entries.filter(({ share, kind: shareKind }) => {
+  const matching = entries.filter(({ handle: share, asOf, kind: shareKind }) => {
     if (kind && shareKind !== kind) return false;
-    if (status && share.status !== status) return false;
+    // A lagging list filters on the status it shows (`consistency.listLagMs`).
+    if (status && (store.statusAt(share.id, asOf) ?? share.status) !== status) return false;
     if (targetType && store.targetType(share) !== targetType) return false;
     if (resourceTypes.length > 0) {
       const types = store.resourcesOf(share).filter((r) => r.status !== "deleted").map((r) => r.resourceType);
@@ -77,12 +78,12 @@ function shareCollection(ctx: RequestContext, entries: { share: ShareHandle; kin
     return tags.every((tag) => share.tags.some((own) => own === tag || (!tag.includes("=") && own.startsWith(`${tag}=`))));
   });
   const sign = direction === "asc" ? 1 : -1;
-  matching.sort(({ share: a }, { share: b }) => {
+  matching.sort(({ handle: a }, { handle: b }) => {
     const primary = order === "name" ? compareStrings(a.name, b.name) : a.created - b.created;
     return sign * (primary !== 0 ? primary : a.seq - b.seq);
   });
   const page = paginate(matching, pageRequest);
-  const result: ShareObject[] = page.result.map(({ share, kind: shareKind }) => store.renderShare(share, { ...view, kind: shareKind }));
+  const result: WireShare[] = page.result.map(({ handle, asOf, kind: shareKind }) => store.renderShare(handle, { ...view, kind: shareKind, asOf }));
   return { status: 200, result, resultInfo: page.result_info };
 }
 
@@ -90,13 +91,13 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-const listShares: Handler = (ctx) => shareCollection(ctx, ctx.store.sharesVisibleTo(ctx.params.account_id));
+const listShares: Handler = (ctx) => shareCollection(ctx, ctx.store.listSharesVisibleTo(ctx.params.account_id));
 
 // §3.16: query parameters unconfirmed; the account list's are accepted. Every share is `sent` by the organization.
 const listOrganizationShares: Handler = (ctx) =>
   shareCollection(
     ctx,
-    ctx.store.sharesOfOrganization(ctx.params.organization_id).map((share) => ({ share, kind: "sent" as const })),
+    ctx.store.listSharesOfOrganization(ctx.params.organization_id).map((entry) => ({ ...entry, kind: "sent" as const })),
   );
 
 const createShare: Handler = (ctx) => {
@@ -135,8 +136,12 @@ const deleteShare: Handler = (ctx) => {
 const listRecipients: Handler = (ctx) => {
   const share = ownedShare(ctx);
   const includeResources = ctx.query.bool("include_resources");
-  const page = paginate(ctx.store.recipientsOf(share), parsePageRequest(ctx.query, ctx.settings.behaviour.unpaginatedWhenNoPageParams));
-  return { status: 200, result: page.result.map((r) => ctx.store.renderRecipient(r, includeResources)), resultInfo: page.result_info };
+  const page = paginate(ctx.store.listRecipientsOf(share), parsePageRequest(ctx.query, ctx.settings.behaviour.unpaginatedWhenNoPageParams));
+  return {
+    status: 200,
+    result: page.result.map(({ handle, asOf }) => ctx.store.renderRecipient(handle, includeResources, asOf)),
+    resultInfo: page.result_info,
+  };
 };
 
 const createRecipient: Handler = (ctx) => {
@@ -168,10 +173,10 @@ const listResources: Handler = (ctx) => {
   const status = ctx.query.enumValue("status", RESOURCE_STATUSES);
   const pageRequest = parsePageRequest(ctx.query, ctx.settings.behaviour.unpaginatedWhenNoPageParams);
   const matching = ctx.store
-    .resourcesOf(share)
-    .filter((r) => (!resourceType || r.resourceType === resourceType) && (!status || r.status === status));
+    .listResourcesOf(share)
+    .filter(({ handle: r, asOf }) => (!resourceType || r.resourceType === resourceType) && (!status || (ctx.store.statusAt(r.id, asOf) ?? r.status) === status));
   const page = paginate(matching, pageRequest);
-  return { status: 200, result: page.result.map((r) => ctx.store.renderResource(r)), resultInfo: page.result_info };
+  return { status: 200, result: page.result.map(({ handle, asOf }) => ctx.store.renderResource(handle, false, asOf)), resultInfo: page.result_info };
 };
 
 const createResource: Handler = (ctx) => {

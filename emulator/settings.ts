@@ -1,7 +1,7 @@
 // Settings of the Resource Sharing emulator. Facts cite docs/cloudflare-resource-sharing-api.md (§n).
 // Every default that settles an [UNCONFIRMED] point of the reference says so on its line.
 
-import { KNOWN_RESOURCE_TYPES } from "../provider/client/types";
+import { RESOURCE_TYPES } from "./wire";
 
 /** A duration in ms; a `[min, max]` pair is drawn per object (or per request for latency) with the seeded RNG. */
 export type Range = number | readonly [min: number, max: number];
@@ -61,6 +61,31 @@ export interface EmulatorBehaviour {
   createStatusCode: 200 | 201;
   /** Accepted `resource_type` values (§5). */
   resourceTypes: readonly string[];
+  /**
+   * Which field of a recipient answer names its account (§4.2, §3.1, §11): `account_id` (the reference),
+   * `recipient_account_id` (the body field's new name, echoed), or both. Optional: unset = `account_id`.
+   */
+  recipientAccountIdField?: "account_id" | "recipient_account_id" | "both";
+  /**
+   * The deprecated body alias `account_id` of a recipient input (§3.1: accepted until 2027-05-26):
+   * `accept`, or `reject` (400 naming the field, as after the sunset). Optional: unset = `accept`.
+   */
+  deprecatedAccountIdInput?: "accept" | "reject";
+}
+
+/**
+ * How far reads trail writes (§7: "not immediate"; §12.11). Lists are a view `listLagMs` behind: a new
+ * object is missing from lists, a status change shows late, and a purged object stays listed for that long.
+ * Every value is ms; 0 = consistent at once (the default).
+ */
+export interface ConsistencySettings {
+  /** Lag of the list endpoints (#1, #6, #11, #16 and `include_resources` of a share list), drawn per object. */
+  listLagMs: Range;
+  /**
+   * Lag of a recipient's per-object `resources[].resource_version` (§4.2) behind the share resource's own
+   * version, drawn per change; a just-added resource is missing from a recipient's `resources[]` for as long.
+   */
+  recipientResourceVersionLagMs: Range;
 }
 
 /** Cloudflare's global API rate limit (§9.2), counted per credential over a rolling window. */
@@ -118,6 +143,7 @@ export interface AccountSettings {
 export interface EmulatorSettings {
   timings: EmulatorTimings;
   behaviour: EmulatorBehaviour;
+  consistency: ConsistencySettings;
   rateLimit: RateLimitSettings;
   faults: FaultSettings;
   auth: AuthSettings;
@@ -161,9 +187,15 @@ export const DEFAULT_SETTINGS: EmulatorSettings = {
     shareStatusAfterCreate: "active",
     // SPEC-2026-02 gives 201 for every create (§3.1, §3.7, §3.12).
     createStatusCode: 201,
-    // §5 current enum; add "trust-grant" ([UNCONFIRMED], DISTILLED and the cloudflare 7.3.0 typings list it) if needed.
-    resourceTypes: KNOWN_RESOURCE_TYPES,
+    // §5 current enum plus "trust-grant" ([UNCONFIRMED §12.5]: DISTILLED and the cloudflare 7.3.0 typings list it).
+    resourceTypes: RESOURCE_TYPES,
+    // §4.2 names the field `account_id`; the body's new name is not echoed.
+    recipientAccountIdField: "account_id",
+    // §3.1: the deprecated alias is accepted until 2027-05-26.
+    deprecatedAccountIdInput: "accept",
   },
+  // [UNCONFIRMED §7] no source reports lagging lists; 0 = every read sees every write at once.
+  consistency: { listLagMs: 0, recipientResourceVersionLagMs: 0 },
   rateLimit: { enabled: true, limit: 1200, windowMs: 300_000, blockMs: 300_000 },
   faults: {
     latencyMs: 0,
@@ -224,6 +256,7 @@ function mergeValue(base: unknown, patch: unknown): unknown {
 /** Throws a readable error on a nonsensical setting (negative time, rate outside 0..1). */
 export function validateSettings(settings: EmulatorSettings): void {
   for (const [name, range] of Object.entries(settings.timings)) assertRange(`timings.${name}`, range);
+  for (const [name, range] of Object.entries(settings.consistency ?? {})) assertRange(`consistency.${name}`, range);
   assertRange("faults.latencyMs", settings.faults.latencyMs);
   for (const name of ["serverErrorRate", "rateLimitRate", "connectionResetRate", "lostPostResponseRate"] as const) {
     const rate = settings.faults[name];

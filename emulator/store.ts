@@ -1,21 +1,21 @@
 // The emulator's state: accounts, shares, recipients and share resources, with the asynchronous
 // status machine of §7 computed lazily from the injected clock. Facts cite the reference (§n).
 
-import type {
-  RecipientAssociationStatus,
-  RecipientInput,
-  RecipientObject,
-  ResourceInput,
-  ResourceStatus,
-  ShareKind,
-  ShareObject,
-  ShareResourceObject,
-  ShareStatus,
-} from "../provider/client/types";
 import { ApiError, ERROR_CODES, conflict, invalidField, invalidState, notFound } from "./errors";
 import type { RandomStreams } from "./rng";
 import { Scheduler, type ScheduledEvent } from "./scheduler";
 import type { AccountInfo, EmulatorSettings, Range } from "./settings";
+import type {
+  RecipientAssociationStatus,
+  ResourceStatus,
+  ShareKind,
+  ShareStatus,
+  WireRecipient as RecipientObject,
+  WireRecipientInput as RecipientInput,
+  WireResource as ShareResourceObject,
+  WireResourceInput as ResourceInput,
+  WireShare as ShareObject,
+} from "./wire";
 
 /** One status an object took, with the ms it took effect (its scheduled time, not when it was observed). */
 export interface StatusChange {
@@ -43,9 +43,15 @@ interface ShareRecord {
   created: number;
   modified: number;
   visibleFrom: number;
+  /** Lists show this share as it was this many ms ago (`consistency.listLagMs`). */
+  listLag: number;
+  /** When it was purged (404 from then on); lists may still show it for `listLag`. */
+  purgedAt?: number;
   pendingName?: PendingUpdate<string>;
   recipients: Map<string, RecipientRecord>;
   resources: Map<string, ResourceRecord>;
+  /** Purged resources that lagging lists still show. */
+  resourceGhosts: Map<string, ResourceRecord>;
 }
 
 interface RecipientRecord {
@@ -57,6 +63,7 @@ interface RecipientRecord {
   created: number;
   modified: number;
   visibleFrom: number;
+  listLag: number;
   /** Per-resource error (§4.2); while set, an `associating` recipient does not progress. */
   error?: { message: string; terminal: boolean };
   /** The next status transition, cancelled when a newer request supersedes it. */
@@ -76,6 +83,10 @@ interface ResourceRecord {
   created: number;
   modified: number;
   visibleFrom: number;
+  listLag: number;
+  purgedAt?: number;
+  /** Each version and when recipients' `resources[].resource_version` shows it (`consistency.recipientResourceVersionLagMs`). */
+  versionsSeenByRecipients: { version: number; at: number }[];
   pendingMeta?: PendingUpdate<Record<string, unknown>>;
   transition?: ScheduledEvent;
 }
@@ -97,6 +108,14 @@ export interface ShareView {
   includeRecipientCounts?: boolean;
   /** Show a just-requested update (the PUT answer) instead of the settled values. */
   preview?: boolean;
+  /** Render as a lagging list shows it: statuses, counts and resources as of this ms. */
+  asOf?: number;
+}
+
+/** An object as a list shows it: the handle and the ms its listed state dates from. */
+export interface Listed<T> {
+  handle: T;
+  asOf: number;
 }
 
 /** Internal handles returned to the router; opaque outside the emulator. */
@@ -115,6 +134,8 @@ export function formatTimestamp(ms: number): string {
  */
 export class Store {
   private shares = new Map<string, ShareRecord>();
+  /** Purged shares that lagging lists still show, until `purgedAt + listLag`. */
+  private shareGhosts = new Map<string, ShareRecord>();
   private recipients = new Map<string, RecipientRecord>();
   private resources = new Map<string, ResourceRecord>();
   /** Status timelines, kept after objects are purged so settle times stay measurable. */
@@ -132,6 +153,7 @@ export class Store {
   /** Drops every object, timeline and injected error. */
   reset(): void {
     this.shares.clear();
+    this.shareGhosts.clear();
     this.recipients.clear();
     this.resources.clear();
     this.histories.clear();
@@ -171,6 +193,54 @@ export class Store {
   sharesOfOrganization(organizationId: string): ShareHandle[] {
     this.settle();
     return [...this.shares.values()].filter((share) => this.account(share.accountId).organizationId === organizationId);
+  }
+
+  /**
+   * What a share list (#1) shows `accountId` now: each share as of `now - listLag`, so a new share is
+   * missing until its lag has passed and a purged one still shows until then (§7; `consistency.listLagMs`).
+   */
+  listSharesVisibleTo(accountId: string): (Listed<ShareHandle> & { kind: ShareKind })[] {
+    const now = this.settle();
+    const out: (Listed<ShareHandle> & { kind: ShareKind })[] = [];
+    for (const share of [...this.shares.values(), ...this.shareGhosts.values()]) {
+      const asOf = listedAsOf(share, now);
+      const kind = asOf !== undefined ? this.kindFor(share, accountId) : undefined;
+      if (asOf !== undefined && kind) out.push({ handle: share, asOf, kind });
+    }
+    return out;
+  }
+
+  /** The organization share list (#16), lagging like `listSharesVisibleTo`. */
+  listSharesOfOrganization(organizationId: string): Listed<ShareHandle>[] {
+    const now = this.settle();
+    const out: Listed<ShareHandle>[] = [];
+    for (const share of [...this.shares.values(), ...this.shareGhosts.values()]) {
+      const asOf = listedAsOf(share, now);
+      if (asOf !== undefined && this.account(share.accountId).organizationId === organizationId) out.push({ handle: share, asOf });
+    }
+    return out;
+  }
+
+  /** The recipient list (#6) of a share, lagging per recipient. */
+  listRecipientsOf(share: ShareHandle): Listed<RecipientHandle>[] {
+    const now = this.settle();
+    return listedOf([...share.recipients.values()], now);
+  }
+
+  /** The resource list (#11) of a share, lagging per resource; purged resources show until their lag has passed. */
+  listResourcesOf(share: ShareHandle): Listed<ResourceHandle>[] {
+    const now = this.settle();
+    return listedOf([...share.resources.values(), ...share.resourceGhosts.values()], now).sort((a, b) => a.handle.seq - b.handle.seq);
+  }
+
+  /** The status an object had at `at` (its status timeline), e.g. as a lagging list shows it. */
+  statusAt(objectId: string, at: number): string | undefined {
+    let status: string | undefined;
+    for (const change of this.histories.get(objectId) ?? []) {
+      if (change.at > at) break;
+      status = change.status;
+    }
+    return status;
   }
 
   allShares(): ShareHandle[] {
@@ -254,6 +324,8 @@ export class Store {
 
   renderShare(share: ShareHandle, view: ShareView = {}): ShareObject {
     const pending = view.preview ? share.pendingName : undefined;
+    const asOf = view.asOf;
+    const statusOf = (record: { id: string; status: string }) => (asOf === undefined ? record.status : (this.statusAt(record.id, asOf) ?? record.status));
     const object: ShareObject = {
       id: share.id,
       account_id: share.accountId,
@@ -262,45 +334,73 @@ export class Store {
       name: pending ? pending.value : share.name,
       created: formatTimestamp(share.created),
       modified: formatTimestamp(pending ? pending.requestedAt : share.modified),
-      status: share.status,
+      status: statusOf(share) as ShareStatus,
       target_type: this.targetType(share),
     };
     if (view.kind) object.kind = view.kind;
     if (view.includeRecipientCounts) {
-      const count = (status: RecipientAssociationStatus) =>
-        [...share.recipients.values()].filter((recipient) => recipient.status === status).length;
+      const recipients = [...share.recipients.values()].filter((recipient) => asOf === undefined || recipient.created <= asOf);
+      const count = (status: RecipientAssociationStatus) => recipients.filter((recipient) => statusOf(recipient) === status).length;
       object.associated_recipient_count = count("associated");
       object.associating_recipient_count = count("associating");
       object.disassociated_recipient_count = count("disassociated");
       object.disassociating_recipient_count = count("disassociating");
     }
-    if (view.includeResources) object.resources = [...share.resources.values()].map((resource) => this.renderResource(resource));
-    return object;
-  }
-
-  renderRecipient(recipient: RecipientHandle, includeResources = false): RecipientObject {
-    const object: RecipientObject = {
-      id: recipient.id,
-      account_id: this.recipientAccountId(recipient),
-      association_status: recipient.status,
-      created: formatTimestamp(recipient.created),
-      modified: formatTimestamp(recipient.modified),
-    };
-    if (includeResources) {
-      // One entry per non-deleted share resource (§4.2); `resource_id` is the share-resource id.
-      const share = this.shares.get(recipient.shareId);
-      object.resources = (share ? this.liveResources(share) : []).map((resource) => ({
-        resource_id: resource.id,
-        resource_version: resource.version,
-        error: recipient.error?.message ?? "",
-        terminal: recipient.error?.terminal ?? false,
-      }));
+    if (view.includeResources) {
+      const resources =
+        asOf === undefined
+          ? [...share.resources.values()]
+          : [...share.resources.values(), ...share.resourceGhosts.values()]
+              .filter((resource) => isListedAt(resource, asOf))
+              .sort((a, b) => a.seq - b.seq);
+      object.resources = resources.map((resource) => this.renderResource(resource, false, asOf));
     }
     return object;
   }
 
-  renderResource(resource: ResourceHandle, preview = false): ShareResourceObject {
+  /** A recipient (§4.2); `asOf` renders its status as a lagging list shows it. */
+  renderRecipient(recipient: RecipientHandle, includeResources = false, asOf?: number): RecipientObject {
+    const accountId = this.recipientAccountId(recipient);
+    // [UNCONFIRMED §4.2, §11] setting `recipientAccountIdField`: which name(s) the answer gives the account.
+    const field = this.settings().behaviour.recipientAccountIdField ?? "account_id";
+    const object: RecipientObject = {
+      id: recipient.id,
+      ...(field !== "recipient_account_id" ? { account_id: accountId } : {}),
+      ...(field !== "account_id" ? { recipient_account_id: accountId } : {}),
+      association_status: (asOf === undefined ? recipient.status : (this.statusAt(recipient.id, asOf) ?? recipient.status)) as RecipientAssociationStatus,
+      created: formatTimestamp(recipient.created),
+      modified: formatTimestamp(recipient.modified),
+    };
+    if (includeResources) {
+      // One entry per non-deleted share resource (§4.2); `resource_id` is the share-resource id. The version
+      // shown is the newest one that has reached recipients (`consistency.recipientResourceVersionLagMs`);
+      // a resource no version of which has reached them yet is not listed.
+      const now = this.now();
+      const share = this.shares.get(recipient.shareId) ?? this.shareGhosts.get(recipient.shareId);
+      object.resources = [];
+      for (const resource of share ? this.liveResources(share) : []) {
+        const seen = resource.versionsSeenByRecipients.filter((entry) => entry.at <= now);
+        if (seen.length === 0) continue;
+        object.resources.push({
+          resource_id: resource.id,
+          resource_version: Math.max(...seen.map((entry) => entry.version)),
+          error: recipient.error?.message ?? "",
+          terminal: recipient.error?.terminal ?? false,
+        });
+      }
+    }
+    return object;
+  }
+
+  /** A recipient with its `resources[]`, always carrying `account_id` (for the control surface). */
+  renderRecipientForControl(recipient: RecipientHandle): RecipientObject & { account_id: string } {
+    return { ...this.renderRecipient(recipient, true), account_id: this.recipientAccountId(recipient) };
+  }
+
+  /** A share resource (§4.3); `preview` shows a just-requested PUT, `asOf` the status a lagging list shows. */
+  renderResource(resource: ResourceHandle, preview = false, asOf?: number): ShareResourceObject {
     const pending = preview ? resource.pendingMeta : undefined;
+    const status = (asOf === undefined ? resource.status : (this.statusAt(resource.id, asOf) ?? resource.status)) as ResourceStatus;
     return {
       id: resource.id,
       resource_id: resource.resourceId,
@@ -308,7 +408,7 @@ export class Store {
       resource_type: resource.resourceType,
       resource_version: resource.version,
       meta: structuredClone(pending ? pending.value : resource.meta),
-      status: resource.status,
+      status,
       created: formatTimestamp(resource.created),
       modified: formatTimestamp(pending ? pending.requestedAt : resource.modified),
     };
@@ -361,8 +461,10 @@ export class Store {
       created: now,
       modified: now,
       visibleFrom: now + this.draw(this.settings().timings.createPropagationMs),
+      listLag: this.drawListLag(),
       recipients: new Map(),
       resources: new Map(),
+      resourceGhosts: new Map(),
     };
     this.shares.set(share.id, share);
     this.recordStatus(share.id, share.status, now);
@@ -402,12 +504,12 @@ export class Store {
     }
     this.scheduler.schedule(deletedAt, (at) => {
       this.setShareStatus(share, "deleted", at);
-      this.scheduler.schedule(at + this.draw(this.settings().timings.deletedShareRetentionMs), () => this.purgeShare(share.id));
+      this.scheduler.schedule(at + this.draw(this.settings().timings.deletedShareRetentionMs), (purgeAt) => this.purgeShare(share.id, purgeAt));
     });
   }
 
   /** Removes a share and everything in it at once: 404 from now on. */
-  purgeShare(shareId: string): void {
+  purgeShare(shareId: string, at: number = this.now()): void {
     const share = this.shares.get(shareId);
     if (!share) return;
     for (const recipient of share.recipients.values()) {
@@ -421,6 +523,12 @@ export class Store {
     }
     if (share.pendingName) share.pendingName.event.cancelled = true;
     this.shares.delete(shareId);
+    // A lagging list still shows it for its lag (§7; `consistency.listLagMs`).
+    if (share.listLag > 0) {
+      share.purgedAt = at;
+      this.shareGhosts.set(shareId, share);
+      this.scheduler.schedule(at + share.listLag, () => this.shareGhosts.delete(shareId));
+    }
   }
 
   // ---------------------------------------------------------------- writes: recipients
@@ -498,6 +606,7 @@ export class Store {
     const event = this.scheduler.schedule(now + this.draw(this.settings().timings.resourceUpdateMs), (at) => {
       resource.meta = value;
       resource.version += 1;
+      resource.versionsSeenByRecipients.push({ version: resource.version, at: at + this.draw(this.settings().consistency.recipientResourceVersionLagMs) });
       resource.modified = at;
       resource.pendingMeta = undefined;
     });
@@ -552,7 +661,10 @@ export class Store {
     const behaviour = this.settings().behaviour;
     const at = (name: string) => (field ? `${field}.${name}` : name);
     const ownerOrganization = this.account(ownerAccountId).organizationId;
-    // `account_id` is the deprecated alias of `recipient_account_id` (§3.1).
+    // `account_id` is the deprecated alias of `recipient_account_id` (§3.1), accepted until 2027-05-26.
+    if (input.account_id !== undefined && behaviour.deprecatedAccountIdInput === "reject") {
+      throw invalidField(at("account_id"), "is no longer accepted; use recipient_account_id");
+    }
     if (input.recipient_account_id !== undefined && input.account_id !== undefined && input.recipient_account_id !== input.account_id) {
       throw invalidField(at("account_id"), "is a deprecated alias of recipient_account_id and must not differ from it");
     }
@@ -614,6 +726,7 @@ export class Store {
       created: now,
       modified: now,
       visibleFrom: now + this.draw(this.settings().timings.createPropagationMs),
+      listLag: this.drawListLag(),
     };
     share.recipients.set(recipient.id, recipient);
     this.recipients.set(recipient.id, recipient);
@@ -667,6 +780,8 @@ export class Store {
       created: now,
       modified: now,
       visibleFrom: now + this.draw(this.settings().timings.createPropagationMs),
+      listLag: this.drawListLag(),
+      versionsSeenByRecipients: [{ version: 1, at: now + this.draw(this.settings().consistency.recipientResourceVersionLagMs) }],
     };
     share.resources.set(resource.id, resource);
     this.resources.set(resource.id, resource);
@@ -682,9 +797,16 @@ export class Store {
       this.setResourceStatus(resource, "deleted", at);
       resource.transition = undefined;
       if (!purgeAfterRetention) return; // resources of a deleted share go with the share
-      resource.transition = this.scheduler.schedule(at + this.draw(this.settings().timings.deletedResourceRetentionMs), () => {
-        this.shares.get(resource.shareId)?.resources.delete(resource.id);
+      resource.transition = this.scheduler.schedule(at + this.draw(this.settings().timings.deletedResourceRetentionMs), (purgedAt) => {
+        const share = this.shares.get(resource.shareId);
+        share?.resources.delete(resource.id);
         this.resources.delete(resource.id);
+        // A lagging list still shows it for its lag (§7; `consistency.listLagMs`).
+        if (share && resource.listLag > 0) {
+          resource.purgedAt = purgedAt;
+          share.resourceGhosts.set(resource.id, resource);
+          this.scheduler.schedule(purgedAt + resource.listLag, () => share.resourceGhosts.delete(resource.id));
+        }
       });
     });
   }
@@ -713,6 +835,10 @@ export class Store {
     timeline.push({ status, at });
   }
 
+  private drawListLag(): number {
+    return this.draw(this.settings().consistency?.listLagMs ?? 0);
+  }
+
   private draw(range: Range): number {
     return this.random.durations.draw(range);
   }
@@ -723,6 +849,26 @@ export class Store {
       if (!this.histories.has(id)) return id;
     }
   }
+}
+
+/** The ms a lagging list shows `record` as of, or undefined when the list does not show it at all. */
+function listedAsOf(record: { created: number; listLag: number; purgedAt?: number }, now: number): number | undefined {
+  const asOf = now - record.listLag;
+  return isListedAt(record, asOf) ? asOf : undefined;
+}
+
+/** Listed at `asOf`: created by then and not yet purged then. */
+function isListedAt(record: { created: number; purgedAt?: number }, asOf: number): boolean {
+  return record.created <= asOf && (record.purgedAt === undefined || record.purgedAt > asOf);
+}
+
+function listedOf<T extends { created: number; listLag: number; purgedAt?: number }>(records: T[], now: number): Listed<T>[] {
+  const out: Listed<T>[] = [];
+  for (const handle of records) {
+    const asOf = listedAsOf(handle, now);
+    if (asOf !== undefined) out.push({ handle, asOf });
+  }
+  return out;
 }
 
 function isLiveRecipient(status: RecipientAssociationStatus): boolean {

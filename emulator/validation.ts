@@ -1,7 +1,7 @@
 // Request validation: bodies (§3) and query parameters (§3.2, §3.6, §3.11), with 400 errors that name
 // the field and the rule. Unknown body fields and query parameters are ignored, as Cloudflare does.
 
-import type { RecipientInput, ResourceInput, ShareCreateBody } from "../provider/client/types";
+import type { WireCreateShareBody as ShareCreateBody, WireRecipientInput as RecipientInput, WireResourceInput as ResourceInput } from "./wire";
 import { ApiError, ERROR_CODES, invalidField, invalidQuery } from "./errors";
 
 /** §2: identifiers are at most 32 characters (DOCS maxLength 32). */

@@ -12,7 +12,10 @@ export type RecipientAssociationStatus = "associating" | "associated" | "disasso
 /** Share-resource status. */
 export type ResourceStatus = "active" | "deleting" | "deleted";
 
-/** The resource types known today (§5). The API may add more: readers accept any string. */
+/**
+ * The resource types known today (§5), plus `trust-grant` (§5, §12.5: the DISTILLED model, the `cloudflare`
+ * 7.3 typings and @pulumi/cloudflare 6.22 list it). The API may add more: readers accept any string.
+ */
 export const KNOWN_RESOURCE_TYPES = [
   "custom-ruleset",
   "gateway-policy",
@@ -20,6 +23,7 @@ export const KNOWN_RESOURCE_TYPES = [
   "gateway-block-page-settings",
   "gateway-extended-email-matching",
   "idp-federation-grant",
+  "trust-grant",
 ] as const;
 export type KnownResourceType = (typeof KNOWN_RESOURCE_TYPES)[number];
 /** A known resource type, or one the API added after this package was written. */

@@ -1,6 +1,8 @@
 // Inputs and state of a Share, and how declared items are matched to what the API has.
 
 import type { RecipientObject, ShareObject, ShareResourceObject } from "../client/types";
+import { isGone, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE } from "../wait/lifecycle";
+import { terminalRecipientError } from "../wait/waits";
 import { normalizeMeta, Timeouts, withoutUndefined } from "./inputs";
 import { hasValue } from "./share-recipient-model";
 
@@ -28,6 +30,8 @@ export interface ShareInputs {
   resources?: ResourceDeclaration[];
   timeouts?: Timeouts;
   adopt?: string;
+  /** The stack whose journal records this resource's creates (`<project>/<stack>`); set by the resource class. */
+  ownerStack?: string;
 }
 
 /** An inline recipient the Share manages, with its id and last known status. */
@@ -36,6 +40,11 @@ export interface ManagedRecipient extends RecipientDeclaration {
   id: string;
   /** `associating`, `associated`, `disassociating` or `disassociated`. */
   associationStatus: string;
+  /**
+   * Cloudflare's reason when it reported a terminal error for this recipient (it will not retry):
+   * the next `up` removes the recipient and adds it anew.
+   */
+  terminalError?: string;
 }
 
 /** An inline resource the Share manages, with its id and last known status. */
@@ -67,6 +76,7 @@ export interface ShareOutputs {
   resourceIds: string[];
   timeouts?: Timeouts;
   adopt?: string;
+  ownerStack?: string;
   status: string;
   accountName: string;
   organizationId: string;
@@ -94,6 +104,7 @@ export function managedRecipient(declaration: RecipientDeclaration, server: Reci
     organizationId: declaration.organizationId,
     id: server.id,
     associationStatus: server.association_status,
+    terminalError: terminalRecipientError(server),
   });
 }
 
@@ -132,8 +143,31 @@ export function finishOutputs(outputs: Omit<ShareOutputs, "recipientIds" | "reso
   });
 }
 
-/** The inputs that describe `outputs` (used by `read`, so the next `up` diffs against reality). */
-export function inputsOf(outputs: ShareOutputs): ShareInputs {
+/**
+ * The state of a share: what the inputs say about it, the API's share, and the items it manages.
+ *
+ * @example
+ * const outs = shareOutputsOf(inputs, share, [], []);
+ */
+export function shareOutputsOf(inputs: ShareInputs | ShareOutputs, share: ShareObject, recipients: ManagedRecipient[], resources: ManagedResource[]): ShareOutputs {
+  return finishOutputs({
+    accountId: inputs.accountId,
+    timeouts: inputs.timeouts,
+    adopt: inputs.adopt,
+    ownerStack: inputs.ownerStack,
+    ...shareFields(share),
+    recipients,
+    resources,
+  });
+}
+
+/**
+ * The inputs that describe `outputs` (used by `read`, so the next `up` diffs against reality).
+ *
+ * @example
+ * return readResult(id, outs, shareInputsOf(outs));
+ */
+export function shareInputsOf(outputs: ShareOutputs): ShareInputs {
   return withoutUndefined({
     accountId: outputs.accountId,
     name: outputs.name,
@@ -151,7 +185,7 @@ export function inputsOf(outputs: ShareOutputs): ShareInputs {
  * organization recipient is unconfirmed, reference §12.12).
  */
 export function matchRecipients(declared: readonly RecipientDeclaration[], server: readonly RecipientObject[]): Map<string, RecipientObject> {
-  const live = server.filter((recipient) => recipient.association_status !== "disassociating" && recipient.association_status !== "disassociated");
+  const live = server.filter((recipient) => !isGone(RECIPIENT_LIFECYCLE, recipient.association_status));
   const matches = new Map<string, RecipientObject>();
   const claimed = new Set<string>();
   const claim = (key: string, candidate: RecipientObject | undefined) => {
@@ -179,7 +213,7 @@ export function matchResources(declared: readonly ResourceDeclaration[], server:
   for (const declaration of declared) {
     const found = server.find(
       (resource) =>
-        resource.status === "active" &&
+        !isGone(RESOURCE_LIFECYCLE, resource.status) &&
         resource.resource_type === declaration.resourceType &&
         resource.resource_id === declaration.resourceId &&
         resource.resource_account_id === declaration.resourceAccountId,

@@ -1,7 +1,7 @@
 import type { RecipientResourceState } from "./share-recipient-model";
 import * as pulumi from "@pulumi/pulumi";
 import shareRecipientProvider = require("./share-recipient-provider");
-import { TimeoutsArgs, TYPE_MODULE, warnIfNotInstalled } from "./resource-base";
+import { currentStack, TimeoutsArgs, TYPE_MODULE, warnIfNotInstalled } from "./resource-base";
 
 /** Arguments of a {@link ShareRecipient}: exactly one of `recipientAccountId` or `organizationId`. */
 export interface ShareRecipientArgs {
@@ -56,6 +56,7 @@ export class ShareRecipient extends pulumi.dynamic.Resource {
     warnIfNotInstalled();
     const props = {
       ...args,
+      ownerStack: currentStack(),
       associationStatus: undefined,
       recipientAccount: undefined,
       resources: undefined,

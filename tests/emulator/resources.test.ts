@@ -1,7 +1,6 @@
 // Share resources (§2 #11–#15; §3.11–§3.15; §4.3; §7).
 
 import type { ShareObject, ShareResourceObject } from "../../provider/client/types";
-import { KNOWN_RESOURCE_TYPES } from "../../provider/client/types";
 import { ERROR_CODES } from "../../emulator";
 import { HEX32, OWNER, TIMESTAMP, type TestEmulator, expectFailure, ruleset, shareBody, sharesPath, startTestEmulator } from "./helpers";
 
@@ -44,8 +43,9 @@ describe("share resources", () => {
     expectFailure(await emu.call("GET", `${base}/r2`), 404, ERROR_CODES.notFound); // resource_id is not the path id
   });
 
-  test("every §5 resource_type is accepted", async () => {
-    for (const [i, type] of KNOWN_RESOURCE_TYPES.entries()) {
+  test("every §5 resource_type is accepted, trust-grant too (§12.5)", async () => {
+    const types = ["custom-ruleset", "gateway-policy", "gateway-destination-ip", "gateway-block-page-settings", "gateway-extended-email-matching", "idp-federation-grant", "trust-grant"];
+    for (const [i, type] of types.entries()) {
       const created = await add({ ...ruleset(`t${i}`), resource_type: type });
       expect(created.resource_type).toBe(type);
     }
