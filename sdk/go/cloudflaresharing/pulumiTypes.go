@@ -23,6 +23,9 @@ type ManagedRecipient struct {
 	OrganizationId *string `pulumi:"organizationId"`
 	// The account that receives the share.
 	RecipientAccountId *string `pulumi:"recipientAccountId"`
+	// Cloudflare's reason when it reported a terminal error for this recipient (it will not retry):
+	// the next `up` removes the recipient and adds it anew.
+	TerminalError *string `pulumi:"terminalError"`
 }
 
 // An inline recipient the Share manages, with its id and last known status.
@@ -58,6 +61,12 @@ func (o ManagedRecipientOutput) OrganizationId() pulumi.StringPtrOutput {
 // The account that receives the share.
 func (o ManagedRecipientOutput) RecipientAccountId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ManagedRecipient) *string { return v.RecipientAccountId }).(pulumi.StringPtrOutput)
+}
+
+// Cloudflare's reason when it reported a terminal error for this recipient (it will not retry):
+// the next `up` removes the recipient and adds it anew.
+func (o ManagedRecipientOutput) TerminalError() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ManagedRecipient) *string { return v.TerminalError }).(pulumi.StringPtrOutput)
 }
 
 type ManagedRecipientArrayOutput struct{ *pulumi.OutputState }

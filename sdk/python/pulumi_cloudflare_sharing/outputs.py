@@ -36,6 +36,8 @@ class ManagedRecipient(dict):
             suggest = "organization_id"
         elif key == "recipientAccountId":
             suggest = "recipient_account_id"
+        elif key == "terminalError":
+            suggest = "terminal_error"
 
         if suggest:
             pulumi.log.warn(f"Key '{key}' not found in ManagedRecipient. Access the value via the '{suggest}' property getter instead.")
@@ -52,7 +54,8 @@ class ManagedRecipient(dict):
                  association_status: _builtins.str,
                  id: _builtins.str,
                  organization_id: Optional[_builtins.str] = None,
-                 recipient_account_id: Optional[_builtins.str] = None):
+                 recipient_account_id: Optional[_builtins.str] = None,
+                 terminal_error: Optional[_builtins.str] = None):
         """
         An inline recipient the Share manages, with its id and last known status.
 
@@ -60,6 +63,8 @@ class ManagedRecipient(dict):
         :param _builtins.str id: The recipient id.
         :param _builtins.str organization_id: The organization that receives the share.
         :param _builtins.str recipient_account_id: The account that receives the share.
+        :param _builtins.str terminal_error: Cloudflare's reason when it reported a terminal error for this recipient (it will not retry):
+               the next `up` removes the recipient and adds it anew.
         """
         pulumi.set(__self__, "association_status", association_status)
         pulumi.set(__self__, "id", id)
@@ -67,6 +72,8 @@ class ManagedRecipient(dict):
             pulumi.set(__self__, "organization_id", organization_id)
         if recipient_account_id is not None:
             pulumi.set(__self__, "recipient_account_id", recipient_account_id)
+        if terminal_error is not None:
+            pulumi.set(__self__, "terminal_error", terminal_error)
 
     @_builtins.property
     @pulumi.getter(name="associationStatus")
@@ -99,6 +106,15 @@ class ManagedRecipient(dict):
         The account that receives the share.
         """
         return pulumi.get(self, "recipient_account_id")
+
+    @_builtins.property
+    @pulumi.getter(name="terminalError")
+    def terminal_error(self) -> Optional[_builtins.str]:
+        """
+        Cloudflare's reason when it reported a terminal error for this recipient (it will not retry):
+        the next `up` removes the recipient and adds it anew.
+        """
+        return pulumi.get(self, "terminal_error")
 
 
 @pulumi.output_type
