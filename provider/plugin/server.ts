@@ -13,6 +13,7 @@ import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import { withCallContext } from "../call-context";
 import { ResourceInitError } from "../resources/common";
 import type { EngineLog } from "./engine-log";
+import { withOwnerStack } from "./owner-stack";
 import { applyPluginConfig, changedConfigKeys, checkPluginConfig } from "./plugin-config";
 import { fromStruct, Plain, toStruct } from "./properties";
 import { servedResource } from "./resource-table";
@@ -73,7 +74,9 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
 
     check: unary(async (request: provproto.CheckRequest) => {
       const { provider } = servedResource(request.getType() || typeOf(request.getUrn()));
-      const result = await provider.check!(fromStruct(request.getOlds()), fromStruct(request.getNews()));
+      // The stack that owns what this resource creates, as the TypeScript classes pass it (owner-stack.ts).
+      const news = withOwnerStack(fromStruct(request.getNews()), request.getUrn());
+      const result = await provider.check!(fromStruct(request.getOlds()), news);
       return checkResponse(result.inputs ?? {}, result.failures ?? []);
     }),
 

@@ -9,6 +9,11 @@ import { TUNING_ENV } from "../../provider/runtime";
 import { providerHandlers } from "../../provider/plugin/server";
 import { asSecret, fromStruct, isSecret, toStruct } from "../../provider/plugin/properties";
 import { CloudflareSharingClient } from "../../provider/client";
+import { recipientNaturalKey } from "../../provider/client/natural-keys";
+import { JOURNAL_DIR_ENV, readEntry, writeEntry } from "../../provider/resources/journal";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 
 const TOKEN = "plugin-test-token-0cc175b9c0f1b6a831c399e269772661";
 const OWNER = "023e105f4ecef8ad9ca31a8372d0c353";
@@ -25,6 +30,7 @@ describe("the plugin's protocol server", () => {
   let client: provrpc.ResourceProviderClient;
   const logged: { urn: string; message: string }[] = [];
   const saved = { env: { ...process.env } };
+  const journalDir = fs.mkdtempSync(path.join(os.tmpdir(), "plugin-journal-"));
 
   const call = <T>(method: string, request: unknown): Promise<T> =>
     new Promise((resolve, reject) =>
@@ -35,6 +41,7 @@ describe("the plugin's protocol server", () => {
     emulator = await startEmulator({ seed: 3, settings: { timings: { ...FAST_TIMINGS }, auth: { tokens: [TOKEN] } } });
     delete process.env.CLOUDFLARE_API_TOKEN;
     delete process.env.CLOUDFLARE_BASE_URL;
+    process.env[JOURNAL_DIR_ENV] = journalDir;
     process.env[TUNING_ENV] = JSON.stringify({ poll: { firstDelayMs: 25, factor: 1.5, maxDelayMs: 100, gridMs: 25 }, progressEveryMs: 100, createNotFoundChecks: 5 });
     server = new grpc.Server();
     server.addService(provrpc.ResourceProviderService, providerHandlers({ version: "0.0.0-test", schema: '{"name":"cloudflare-sharing"}', engineLog: { info: (urn, message) => logged.push({ urn, message }) } }));
@@ -48,6 +55,7 @@ describe("the plugin's protocol server", () => {
     server?.forceShutdown();
     await emulator?.stop();
     process.env = saved.env;
+    fs.rmSync(journalDir, { recursive: true, force: true });
   });
 
   it("CheckConfig keeps the credentials secret and names the broken rule", async () => {
@@ -120,6 +128,54 @@ describe("the plugin's protocol server", () => {
     const progress = logged.filter((line) => line.message.includes("waiting for recipient"));
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.every((line) => line.urn === RECIPIENT_URN)).toBe(true);
+  });
+
+  it("Check gives each resource its stack as ownerStack, from the URN, unless the program set one", async () => {
+    const check = (urn: string, news: Record<string, unknown>) =>
+      call<provproto.CheckResponse>("check", new provproto.CheckRequest().setUrn(urn).setType("cloudflare-sharing:index:ShareRecipient").setNews(toStruct(news)));
+    const declared = { accountId: OWNER, shareId: "a".repeat(32), recipientAccountId: PARTNER };
+    const derived = await check(RECIPIENT_URN, declared);
+    expect(derived.getFailuresList()).toEqual([]);
+    expect(fromStruct(derived.getInputs())).toEqual({ ...declared, ownerStack: "proj/dev" });
+    // A parent in the type path and `::` in the name change nothing: stack and project come first.
+    const nested = await check("urn:pulumi:prod::shop::my:index:Parent$cloudflare-sharing:index:ShareRecipient::a::b", declared);
+    expect(fromStruct(nested.getInputs()).ownerStack).toBe("shop/prod");
+    const kept = await check(RECIPIENT_URN, { ...declared, ownerStack: "proj/other" });
+    expect(fromStruct(kept.getInputs()).ownerStack).toBe("proj/other");
+  });
+
+  it("a create through Check and Create takes over what an interrupted run of this stack made, never another stack's", async () => {
+    const api = new CloudflareSharingClient({ credentials: { apiToken: TOKEN }, baseUrl: emulator.url });
+    const share = await api.shares.create(OWNER, {
+      name: "journal",
+      recipients: [{ recipient_account_id: OTHER }],
+      resources: [{ resource_type: "custom-ruleset", resource_id: RULESET, resource_account_id: OWNER, meta: {} }],
+    });
+    const landed = await api.recipients.create(OWNER, share.id, { recipient_account_id: PARTNER });
+    const key = JSON.stringify([OWNER, share.id, recipientNaturalKey({ recipient_account_id: PARTNER })]);
+    const createThroughEngine = async (urn: string) => {
+      const check = await call<provproto.CheckResponse>(
+        "check",
+        new provproto.CheckRequest().setUrn(urn).setType("cloudflare-sharing:index:ShareRecipient").setNews(toStruct({ accountId: OWNER, shareId: share.id, recipientAccountId: PARTNER })),
+      );
+      return call<provproto.CreateResponse>("create", new provproto.CreateRequest().setUrn(urn).setProperties(check.getInputs()!).setTimeout(30));
+    };
+
+    // Another stack's entry: not this stack's object, so the create is refused (409) and nothing is taken over.
+    writeEntry({ stack: "proj/ci", kind: "recipient", key, startedAt: Date.now() - 1_000, id: landed.id });
+    const refused = await createThroughEngine(RECIPIENT_URN).catch((failure: grpc.ServiceError) => failure);
+    expect((refused as grpc.ServiceError).details).toContain(`adopt: "${landed.id}"`);
+
+    // This stack's entry (the response of its create was lost): the create takes the object over, sending no write.
+    writeEntry({ stack: "proj/dev", kind: "recipient", key, startedAt: Date.now() - 1_000, id: landed.id });
+    emulator.control.clearLog();
+    const created = await createThroughEngine(RECIPIENT_URN);
+    expect(created.getId()).toBe(landed.id);
+    expect(fromStruct(created.getProperties())).toMatchObject({ ownerStack: "proj/dev", recipientAccountId: PARTNER });
+    expect(emulator.control.requestLog().filter((entry) => entry.method !== "GET")).toEqual([]);
+    expect(emulator.control.listRecipients(share.id).filter((r) => r.account_id === PARTNER)).toHaveLength(1);
+    // Its entry stays until the engine shows the id back.
+    expect(readEntry("proj/dev", "recipient", key)?.id).toBe(landed.id);
   });
 
   it("Read with only an import id brings an existing recipient with the inputs that describe it", async () => {
