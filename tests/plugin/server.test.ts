@@ -130,6 +130,36 @@ describe("the plugin's protocol server", () => {
     expect(progress.every((line) => line.urn === RECIPIENT_URN)).toBe(true);
   });
 
+  it("the engine's deadline is the one deadline of a create with several waits, whatever `timeouts` says", async () => {
+    const api = new CloudflareSharingClient({ credentials: { apiToken: TOKEN }, baseUrl: emulator.url });
+    const share = await api.shares.create(OWNER, {
+      name: "one deadline",
+      recipients: [{ recipient_account_id: OTHER }, { recipient_account_id: PARTNER }],
+      resources: [{ resource_type: "custom-ruleset", resource_id: RULESET, resource_account_id: OWNER, meta: {} }],
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500)); // both associated (FAST_TIMINGS)
+    // The old record of PARTNER takes 1.2 s to leave, then the new one 10 s to associate: the
+    // association wait gets what waiting out the old record left of the engine's 2 s, not 2 s of its own.
+    emulator.control.configure({ timings: { recipientDisassociateMs: 1_200, recipientAssociateMs: 10_000 } });
+    const old = emulator.control.listRecipients(share.id).find((r) => r.account_id === PARTNER)!;
+    await api.recipients.delete(OWNER, share.id, old.id);
+    const started = Date.now();
+    const error = await call(
+      "create",
+      new provproto.CreateRequest()
+        .setUrn("urn:pulumi:dev::proj::cloudflare-sharing:index:ShareRecipient::again")
+        .setProperties(toStruct({ accountId: OWNER, shareId: share.id, recipientAccountId: PARTNER, timeouts: { create: "5m" } }))
+        .setTimeout(2),
+    ).catch((failure: grpc.ServiceError) => failure);
+    const elapsed = Date.now() - started;
+    emulator.control.configure({ timings: { recipientDisassociateMs: FAST_TIMINGS.recipientDisassociateMs, recipientAssociateMs: FAST_TIMINGS.recipientAssociateMs } });
+
+    expect((error as grpc.ServiceError).details).toMatch(/timeout: 2s/);
+    expect(emulator.control.listRecipients(share.id).find((r) => r.account_id === PARTNER && r.id !== old.id)?.association_status).toBe("associating");
+    expect(elapsed).toBeGreaterThanOrEqual(2_000);
+    expect(elapsed).toBeLessThan(2_900);
+  });
+
   it("Check gives each resource its stack as ownerStack, from the URN, unless the program set one", async () => {
     const check = (urn: string, news: Record<string, unknown>) =>
       call<provproto.CheckResponse>("check", new provproto.CheckRequest().setUrn(urn).setType("cloudflare-sharing:index:ShareRecipient").setNews(toStruct(news)));
