@@ -79,6 +79,11 @@ describe("the plugin under the real engine, from a Pulumi YAML program", () => {
     const recipients = emulator.control.listRecipients(shareId);
     expect(recipients.map((r) => [r.account_id, r.association_status]).sort()).toEqual([[PARTNER_A, "associated"], [PARTNER_B, "associated"]]);
 
+    // Owned by this stack as the TypeScript classes would say it (`<project>/<stack>`, from the URN),
+    // so the creates were journalled per stack.
+    const owners = (await stateResources()).filter((r) => r.type.startsWith("cloudflare-sharing:index:")).map((r) => r.outputs.ownerStack);
+    expect(owners).toEqual([1, 2, 3].map(() => `plugin-yaml/${testStack.stack.name}`));
+
     // Progress on the partner recipient (the Share logs its own inline recipient's on its own row).
     const diagnostics = events.flatMap((event) => (event.diagnosticEvent ? [event.diagnosticEvent] : []));
     const progress = diagnostics.filter((line) => /waiting for recipient/.test(line.message) && line.message.includes(`account ${PARTNER_B}`));
