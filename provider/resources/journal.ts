@@ -37,7 +37,12 @@ export interface JournalEntry {
   id?: string;
 }
 
-/** The journal directory in force now. */
+/**
+ * The journal directory in force now.
+ *
+ * @example
+ * journalDir(); // "/home/ci/.pulumi-cloudflare-sharing/journal", or $CLOUDFLARE_SHARING_JOURNAL_DIR
+ */
 export function journalDir(): string {
   const configured = process.env[JOURNAL_DIR_ENV];
   return configured && configured.length > 0 ? configured : path.join(os.homedir(), ".pulumi-cloudflare-sharing", "journal");

@@ -2,11 +2,28 @@
 // (provider/client/natural-keys) and how to find what holds it, and the `adopt` advice for messages.
 
 import type { CloudflareSharingClient } from "../client";
-import { recipientNaturalKey, resourceNaturalKey, shareNaturalKey } from "../client/natural-keys";
+import { NotFoundError } from "../client/core/errors";
+import { RECIPIENT_LEAVING_STATUSES, recipientNaturalKey, resourceNaturalKey, SHARE_LEAVING_STATUSES, shareNaturalKey } from "../client/natural-keys";
 import type { RecipientObject, ResourceInput, ShareCreateBody, ShareObject, ShareResourceObject } from "../client/types";
 import { metaObject } from "./inputs";
 import { confirmInState, OwnedCreate } from "./ownership";
 import { describeTarget, recipientInput } from "./share-recipient-model";
+
+async function orUndefined<T>(request: Promise<T>): Promise<T | undefined> {
+  try {
+    return await request;
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/** The object unless it is gone or on its way out (it then no longer holds its natural key). */
+function live<T>(item: T | undefined, status: (item: T) => string): T | undefined {
+  if (item === undefined) return undefined;
+  const current = status(item);
+  return RECIPIENT_LEAVING_STATUSES.includes(current) || SHARE_LEAVING_STATUSES.includes(current) ? undefined : item;
+}
 
 /** Which declaration makes the object: it decides what "take it over" means in messages. */
 export type Declaring = "this Share" | "this ShareRecipient" | "this ShareResource";
@@ -25,6 +42,7 @@ export function shareCreate(api: CloudflareSharingClient, log: (line: string) =>
     what: `share "${body.name}" in account ${accountId}`,
     post: () => api.shares.create(accountId, body),
     find: (createdNotBefore) => api.shares.findByNaturalKey(accountId, body, createdNotBefore),
+    lookup: async (id) => live(await orUndefined(api.shares.get(accountId, id, { include_resources: true })), (share) => share.status),
     statusOf: (share) => share.status,
     adoptAdvice: (share) => `add \`adopt: "${share.id}"\` to this Share's arguments`,
     log,
@@ -54,6 +72,7 @@ export function recipientCreate(
     what: `the recipient ${describeTarget(target)} of share ${shareId}`,
     post: () => api.recipients.create(accountId, shareId, body),
     find: (createdNotBefore) => api.recipients.findByNaturalKey(accountId, shareId, body, createdNotBefore),
+    lookup: async (id) => live(await orUndefined(api.recipients.get(accountId, shareId, id, { include_resources: true })), (recipient) => recipient.association_status),
     statusOf: (recipient) => recipient.association_status,
     adoptAdvice: (recipient) =>
       declaring === "this ShareRecipient"
@@ -85,6 +104,7 @@ export function resourceCreate(
     what: `${body.resource_type} ${body.resource_id} on share ${shareId}`,
     post: () => api.resources.create(accountId, shareId, body),
     find: (createdNotBefore) => api.resources.findByNaturalKey(accountId, shareId, body, createdNotBefore),
+    lookup: async (id) => live(await orUndefined(api.resources.get(accountId, shareId, id)), (resource) => resource.status),
     statusOf: (resource) => resource.status,
     adoptAdvice: (resource) =>
       declaring === "this ShareResource"

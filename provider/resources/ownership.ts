@@ -39,13 +39,20 @@ export interface OwnedCreate<T extends ApiObject> {
   post(): Promise<T>;
   /** Live objects holding the natural key, created at or after `createdNotBefore` (epoch ms), oldest first. */
   find(createdNotBefore: number): Promise<T[]>;
+  /** The object with this id, unless it is gone or on its way out. */
+  lookup(id: string): Promise<T | undefined>;
   statusOf(item: T): string;
   /** What to add to the program to take `item` over, e.g. `adopt: "<id>"` on this resource. */
   adoptAdvice(item: T): string;
   log(line: string): void;
 }
 
-/** An object exists that nothing proves is this stack's own. */
+/**
+ * An object exists that nothing proves is this stack's own; the message names it and the adopt line.
+ *
+ * @example
+ * if (error instanceof NotOwnedError) console.log(error.message); // "… already exists as 5c1e… (status associated …"
+ */
 export class NotOwnedError extends Error {
   readonly code = "NOT_OWNED";
   constructor(message: string) {
@@ -94,13 +101,23 @@ export function isTakenOver(kind: string, id: string): boolean {
   return takenOver().has(`${kind}:${id}`);
 }
 
-/** Forgets every take-over (tests that create and delete in one process). */
+/**
+ * Forgets every take-over and every object made in this process (tests that run several "runs" in one process).
+ *
+ * @example
+ * beforeEach(() => forgetTakeOvers());
+ */
 export function forgetTakeOvers(): void {
   takenOver().clear();
   createdHere().clear();
 }
 
-/** The line logged when a delete leaves an object to the resource that took it over. */
+/**
+ * The line logged when a delete leaves an object to the resource that took it over.
+ *
+ * @example
+ * if (isTakenOver("share", id)) return log(handedOverLine(describeShare(id)));
+ */
 export function handedOverLine(what: string): string {
   return `${what} is now held by the resource that took it over in this run (renamed or replaced with adopt); not deleting it`;
 }
@@ -149,12 +166,13 @@ export async function createOwned<T extends ApiObject>(spec: OwnedCreate<T>): Pr
 async function recoverInterrupted<T extends ApiObject>(spec: OwnedCreate<T>, stack: string): Promise<T | undefined> {
   const entry = readEntry(stack, spec.kind, spec.key);
   if (entry === undefined) return undefined;
-  const candidates = (await spec.find(entry.startedAt - INTERRUPTED_CREATE_MARGIN_MS)).filter(
-    (item) =>
-      // One made by this very run belongs to the resource that made it.
-      !createdHere().has(`${spec.kind}:${item.id}`) &&
-      (entry.id !== undefined ? item.id === entry.id : Date.parse(item.created) <= entry.startedAt + LONGEST_POST_MS),
-  );
+  // The id, when the response arrived, is proof enough (the object may have gained items since);
+  // without it, the objects holding the natural key made while that POST can have been in flight.
+  const candidates = (
+    entry.id !== undefined
+      ? [await spec.lookup(entry.id)].filter((item): item is T => item !== undefined)
+      : (await spec.find(entry.startedAt - INTERRUPTED_CREATE_MARGIN_MS)).filter((item) => Date.parse(item.created) <= entry.startedAt + LONGEST_POST_MS)
+  ).filter((item) => !createdHere().has(`${spec.kind}:${item.id}`)); // one made by this very run belongs to the resource that made it
   if (candidates.length === 0) return undefined; // it never landed, or is gone since: create it anew
   if (candidates.length > 1) {
     const list = candidates.map((item) => `${item.id} (${spec.statusOf(item)}, created ${item.created}): ${spec.adoptAdvice(item)}`).join("; ");

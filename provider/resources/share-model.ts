@@ -4,7 +4,8 @@ import type { RecipientObject, ShareObject, ShareResourceObject } from "../clien
 import { isGone, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE } from "../wait/lifecycle";
 import { terminalRecipientError } from "../wait/waits";
 import { normalizeMeta, Timeouts, withoutUndefined } from "./inputs";
-import { hasValue } from "./share-recipient-model";
+import { recipientNaturalKey, resourceNaturalKey } from "../client/natural-keys";
+import { hasValue, recipientInput } from "./share-recipient-model";
 
 /** A recipient declared inline on a Share: exactly one of the two. */
 export interface RecipientDeclaration {
@@ -88,14 +89,26 @@ export interface ShareOutputs {
 
 export const TIMEOUT_KEYS = ["create", "update", "delete"] as const;
 
-/** What identifies a declared recipient: its target. */
+/**
+ * What identifies a declared recipient on its share: its target, as the one natural key of a
+ * recipient (provider/client/natural-keys) spells it.
+ *
+ * @example
+ * recipientKey({ recipientAccountId: "9a78…" }); // "account:9a78…"
+ */
 export function recipientKey(recipient: RecipientDeclaration): string {
-  return hasValue(recipient.recipientAccountId) ? `account:${recipient.recipientAccountId}` : `organization:${recipient.organizationId}`;
+  return recipientNaturalKey(recipientInput(recipient)) ?? "organization:";
 }
 
-/** What identifies a declared resource: the shared object. (Its account is checked separately.) */
+/**
+ * What identifies a declared resource on its share: the shared object, as the one natural key of a
+ * share resource (provider/client/natural-keys) spells it. (Its owning account is checked separately.)
+ *
+ * @example
+ * resourceKey({ resourceType: "custom-ruleset", resourceId: "2f2f…" }); // "custom-ruleset/2f2f…"
+ */
 export function resourceKey(resource: { resourceType: string; resourceId: string }): string {
-  return `${resource.resourceType}/${resource.resourceId}`;
+  return resourceNaturalKey({ resource_type: resource.resourceType, resource_id: resource.resourceId });
 }
 
 export function managedRecipient(declaration: RecipientDeclaration, server: RecipientObject): ManagedRecipient {

@@ -9,14 +9,14 @@
 
 import type * as pulumi from "@pulumi/pulumi";
 import { ValidationError } from "../client/core/errors";
-import type { ShareCreateBody, ShareObject } from "../client/types";
+import type { ShareObject } from "../client/types";
 import { rememberStackConfig } from "../config";
 import { runtimeFor } from "../runtime";
 import { forReading, lookupRecipient, lookupShare } from "../wait/finders";
 import { isGone, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE } from "../wait/lifecycle";
 import { describeShare, waitRecipientGone, waitShareGone } from "../wait/waits";
 import { deleteTolerantly, explain, readResult, ResourceInitError } from "./common";
-import { Checker, containsUnknown, isUnknown, metaObject, normalizeMeta, timeoutMs, withoutNulls } from "./inputs";
+import { Checker, containsUnknown, isUnknown, normalizeMeta, timeoutMs, withoutNulls } from "./inputs";
 import { confirmShareInState, shareCreate, shareCreateBody } from "./owned-creates";
 import { createOwned, handedOverLine, isTakenOver } from "./ownership";
 import { adoptShare, manageExisting } from "./share-adopt";
@@ -37,7 +37,6 @@ import {
   TIMEOUT_KEYS,
 } from "./share-model";
 import { reconcile, shareInitError } from "./share-reconcile";
-import { recipientInput } from "./share-recipient-model";
 import { timeoutsChanged, unsettledShareItems } from "./settling";
 
 const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {

@@ -1,7 +1,6 @@
 // Inputs and state of a ShareRecipient, and how state is made from the API's object.
 
 import type { RecipientInput, RecipientObject } from "../client/types";
-import { RECIPIENT_LIFECYCLE } from "../wait/lifecycle";
 import { Checker, pickInputs, Timeouts, withoutUndefined } from "./inputs";
 
 export interface ShareRecipientInputs {
@@ -38,9 +37,6 @@ export interface ShareRecipientOutputs extends ShareRecipientInputs {
 
 export const TIMEOUT_KEYS = ["create", "delete"] as const;
 export const REPLACE_ON_CHANGE = ["accountId", "shareId", "recipientAccountId", "organizationId"] as const;
-
-/** Statuses in which a recipient no longer receives the share (or is on its way out): see the lifecycle table. */
-export const RECIPIENT_GONE_STATUSES: readonly string[] = [...RECIPIENT_LIFECYCLE.leaving, ...RECIPIENT_LIFECYCLE.removed];
 
 /** Present: neither `undefined` nor `null` (the engine may pass an explicit null for an absent input). */
 export function hasValue<T>(value: T | null | undefined): value is T {

@@ -56,41 +56,45 @@ it("1. two stacks with one declaration keep two shares; destroying one leaves th
   expect(emulator.control.getShare(secondId)?.status ?? "gone").toMatch(/deleted|gone/);
 });
 
-it("2. a rename without alias keeps every object live; a recipient renamed is adopted, not deleted", async () => {
+it("2. a rename without alias keeps every object live: handed over, or stopped with the adopt line, never deleted", async () => {
   const spec: Spec = {
     accountId: OWNER,
     shares: { main: declaration() },
     recipients: { partner: { share: "main", recipientAccountId: PARTNER_C } },
   };
   const stack = await newStack(spec);
-  await stack.stack.up();
+  const first = await stack.stack.up();
+  const firstShareId = first.outputs.shares.value.main.id;
 
-  // The Share renamed in code: the new resource makes its own share, the old one's delete removes the old.
-  await setSpec(stack, { ...spec, shares: { renamed: declaration() }, recipients: { partner: { share: "renamed", recipientAccountId: PARTNER_C } } });
-  const up = await stack.stack.up();
-  const renamedId = up.outputs.shares.value.renamed.id;
-  expect(emulator.control.getShare(renamedId)?.status).toBe("active");
-  const live = liveObjects(emulator, OWNER);
-  expect(live.map((l) => l.share.id)).toEqual([renamedId]);
-  expect(live[0].recipients.map((r) => r.association_status).sort()).toEqual(["associated", "associated", "associated"]);
+  // Renamed in the very next `up`: the journal still holds the objects this stack just made, so the new
+  // resources take them over and the old ones' deletes leave them.
+  const renamedSpec: Spec = { ...spec, shares: { renamed: declaration() }, recipients: { partner: { share: "renamed", recipientAccountId: PARTNER_C } } };
+  await setSpec(stack, renamedSpec);
+  const renamed = await stack.stack.up();
+  expect(renamed.outputs.shares.value.renamed.id).toBe(firstShareId);
+  const live = () => liveObjects(emulator, OWNER);
+  expect(live().map((l) => [l.share.id, l.share.status])).toEqual([[firstShareId, "active"]]);
+  expect(live()[0].recipients.map((r) => r.association_status)).toEqual(["associated", "associated", "associated"]);
 
-  // The ShareRecipient renamed: the existing recipient is not taken over silently (the old resource's
-  // delete would then remove it); `up` stops with the adopt line, and nothing is lost.
-  const recipientId = up.outputs.recipients.value.partner.id;
-  const renamedRecipient = { share: "renamed", recipientAccountId: PARTNER_C };
-  await setSpec(stack, { ...spec, shares: { renamed: declaration() }, recipients: { member: renamedRecipient } });
+  // Renamed after a refresh (the engine has shown every id back, the journal is empty): the recipient is
+  // not taken over silently; `up` stops with the adopt line, and nothing is lost.
+  await stack.stack.refresh();
+  const recipientId = renamed.outputs.recipients.value.partner.id;
+  const member = { share: "renamed", recipientAccountId: PARTNER_C };
+  await setSpec(stack, { ...renamedSpec, recipients: { member } });
   const message = await failureOf(stack.stack.up());
   expect(message).toContain(`already exists as ${recipientId} (status associated`);
   expect(message).toContain(`adopt: "${recipientId}"`);
-  expect(emulator.control.listRecipients(renamedId).find((r) => r.id === recipientId)?.association_status).toBe("associated");
+  expect(emulator.control.listRecipients(firstShareId).find((r) => r.id === recipientId)?.association_status).toBe("associated");
 
   // With the adopt line added, the new resource takes it over and the old one's delete leaves it.
-  await setSpec(stack, { ...spec, shares: { renamed: declaration() }, recipients: { member: { ...renamedRecipient, adopt: recipientId } } });
+  await setSpec(stack, { ...renamedSpec, recipients: { member: { ...member, adopt: recipientId } } });
   const adopted = await stack.stack.up();
   expect(adopted.outputs.recipients.value.member.id).toBe(recipientId);
-  expect(emulator.control.listRecipients(renamedId).find((r) => r.id === recipientId)?.association_status).toBe("associated");
+  expect(emulator.control.listRecipients(firstShareId).find((r) => r.id === recipientId)?.association_status).toBe("associated");
   const ids = idsInState(await stack.exportState());
-  expect({ orphans: orphans(liveObjects(emulator, OWNER), ids), duplicates: duplicates(liveObjects(emulator, OWNER)) }).toEqual({ orphans: [], duplicates: [] });
+  expect({ orphans: orphans(live(), ids), duplicates: duplicates(live()) }).toEqual({ orphans: [], duplicates: [] });
+  expect(live()[0].recipients.map((r) => r.association_status)).toEqual(["associated", "associated", "associated"]);
 });
 
 it("8. one natural key: a lost create is never answered with another stack's share of the same name and ruleset", async () => {
