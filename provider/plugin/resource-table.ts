@@ -8,7 +8,7 @@ import { runtimeFor } from "../runtime";
 import shareProvider = require("../resources/share-provider");
 import shareRecipientProvider = require("../resources/share-recipient-provider");
 import shareResourceProvider = require("../resources/share-resource-provider");
-import { RECIPIENT_GONE_STATUSES } from "../resources/share-recipient-model";
+import { isGone, RECIPIENT_LIFECYCLE } from "../wait/lifecycle";
 import { parseImportId, ResourceKind } from "./import-ids";
 
 /** The package name of the plugin and the first part of every type token. */
@@ -41,7 +41,7 @@ const share: ServedResource = {
       state: {
         accountId,
         recipients: recipients
-          .filter((recipient) => !RECIPIENT_GONE_STATUSES.includes(recipient.association_status))
+          .filter((recipient) => !isGone(RECIPIENT_LIFECYCLE, recipient.association_status))
           .map((recipient) => ({ recipientAccountId: recipient.account_id, id: recipient.id, associationStatus: recipient.association_status })),
         resources: resources.filter((resource) => resource.status === "active").map((resource) => ({ id: resource.id })),
       },
