@@ -60,8 +60,9 @@ export class MissingCredentialsError extends Error {
   constructor() {
     super(
       "No Cloudflare credentials: set the stack config `pulumi config set --secret cloudflare:apiToken <token>` " +
-        "(or cloudflare:apiKey + cloudflare:email), or the environment variable CLOUDFLARE_API_TOKEN " +
-        "(or CLOUDFLARE_API_KEY + CLOUDFLARE_EMAIL).",
+        "(or cloudflare:apiKey + cloudflare:email; through the cloudflare-sharing plugin: " +
+        "`pulumi config set --secret cloudflare-sharing:apiToken <token>`, or apiKey + email), " +
+        "or the environment variable CLOUDFLARE_API_TOKEN (or CLOUDFLARE_API_KEY + CLOUDFLARE_EMAIL).",
     );
     this.name = "MissingCredentialsError";
   }

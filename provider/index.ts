@@ -12,6 +12,8 @@ export { ShareResource } from "./resources/share-resource";
 export type { ShareResourceArgs } from "./resources/share-resource";
 export type { TimeoutsArgs } from "./resources/resource-base";
 export { CONFIG_KEYS, ENV_KEYS } from "./config";
+/** The same resources served by the `cloudflare-sharing` plugin (for `pulumi import`, `customTimeouts`, per-resource progress). */
+export * as plugin from "./plugin/classes";
 
 // Lookup functions, each as a Promise (`getShare`) and an Output (`getShareOutput`) form.
 export {

@@ -7,6 +7,7 @@ import { realClock } from "./client/core/clock";
 import { credentialFingerprint } from "./client/core/credentials";
 import { CLIENT_DEFAULTS, ClientDefaults, DeepPartial } from "./client/core/defaults";
 import type { ClientEvent } from "./client/core/http";
+import { currentCallContext } from "./call-context";
 import { currentBaseUrl, currentCredentials } from "./config";
 import type { WaitContext } from "./wait/waits";
 import type { PollSchedule } from "./wait/waiter";
@@ -76,9 +77,14 @@ export function providerSettings(): ProviderDefaults {
   } as ProviderDefaults;
 }
 
-/** A line printed by a provider; `pulumi up` shows provider output next to the resource. */
+/**
+ * A line printed by a provider: to the sink of the current call when its host gave one (the plugin
+ * logs it against the resource's URN), else to stdout (the dynamic-provider host shows it).
+ */
 export function log(line: string): void {
-  console.log(line);
+  const sink = currentCallContext()?.log;
+  if (sink) sink(line);
+  else console.log(line);
 }
 
 function describeClientEvent(event: ClientEvent): string {

@@ -1,12 +1,17 @@
 #!/usr/bin/env node
 // Makes the Pulumi engine available offline and prints the directory holding it as the last line.
 //
-// The engine is `pulumi` (CLI), `pulumi-language-nodejs` (language host) and
+// The engine is `pulumi` (CLI), the language hosts `pulumi-language-nodejs`, `pulumi-language-yaml`
+// and `pulumi-language-python` (with its `pulumi-language-python-exec` shim), and
 // `pulumi-resource-pulumi-nodejs` (the dynamic-provider plugin script from @pulumi/pulumi).
 // They go where the official `pulumi` npm package and the Automation API look:
 // $PULUMI_HOME/versions/<version>/bin (default ~/.pulumi). If they are already there (an official
 // install on a machine with internet, or an earlier run of this script), they are used as they are.
-// Otherwise they are built from Go modules by the two small modules in scripts/engine/.
+// Otherwise they are built from Go modules by the small modules in scripts/engine/: cli (the CLI),
+// langhost (the Node.js and Python hosts) and yaml (the YAML host).
+//
+// The Go host is not built: a Go program is compiled by `go build` at every run, which on a small
+// machine costs minutes per test; Python programs need only the `pulumi` package from PyPI.
 //
 // Usage: npm run engine [-- --force]   (--force rebuilds even if the binaries are present)
 "use strict";
@@ -49,11 +54,43 @@ function isExecutable(file) {
   }
 }
 
+function cliInstalled() {
+  return reportedVersion(path.join(binDir, "pulumi")) === `v${version}`;
+}
+
+/** The language hosts, each built from one of the modules in scripts/engine/ when it is missing. */
+const LANGUAGE_HOSTS = [
+  {
+    name: "pulumi-language-nodejs",
+    module: "langhost",
+    pkg: "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs",
+    versionModule: "github.com/pulumi/pulumi/sdk/v3",
+  },
+  {
+    name: "pulumi-language-python",
+    module: "langhost",
+    pkg: "github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python",
+    versionModule: "github.com/pulumi/pulumi/sdk/v3",
+    // The host runs programs through this script, shipped in the same Go module as the host.
+    companions: [{ name: "pulumi-language-python-exec", modulePath: "github.com/pulumi/pulumi/sdk/v3", file: "python/cmd/pulumi-language-python-exec" }],
+  },
+  {
+    name: "pulumi-language-yaml",
+    module: "yaml",
+    pkg: "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml",
+    versionModule: "github.com/pulumi/pulumi-yaml",
+    versionVariable: "github.com/pulumi/pulumi-yaml/pkg/version.Version",
+  },
+];
+
+// Only the host itself is looked for: an official install has newer hosts that need no companion
+// script, and they must not be replaced by these older builds.
+function hostInstalled(host) {
+  return isExecutable(path.join(binDir, host.name));
+}
+
 function installed() {
-  return (
-    reportedVersion(path.join(binDir, "pulumi")) === `v${version}` &&
-    isExecutable(path.join(binDir, "pulumi-language-nodejs"))
-  );
+  return cliInstalled() && LANGUAGE_HOSTS.every(hostInstalled);
 }
 
 function requireGo() {
@@ -71,52 +108,74 @@ function requireGo() {
   return goVersion;
 }
 
-function goBuild(moduleDir, pkg, output, binaryVersion) {
+const GO_ENV = { ...process.env, GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod -buildvcs=false" };
+
+function goBuild(moduleDir, pkg, output, binaryVersion, versionVariable = "github.com/pulumi/pulumi/sdk/v3/go/common/version.Version") {
   const started = Date.now();
   // The version ldflag matters: without it `pulumi version` is empty and the Automation API refuses the CLI.
-  const ldflags = `-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${binaryVersion}`;
+  const ldflags = `-s -w -X ${versionVariable}=v${binaryVersion}`;
   execFileSync("go", ["build", "-trimpath", "-ldflags", ldflags, "-o", output, pkg], {
     cwd: moduleDir,
     stdio: ["ignore", "inherit", "inherit"],
     // GOTOOLCHAIN=local: never try to download another Go toolchain; GOFLAGS=-mod=mod lets a
     // missing go.sum line be filled from the module proxy instead of failing.
-    env: { ...process.env, GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod -buildvcs=false" },
+    env: GO_ENV,
   });
   log(`built ${path.basename(output)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-function langhostVersion() {
-  const goMod = fs.readFileSync(path.join(__dirname, "engine", "langhost", "go.mod"), "utf8");
-  const match = /github\.com\/pulumi\/pulumi\/sdk\/v3 v([0-9.]+)/.exec(goMod);
-  if (!match) throw new Error("scripts/engine/langhost/go.mod does not require github.com/pulumi/pulumi/sdk/v3");
+/** The version of `modulePath` that the module in scripts/engine/<module> requires. */
+function requiredVersion(module, modulePath) {
+  const goMod = fs.readFileSync(path.join(__dirname, "engine", module, "go.mod"), "utf8");
+  const escaped = modulePath.replace(/[.\/-]/g, (c) => `\\${c}`);
+  const match = new RegExp(`${escaped} v([0-9][^\\s]*)`).exec(goMod);
+  if (!match) throw new Error(`scripts/engine/${module}/go.mod does not require ${modulePath}`);
   return match[1];
 }
 
-function build() {
+/** Where the Go module cache holds `modulePath` as required by scripts/engine/<module>. */
+function moduleDir(module, modulePath) {
+  return execFileSync("go", ["list", "-m", "-f", "{{.Dir}}", modulePath], {
+    cwd: path.join(__dirname, "engine", module),
+    encoding: "utf8",
+    env: GO_ENV,
+  }).trim();
+}
+
+/** Copy then rename: a half-written file is never left where the official package would trust it. */
+function install(source, name) {
+  const target = path.join(binDir, name);
+  fs.copyFileSync(source, `${target}.partial`);
+  fs.chmodSync(`${target}.partial`, 0o755);
+  fs.renameSync(`${target}.partial`, target);
+}
+
+function buildCli() {
   const goVersion = requireGo();
   log(`building Pulumi v${version} with ${goVersion} (first run only; a cold build takes a few minutes)`);
   const staging = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-engine-"));
   try {
-    goBuild(
-      path.join(__dirname, "engine", "cli"),
-      "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi",
-      path.join(staging, "pulumi"),
-      version,
-    );
-    goBuild(
-      path.join(__dirname, "engine", "langhost"),
-      "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs",
-      path.join(staging, "pulumi-language-nodejs"),
-      langhostVersion(),
-    );
+    goBuild(path.join(__dirname, "engine", "cli"), "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi", path.join(staging, "pulumi"), version);
     fs.mkdirSync(binDir, { recursive: true });
-    for (const name of ["pulumi", "pulumi-language-nodejs"]) {
-      // Copy then rename: a half-written binary is never left where the official package would trust it.
-      const target = path.join(binDir, name);
-      fs.copyFileSync(path.join(staging, name), `${target}.partial`);
-      fs.chmodSync(`${target}.partial`, 0o755);
-      fs.renameSync(`${target}.partial`, target);
+    install(path.join(staging, "pulumi"), "pulumi");
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+function buildHost(host) {
+  const goVersion = requireGo();
+  const hostVersion = requiredVersion(host.module, host.versionModule);
+  log(`building ${host.name} v${hostVersion} with ${goVersion}`);
+  const staging = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-engine-"));
+  try {
+    const moduleRoot = path.join(__dirname, "engine", host.module);
+    goBuild(moduleRoot, host.pkg, path.join(staging, host.name), hostVersion, host.versionVariable);
+    fs.mkdirSync(binDir, { recursive: true });
+    for (const companion of host.companions ?? []) {
+      install(path.join(moduleDir(host.module, companion.modulePath), companion.file), companion.name);
     }
+    install(path.join(staging, host.name), host.name);
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
@@ -134,8 +193,11 @@ function installDynamicProviderPlugin() {
 function main() {
   const started = Date.now();
   if (force || !installed()) {
-    build();
-    if (!installed()) throw new Error(`the built engine in ${binDir} does not report v${version}`);
+    if (force || !cliInstalled()) buildCli();
+    if (!cliInstalled()) throw new Error(`the built engine in ${binDir} does not report v${version}`);
+    for (const host of LANGUAGE_HOSTS) {
+      if (force || !hostInstalled(host)) buildHost(host);
+    }
   } else {
     log(`using the Pulumi v${version} engine already in ${binDir}`);
   }

@@ -2,6 +2,7 @@
 // pure: `check` and `diff` run during `pulumi preview` and must send no request.
 
 import { KNOWN_RESOURCE_TYPES } from "../client/types";
+import { currentCallContext } from "../call-context";
 
 /**
  * The value Pulumi sends for an input that is not known yet during preview
@@ -175,7 +176,10 @@ export function parseDuration(text: string): number | undefined {
   return total > 0 ? total : undefined;
 }
 
-/** Per-operation deadlines. The engine's `customTimeouts` never reaches dynamic providers. */
+/**
+ * Per-operation deadlines. The engine's `customTimeouts` never reaches dynamic providers; the plugin
+ * receives it and it then takes precedence (see `timeoutMs`).
+ */
 export interface Timeouts {
   /** How long `create` waits for the object to settle. Default "5m". */
   create?: string;
@@ -187,7 +191,10 @@ export interface Timeouts {
 
 export const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 
+/** The deadline of `operation`: the engine's `customTimeouts` if the host passed one, else `timeouts`, else 5m. */
 export function timeoutMs(timeouts: Timeouts | undefined, operation: keyof Timeouts): number {
+  const fromEngine = currentCallContext()?.timeoutMs;
+  if (fromEngine !== undefined && fromEngine > 0) return fromEngine;
   const text = timeouts?.[operation];
   return (text !== undefined && parseDuration(text)) || DEFAULT_TIMEOUT_MS;
 }

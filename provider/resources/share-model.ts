@@ -9,7 +9,9 @@ import { hasValue, recipientInput } from "./share-recipient-model";
 
 /** A recipient declared inline on a Share: exactly one of the two. */
 export interface RecipientDeclaration {
+  /** The account that receives the share. */
   recipientAccountId?: string;
+  /** The organization that receives the share. */
   organizationId?: string;
 }
 
@@ -39,6 +41,7 @@ export interface ShareInputs {
 export interface ManagedRecipient extends RecipientDeclaration {
   /** The recipient id. */
   id: string;
+  /** `associating`, `associated`, `disassociating` or `disassociated`. */
   associationStatus: string;
   /**
    * Cloudflare's reason when it reported a terminal error for this recipient (it will not retry):
@@ -49,14 +52,19 @@ export interface ManagedRecipient extends RecipientDeclaration {
 
 /** An inline resource the Share manages, with its id and last known status. */
 export interface ManagedResource {
+  /** What kind of object is shared (e.g. `custom-ruleset`). */
   resourceType: string;
+  /** The id of the shared object. */
   resourceId: string;
+  /** The account that owns the shared object. */
   resourceAccountId: string;
   /** Compact JSON with sorted keys. */
   meta: string;
   /** The share-resource id (not the shared object's id). */
   id: string;
+  /** `active`, `deleting` or `deleted`. */
   status: string;
+  /** Incremented by the API each time the shared object's state is republished. */
   resourceVersion: number;
 }
 

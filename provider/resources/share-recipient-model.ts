@@ -16,9 +16,13 @@ export interface ShareRecipientInputs {
 
 /** Per-resource state of a recipient, as the API reports it. */
 export interface RecipientResourceState {
+  /** The id of the shared object. */
   resourceId: string;
+  /** The version of the shared object the recipient has. */
   resourceVersion: number;
+  /** Why delivering the object to the recipient failed, if it did. */
   error: string;
+  /** True when Cloudflare will not retry the delivery. */
   terminal: boolean;
 }
 

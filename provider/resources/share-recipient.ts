@@ -1,3 +1,4 @@
+import type { RecipientResourceState } from "./share-recipient-model";
 import * as pulumi from "@pulumi/pulumi";
 import shareRecipientProvider = require("./share-recipient-provider");
 import { currentStack, SharingResource, TimeoutsArgs, warnIfNotInstalled } from "./resource-base";
@@ -45,8 +46,10 @@ export class ShareRecipient extends SharingResource {
   /** The account the API reports for this recipient. */
   declare readonly recipientAccount: pulumi.Output<string>;
   /** Per shared object: its version as seen by the recipient, and any error delivering it (`terminal` errors are not retried by Cloudflare). */
-  declare readonly resources: pulumi.Output<{ resourceId: string; resourceVersion: number; error: string; terminal: boolean }[]>;
+  declare readonly resources: pulumi.Output<RecipientResourceState[]>;
+  /** When the recipient was created (RFC 3339), as Cloudflare reports it. */
   declare readonly created: pulumi.Output<string>;
+  /** When the recipient last changed (RFC 3339), as Cloudflare reports it. */
   declare readonly modified: pulumi.Output<string>;
 
   constructor(name: string, args: ShareRecipientArgs, opts?: pulumi.CustomResourceOptions) {

@@ -64,7 +64,9 @@ export class ShareResource extends SharingResource {
   declare readonly status: pulumi.Output<string>;
   /** Incremented by the API each time the shared object's state is republished. */
   declare readonly resourceVersion: pulumi.Output<number>;
+  /** When the share resource was created (RFC 3339), as Cloudflare reports it. */
   declare readonly created: pulumi.Output<string>;
+  /** When the share resource last changed (RFC 3339), as Cloudflare reports it. */
   declare readonly modified: pulumi.Output<string>;
 
   constructor(name: string, args: ShareResourceArgs, opts?: pulumi.CustomResourceOptions) {

@@ -112,7 +112,9 @@ export class Share extends SharingResource {
   declare readonly targetType: pulumi.Output<string>;
   /** `sent` (this account owns the share). */
   declare readonly kind: pulumi.Output<string>;
+  /** When the share was created (RFC 3339), as Cloudflare reports it. */
   declare readonly created: pulumi.Output<string>;
+  /** When the share last changed (RFC 3339), as Cloudflare reports it. */
   declare readonly modified: pulumi.Output<string>;
 
   constructor(name: string, args: ShareArgs, opts?: pulumi.CustomResourceOptions) {

@@ -1,0 +1,39 @@
+// What the host of the current provider call supplies beyond the inputs: where progress lines go
+// and the engine's deadline for the operation. The plugin host sets it around each call (Pulumi's
+// dynamic-provider host has neither); the CRUD code reads it through `log` and `timeoutMs`, so it
+// stays the same under both hosts. AsyncLocalStorage carries it through every await of the call.
+
+import { AsyncLocalStorage } from "node:async_hooks";
+
+export interface CallContext {
+  /** Receives each progress line of this call (e.g. logged to the engine against the resource's URN). */
+  log?: (line: string) => void;
+  /** The engine's deadline for this operation (`customTimeouts`), in milliseconds; overrides `timeouts`. */
+  timeoutMs?: number;
+}
+
+const storage = new AsyncLocalStorage<CallContext>();
+
+/**
+ * Runs `work` with `context` in force for everything it awaits.
+ *
+ * @example
+ * ```ts
+ * await withCallContext({ log: (line) => engine.log(urn, line), timeoutMs: 2_000 }, () => provider.create(inputs));
+ * ```
+ */
+export function withCallContext<T>(context: CallContext, work: () => Promise<T>): Promise<T> {
+  return storage.run(context, work);
+}
+
+/**
+ * The context of the call in progress, if its host set one.
+ *
+ * @example
+ * ```ts
+ * const deadline = currentCallContext()?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+ * ```
+ */
+export function currentCallContext(): CallContext | undefined {
+  return storage.getStore();
+}

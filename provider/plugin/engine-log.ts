@@ -1,0 +1,37 @@
+// Lines logged to the engine against a resource's URN, so that `pulumi up` shows them on that
+// resource's row (a provider's stdout lands on no resource).
+
+import * as grpc from "@grpc/grpc-js";
+import * as engproto from "@pulumi/pulumi/proto/engine_pb";
+import * as engrpc from "@pulumi/pulumi/proto/engine_grpc_pb";
+
+export interface EngineLog {
+  /** Logs `message` at info level on the row of `urn`. Never throws; a lost line is not an error. */
+  info(urn: string, message: string): void;
+}
+
+/**
+ * An EngineLog that calls the engine's Log RPC at `address` (the address the engine starts the
+ * plugin with).
+ *
+ * @example
+ * ```ts
+ * const engineLog = connectEngineLog("127.0.0.1:43567");
+ * engineLog.info(urn, "waiting for recipient … to be associated (12s)");
+ * ```
+ */
+export function connectEngineLog(address: string): EngineLog {
+  const client = new engrpc.EngineClient(address, grpc.credentials.createInsecure());
+  return {
+    info(urn, message) {
+      const request = new engproto.LogRequest();
+      request.setSeverity(engproto.LogSeverity.INFO);
+      request.setMessage(message);
+      request.setUrn(urn);
+      request.setEphemeral(false);
+      client.log(request, (error) => {
+        if (error) process.stderr.write(`could not log to the engine: ${error.message}\n`);
+      });
+    },
+  };
+}

@@ -1,0 +1,94 @@
+// The plugin's resources: each type token served by the same provider object the dynamic
+// `Share` / `ShareRecipient` / `ShareResource` classes hand to Pulumi's dynamic-provider host.
+// The plugin adds only what that host never needs: reading an object from an import id alone.
+
+import type * as pulumi from "@pulumi/pulumi";
+import { NotFoundError } from "../client/core/errors";
+import { runtimeFor } from "../runtime";
+import shareProvider = require("../resources/share-provider");
+import shareRecipientProvider = require("../resources/share-recipient-provider");
+import shareResourceProvider = require("../resources/share-resource-provider");
+import { isGone, RECIPIENT_LIFECYCLE } from "../wait/lifecycle";
+import { parseImportId, ResourceKind } from "./import-ids";
+
+/** The package name of the plugin and the first part of every type token. */
+export const PACKAGE_NAME = "cloudflare-sharing";
+
+type AnyProvider = pulumi.dynamic.ResourceProvider<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface ServedResource {
+  kind: ResourceKind;
+  provider: AnyProvider;
+  /** The state to hand to the provider's `read` when all the engine sent is an import id. */
+  importSeed(importId: string): Promise<{ id: string; state: Record<string, unknown> }>;
+  /** Fills in, after such a read, what the object's own record does not say (the recipient's target). */
+  completeImport?(read: { props: Record<string, unknown>; inputs: Record<string, unknown> }): void;
+}
+
+const share: ServedResource = {
+  kind: "Share",
+  provider: shareProvider,
+  // Importing a share manages the share as a whole: every live recipient and active resource it has
+  // becomes an inline one, so the generated program declares exactly what is there.
+  async importSeed(importId) {
+    const { accountId, id } = parseImportId("Share", importId);
+    const { api } = runtimeFor(accountId);
+    // No such share: no items; the provider's read then answers "gone", and the engine says so.
+    const orNone = <T>(request: Promise<T[]>) => request.catch((error: unknown) => (error instanceof NotFoundError ? ([] as T[]) : Promise.reject(error)));
+    const [recipients, resources] = await Promise.all([orNone(api.recipients.listAll(accountId, id)), orNone(api.resources.listAll(accountId, id))]);
+    return {
+      id,
+      state: {
+        accountId,
+        recipients: recipients
+          .filter((recipient) => !isGone(RECIPIENT_LIFECYCLE, recipient.association_status))
+          .map((recipient) => ({ recipientAccountId: recipient.account_id, id: recipient.id, associationStatus: recipient.association_status })),
+        resources: resources.filter((resource) => resource.status === "active").map((resource) => ({ id: resource.id })),
+      },
+    };
+  },
+};
+
+const shareRecipient: ServedResource = {
+  kind: "ShareRecipient",
+  provider: shareRecipientProvider,
+  async importSeed(importId) {
+    const { accountId, shareId, id } = parseImportId("ShareRecipient", importId);
+    return { id, state: { accountId, shareId } };
+  },
+  // The API reports a recipient's account, not how it was added: an imported one is an account recipient.
+  completeImport({ props, inputs }) {
+    props.recipientAccountId = props.recipientAccount;
+    inputs.recipientAccountId = props.recipientAccount;
+  },
+};
+
+const shareResource: ServedResource = {
+  kind: "ShareResource",
+  provider: shareResourceProvider,
+  async importSeed(importId) {
+    const { accountId, shareId, id } = parseImportId("ShareResource", importId);
+    return { id, state: { accountId, shareId } };
+  },
+};
+
+/** Every resource the plugin serves, by type token (`cloudflare-sharing:index:Share`, …). */
+export const SERVED_RESOURCES: ReadonlyMap<string, ServedResource> = new Map(
+  [share, shareRecipient, shareResource].map((served) => [`${PACKAGE_NAME}:index:${served.kind}`, served]),
+);
+
+/**
+ * The resource served for `type`, or an error naming the types there are.
+ *
+ * @example
+ * ```ts
+ * const { provider } = servedResource("cloudflare-sharing:index:ShareRecipient");
+ * ```
+ */
+export function servedResource(type: string): ServedResource {
+  const served = SERVED_RESOURCES.get(type);
+  if (served === undefined) {
+    throw new Error(`unknown resource type ${type}: this plugin serves ${[...SERVED_RESOURCES.keys()].join(", ")}`);
+  }
+  return served;
+}

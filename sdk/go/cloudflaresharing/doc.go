@@ -1,0 +1,2 @@
+// Cloudflare Resource Sharing (shares, recipients, shared resources) that waits until the API has settled.
+package cloudflaresharing
