@@ -57,24 +57,33 @@ async function orUndefinedWhenNotFound<T>(lookup: Promise<T>): Promise<T | undef
  * A share as the server has it (any status, with its `resources`), or undefined on 404. By default
  * the answer comes from a request sent after this call; see {@link forReading}.
  */
-export function lookupShare(ctx: LookupContext, shareId: string, freshness?: Freshness): Promise<ShareObject | undefined> {
+export async function lookupShare(ctx: LookupContext, shareId: string, freshness?: Freshness): Promise<ShareObject | undefined> {
   if (!ctx.coalesce) return getShare(ctx, shareId);
-  return shareBatcher(ctx).get(shareId, freshness);
+  // A list is a snapshot: an object can move between its pages during a scan, and lists may trail
+  // writes. Absence from a list proves nothing; only a GET by id says "not found".
+  return (await shareBatcher(ctx).get(shareId, freshness)) ?? getShare(ctx, shareId);
 }
 
 /** A recipient as the server has it now (any status, with its per-resource `resources`), or undefined on 404. */
-export function lookupRecipient(ctx: LookupContext, shareId: string, recipientId: string, freshness?: Freshness): Promise<RecipientObject | undefined> {
+export async function lookupRecipient(ctx: LookupContext, shareId: string, recipientId: string, freshness?: Freshness): Promise<RecipientObject | undefined> {
   if (!ctx.coalesce) {
     return orUndefinedWhenNotFound(ctx.api.recipients.get(ctx.accountId, shareId, recipientId, { include_resources: true }));
   }
-  return recipientBatcher(ctx, shareId).get(recipientId, freshness);
+  // Absent from a list is not gone (see lookupShare): ask by id.
+  return (
+    (await recipientBatcher(ctx, shareId).get(recipientId, freshness)) ??
+    orUndefinedWhenNotFound(ctx.api.recipients.get(ctx.accountId, shareId, recipientId, { include_resources: true }))
+  );
 }
 
 /** A share resource as the server has it now (any status), or undefined on 404 of it or of its share. */
 export async function lookupResource(ctx: LookupContext, shareId: string, shareResourceId: string, freshness?: Freshness): Promise<ShareResourceObject | undefined> {
   if (!ctx.coalesce) return orUndefinedWhenNotFound(ctx.api.resources.get(ctx.accountId, shareId, shareResourceId));
   const share = await lookupShare(ctx, shareId, freshness);
-  return share?.resources?.find((resource) => resource.id === shareResourceId);
+  const resource = share?.resources?.find((candidate) => candidate.id === shareResourceId);
+  if (resource || !share) return resource;
+  // Missing from the share's `resources` (a list that trails writes): not gone until its GET says so.
+  return orUndefinedWhenNotFound(ctx.api.resources.get(ctx.accountId, shareId, shareResourceId));
 }
 
 /** The share, unless it is gone (404 or `deleted`). */
