@@ -3,6 +3,7 @@
 import { FAST_TIMINGS, startEmulator } from "../../emulator";
 import type { RunningEmulator } from "../../emulator";
 import type { DeepPartial, EmulatorSettings } from "../../emulator/settings";
+import { profiled } from "../support/emulator-profile";
 import { createTestStack, TestStack } from "./harness";
 
 export const TOKEN = "e2e-token-5d41402abc4b2a76b9719d911017c592";
@@ -34,7 +35,7 @@ export interface Spec {
 }
 
 export async function startE2eEmulator(settings: DeepPartial<EmulatorSettings> = {}): Promise<RunningEmulator> {
-  return startEmulator({ seed: 11, settings: { timings: { ...FAST_TIMINGS }, ...settings } });
+  return startEmulator({ seed: 11, settings: profiled({ timings: { ...FAST_TIMINGS }, ...settings }) });
 }
 
 /** A stack of the `sharing` program pointed at `emulator`, with the token in the environment. */

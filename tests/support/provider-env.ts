@@ -2,6 +2,7 @@
 import { FAST_TIMINGS, startEmulator } from "../../emulator";
 import type { RunningEmulator } from "../../emulator";
 import type { DeepPartial, EmulatorSettings } from "../../emulator/settings";
+import { profiled } from "./emulator-profile";
 import { clearSharedBatchers } from "../../provider/wait/coalesce";
 import { clearLearnedSettleTimes } from "../../provider/wait/waits";
 
@@ -20,7 +21,7 @@ export const FAST_TUNING = {
 export async function startProviderEnvironment(settings: DeepPartial<EmulatorSettings> = {}): Promise<RunningEmulator> {
   clearSharedBatchers();
   clearLearnedSettleTimes();
-  const emulator = await startEmulator({ seed: 7, settings: { timings: { ...FAST_TIMINGS }, ...settings } });
+  const emulator = await startEmulator({ seed: 7, settings: profiled({ timings: { ...FAST_TIMINGS }, ...settings }) });
   process.env.CLOUDFLARE_BASE_URL = emulator.url;
   process.env.CLOUDFLARE_API_TOKEN = TEST_TOKEN;
   process.env.CLOUDFLARE_SHARING_TUNING = JSON.stringify(FAST_TUNING);
