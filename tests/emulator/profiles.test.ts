@@ -26,8 +26,8 @@ describe("profiles", () => {
     const laggy = profileSettings("laggy", { timings: FAST_TIMINGS, rateLimit: { limit: 7 } });
     expect(laggy.timings.recipientAssociateMs).toEqual(FAST_TIMINGS.recipientAssociateMs); // the caller's
     expect(laggy.rateLimit.limit).toBe(7);
-    expect(laggy.consistency.listLagMs).toEqual([300, 800]);
-    expect(profileSettings("laggy", {}, 20).consistency.listLagMs).toEqual([6000, 16000]);
+    expect(laggy.consistency.listLagMs).toEqual([1000, 2000]);
+    expect(profileSettings("laggy", {}, 20).consistency.listLagMs).toEqual([20_000, 40_000]);
     expect(profileSettings("slow-deletes", { timings: FAST_TIMINGS }).timings.shareDeleteMs).toEqual([2000, 4000]);
   });
 
