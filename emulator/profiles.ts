@@ -95,7 +95,12 @@ export const PROFILES: Readonly<Record<ProfileName, EmulatorProfile>> = {
   },
 };
 
-/** The profile called `name`; a clear error naming the known profiles otherwise. */
+/**
+ * The profile called `name`; a clear error naming the known profiles otherwise.
+ *
+ * @example
+ * const profile = getProfile(process.env.EMULATOR_PROFILE ?? "default"); // throws on a typo
+ */
 export function getProfile(name: string): EmulatorProfile {
   if (!(PROFILE_NAMES as readonly string[]).includes(name)) {
     throw new Error(`unknown emulator profile "${name}": use one of ${PROFILE_NAMES.join(", ")}`);

@@ -37,3 +37,15 @@ export function stopProviderEnvironment(emulator: RunningEmulator | undefined): 
 
 /** Sleeps in real time; only for letting an emulator transition pass in tests that assert after it. */
 export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const upper = (range: number | readonly [number, number]) => (typeof range === "number" ? range : range[1]);
+
+/**
+ * How long until every read shows a change made now, under the emulator's settings (its profile):
+ * an update's delay, the read-after-create window and the lists' lag, at their longest. For tests that
+ * change something out of band, then assert what a refresh reads.
+ */
+export function readsSettleMs(emulator: RunningEmulator): number {
+  const { timings, consistency } = emulator.control.settings;
+  return upper(consistency.listLagMs) + Math.max(upper(timings.shareUpdateMs), upper(timings.resourceUpdateMs), upper(timings.createPropagationMs)) + 50;
+}
