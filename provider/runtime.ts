@@ -32,12 +32,6 @@ export interface ProviderDefaults {
   createNotFoundChecks: number;
   /** How often a progress line is printed while waiting. */
   progressEveryMs: number;
-  /**
-   * How far back a Share create looks for a share that an interrupted run (a killed `pulumi up`)
-   * created but never recorded: same name, resources and recipients. Found, it is taken over
-   * instead of created twice. 0 turns the look-up off.
-   */
-  interruptedCreateWindowMs: number;
   /** Overrides of the HTTP client's defaults. */
   client: DeepPartial<ClientDefaults>;
 }
@@ -49,7 +43,6 @@ export const PROVIDER_DEFAULTS = {
   readReuseMs: 2_000,
   createNotFoundChecks: 20,
   progressEveryMs: 10_000,
-  interruptedCreateWindowMs: 60 * 60_000,
   client: {},
 } satisfies ProviderDefaults;
 

@@ -1,12 +1,10 @@
 // Recipients of a share: /accounts/{account_id}/shares/{share_id}/recipients (reference §3.6–3.10).
 import type { CallOptions } from "./core/call-options";
 import type { HttpCore } from "./core/http";
+import { recipientHoldsKey, recipientNaturalKey } from "./natural-keys";
 import { collectAll } from "./core/http";
 import { path } from "./core/path";
 import type { RecipientInput, RecipientObject, RecipientQuery } from "./types";
-
-/** Statuses of a recipient that is on its way out (or gone): never the result of a create. */
-const LEAVING: ReadonlySet<string> = new Set(["disassociating", "disassociated"]);
 
 /**
  * Recipients of a share. A recipient cannot be updated: changing one means removing it and adding another.
@@ -22,10 +20,10 @@ export class Recipients {
    * recipient account must be in the share owner's organization. It starts `associating` and becomes
    * `associated` in the background. Send `recipient_account_id` (the body `account_id` is deprecated).
    *
-   * Never creates a duplicate: after an ambiguous failure the client lists the share's recipients and
-   * returns the newest one whose `account_id` equals the requested `recipient_account_id` (or
-   * `organization_id`) and that is not `disassociating`/`disassociated` ({@link findCreated}).
-   * A body naming neither has no natural key, so an ambiguous failure is then thrown, not re-sent.
+   * Never creates a duplicate: after an ambiguous failure the client looks for the recipient this call
+   * made ({@link findByNaturalKey}, created since this call started) for as long as lists may lag,
+   * and returns it if found; a copy made by a re-send is removed. A body naming neither target has
+   * no natural key, so an ambiguous failure is then thrown, not re-sent.
    */
   async create(accountId: string, shareId: string, body: RecipientInput, options: CallOptions = {}): Promise<RecipientObject> {
     return withAccountId(await this.http.request<RecipientObject>({
@@ -33,7 +31,13 @@ export class Recipients {
       path: path`/accounts/${accountId}/shares/${shareId}/recipients`,
       body,
       signal: options.signal,
-      recover: recipientKey(body) === undefined ? undefined : () => this.findCreated(accountId, shareId, body, options),
+      recover:
+        recipientNaturalKey(body) === undefined
+          ? undefined
+          : {
+              find: (createdNotBefore) => this.findByNaturalKey(accountId, shareId, body, createdNotBefore, options),
+              remove: (copy) => this.delete(accountId, shareId, copy.id, options),
+            },
     }));
   }
 
@@ -94,20 +98,16 @@ export class Recipients {
   }
 
   /**
-   * The natural-key lookup behind {@link create}'s recovery: the newest recipient of the share whose
-   * `account_id` is the requested account (or organization) id and that is not leaving.
+   * Every live recipient of the share holding the natural key of `body` (its target, see
+   * `natural-keys`) created at or after `createdNotBefore` (epoch ms; 0 for any), oldest first.
    */
-  async findCreated(accountId: string, shareId: string, body: RecipientInput, options: CallOptions = {}): Promise<RecipientObject | undefined> {
-    const key = recipientKey(body);
-    if (key === undefined) return undefined;
-    let newest: RecipientObject | undefined;
+  async findByNaturalKey(accountId: string, shareId: string, body: RecipientInput, createdNotBefore = 0, options: CallOptions = {}): Promise<RecipientObject[]> {
+    if (recipientNaturalKey(body) === undefined) return [];
+    const matches: RecipientObject[] = [];
     for await (const recipient of this.list(accountId, shareId, {}, options)) {
-      const organizationId = (recipient as { organization_id?: string }).organization_id;
-      if (recipient.account_id !== key && organizationId !== key) continue;
-      if (LEAVING.has(recipient.association_status)) continue;
-      if (!newest || Date.parse(recipient.created) > Date.parse(newest.created)) newest = recipient;
+      if (recipientHoldsKey(recipient, body) && Date.parse(recipient.created) >= createdNotBefore) matches.push(recipient);
     }
-    return newest;
+    return matches.sort((a, b) => Date.parse(a.created) - Date.parse(b.created));
   }
 }
 
@@ -122,7 +122,3 @@ function withAccountId(recipient: RecipientObject): RecipientObject {
   return recipient;
 }
 
-/** The id a created recipient is recognised by; undefined for "the caller's organization" (no id given). */
-function recipientKey(body: RecipientInput): string | undefined {
-  return body.recipient_account_id ?? body.account_id ?? body.organization_id;
-}

@@ -1,6 +1,7 @@
 // Resources of a share: /accounts/{account_id}/shares/{share_id}/resources (reference §3.11–3.15).
 import type { CallOptions } from "./core/call-options";
 import type { HttpCore } from "./core/http";
+import { resourceHoldsKey } from "./natural-keys";
 import { collectAll } from "./core/http";
 import { path } from "./core/path";
 import type { ResourceInput, ResourceListQuery, ResourceUpdateBody, ShareResourceObject } from "./types";
@@ -19,9 +20,9 @@ export class Resources {
    * `POST .../shares/{share_id}/resources`: adds a resource (all four fields required, `meta` even if `{}`).
    * `resource_type`, `resource_id` and `resource_account_id` are immutable afterwards.
    *
-   * Never creates a duplicate: after an ambiguous failure the client lists the share's resources of
-   * that `resource_type` and returns the newest `active` one with the same `resource_id` (and owning
-   * account) ({@link findCreated}).
+   * Never creates a duplicate: after an ambiguous failure the client looks for the share resource this
+   * call made ({@link findByNaturalKey}, created since this call started) for as long as lists may
+   * lag, and returns it if found; a copy made by a re-send is removed.
    */
   create(accountId: string, shareId: string, body: ResourceInput, options: CallOptions = {}): Promise<ShareResourceObject> {
     return this.http.request<ShareResourceObject>({
@@ -29,7 +30,10 @@ export class Resources {
       path: path`/accounts/${accountId}/shares/${shareId}/resources`,
       body,
       signal: options.signal,
-      recover: () => this.findCreated(accountId, shareId, body, options),
+      recover: {
+        find: (createdNotBefore) => this.findByNaturalKey(accountId, shareId, body, createdNotBefore, options),
+        remove: (copy) => this.delete(accountId, shareId, copy.id, options),
+      },
     });
   }
 
@@ -78,16 +82,15 @@ export class Resources {
   }
 
   /**
-   * The natural-key lookup behind {@link create}'s recovery: the newest `active` resource of the share
-   * with the same `resource_type`, `resource_id` and `resource_account_id`.
+   * Every share resource of the share holding the natural key of `body` (the shared object, see
+   * `natural-keys`), not on its way out, created at or after `createdNotBefore` (epoch ms; 0 for
+   * any), oldest first. Lists only that `resource_type`.
    */
-  async findCreated(accountId: string, shareId: string, body: ResourceInput, options: CallOptions = {}): Promise<ShareResourceObject | undefined> {
-    let newest: ShareResourceObject | undefined;
+  async findByNaturalKey(accountId: string, shareId: string, body: ResourceInput, createdNotBefore = 0, options: CallOptions = {}): Promise<ShareResourceObject[]> {
+    const matches: ShareResourceObject[] = [];
     for await (const resource of this.list(accountId, shareId, { resource_type: body.resource_type }, options)) {
-      if (resource.resource_type !== body.resource_type || resource.resource_id !== body.resource_id) continue;
-      if (resource.resource_account_id !== body.resource_account_id || resource.status !== "active") continue;
-      if (!newest || Date.parse(resource.created) > Date.parse(newest.created)) newest = resource;
+      if (resourceHoldsKey(resource, body) && Date.parse(resource.created) >= createdNotBefore) matches.push(resource);
     }
-    return newest;
+    return matches.sort((a, b) => Date.parse(a.created) - Date.parse(b.created));
   }
 }

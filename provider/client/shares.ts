@@ -1,9 +1,10 @@
 // Shares: /accounts/{account_id}/shares (reference §3.1–3.5).
 import type { CallOptions } from "./core/call-options";
 import type { HttpCore } from "./core/http";
+import { shareHoldsKey, shareMayHoldKey } from "./natural-keys";
 import { collectAll } from "./core/http";
 import { path } from "./core/path";
-import type { ResourceInput, ShareCreateBody, ShareGetQuery, ShareListQuery, ShareObject, ShareResourceObject, ShareUpdateBody } from "./types";
+import type { RecipientObject, ShareCreateBody, ShareGetQuery, ShareListQuery, ShareObject, ShareUpdateBody } from "./types";
 
 /**
  * Shares of an account.
@@ -21,18 +22,19 @@ export class Shares {
    * `associating → associated` in the background.
    *
    * Never creates a duplicate: after an ambiguous failure (connection lost, timeout, 5xx) the client
-   * first looks for the share this call would have created ({@link findCreated}: same exact name,
-   * `kind=sent`, not deleted, created no earlier than this call's start minus `naturalKeyClockSkewMs`,
-   * same set of (resource_type, resource_id); newest wins) and returns it if found.
+   * looks for the share this call made ({@link findByNaturalKey}, created since this call started)
+   * for as long as lists may lag, and returns it if found; a copy made by a re-send is removed.
    */
   create(accountId: string, body: ShareCreateBody, options: CallOptions = {}): Promise<ShareObject> {
-    const createdNotBefore = this.http.clock.now() - this.http.settings.naturalKeyClockSkewMs;
     return this.http.request<ShareObject>({
       method: "POST",
       path: path`/accounts/${accountId}/shares`,
       body,
       signal: options.signal,
-      recover: () => this.findCreated(accountId, body, createdNotBefore, options),
+      recover: {
+        find: (createdNotBefore) => this.findByNaturalKey(accountId, body, createdNotBefore, options),
+        remove: (copy) => this.delete(accountId, copy.id, options),
+      },
     });
   }
 
@@ -77,31 +79,23 @@ export class Shares {
   }
 
   /**
-   * The natural-key lookup behind {@link create}'s recovery: the newest sent, non-deleted share with
-   * exactly `body.name`, created at or after `createdNotBefore` (epoch ms), whose resources are exactly
-   * the (resource_type, resource_id) pairs of `body.resources`. Undefined when there is none.
+   * Every share holding the natural key of `body` (see `natural-keys`: same exact name, sent, not on
+   * its way out, the same shared objects and the same recipient targets) created at or after
+   * `createdNotBefore` (epoch ms), oldest first. One list request, newest first, stopping at the
+   * window's edge (usually one page), plus one recipient list per share that matches otherwise.
    */
-  async findCreated(accountId: string, body: ShareCreateBody, createdNotBefore: number, options: CallOptions = {}): Promise<ShareObject | undefined> {
-    const wanted = resourceKeys(body.resources);
-    let newest: ShareObject | undefined;
-    // Newest first, so the scan stops at the first share older than the window: usually one page,
-    // however many shares the account has.
+  async findByNaturalKey(accountId: string, body: ShareCreateBody, createdNotBefore: number, options: CallOptions = {}): Promise<ShareObject[]> {
+    const candidates: ShareObject[] = [];
     const query = { kind: "sent", include_resources: true, order: "created", direction: "desc" } as const;
     for await (const share of this.list(accountId, query, options)) {
-      const created = Date.parse(share.created);
-      if (created < createdNotBefore) break;
-      if (share.name !== body.name || share.status === "deleted" || (share.kind !== undefined && share.kind !== "sent")) continue;
-      if (!sameKeys(resourceKeys(share.resources ?? []), wanted)) continue;
-      if (!newest || created > Date.parse(newest.created)) newest = share;
+      if (Date.parse(share.created) < createdNotBefore) break;
+      if (shareMayHoldKey(share, body)) candidates.push(share);
     }
-    return newest;
+    const matches: ShareObject[] = [];
+    for (const share of candidates) {
+      const recipients = await collectAll(this.http.paginate<RecipientObject>(path`/accounts/${accountId}/shares/${share.id}/recipients`, {}, options));
+      if (shareHoldsKey(share, recipients, body)) matches.push(share);
+    }
+    return matches.sort((a, b) => Date.parse(a.created) - Date.parse(b.created));
   }
-}
-
-function resourceKeys(resources: readonly (ResourceInput | ShareResourceObject)[]): Set<string> {
-  return new Set(resources.map((r) => `${r.resource_type}\u0000${r.resource_id}`));
-}
-
-function sameKeys(a: Set<string>, b: Set<string>): boolean {
-  return a.size === b.size && [...a].every((key) => b.has(key));
 }

@@ -1,7 +1,7 @@
 // Pieces shared by the three providers.
 
 import type * as pulumi from "@pulumi/pulumi";
-import { ConflictError, NotFoundError } from "../client/core/errors";
+import { NotFoundError } from "../client/core/errors";
 import { WaitError } from "../wait/errors";
 import { withoutUndefined } from "./inputs";
 
@@ -68,31 +68,4 @@ export function explain(action: string, error: unknown): Error {
  */
 export function readResult<O>(id: string, props: O, inputs: object): pulumi.dynamic.ReadResult<O> {
   return { id, props, inputs: inputs as unknown as O };
-}
-
-/**
- * Creates an object, or, when the API answers 409 because the same object is already on the share,
- * takes that one over. The object then landed earlier without reaching state (an interrupted run,
- * a create whose response was lost): creating nothing new is how it is neither duplicated nor orphaned.
- */
-export async function createOrTakeOver<T extends { id: string }>(
-  create: () => Promise<T>,
-  findExisting: () => Promise<T | undefined>,
-  log: (line: string) => void,
-  what: string,
-): Promise<T> {
-  try {
-    return await create();
-  } catch (error) {
-    if (!(error instanceof ConflictError)) throw error;
-    const existing = await findExisting();
-    if (existing === undefined) throw error;
-    log(`${what} already exists as ${existing.id} (landed earlier without reaching state); taking it over`);
-    return existing;
-  }
-}
-
-/** The given keys of `state`, as the inputs a `read` hands back (absent ones left out). */
-export function inputsFrom<T extends object, K extends keyof T>(state: T, keys: readonly K[]): Pick<T, K> {
-  return withoutUndefined(Object.fromEntries(keys.map((key) => [key, state[key]])) as Pick<T, K>);
 }

@@ -209,3 +209,13 @@ export function withoutUndefined<T>(value: T): T {
 export function withoutNulls<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== null)) as T;
 }
+
+/**
+ * The given keys of `state`, absent ones left out: the inputs a `read` hands back.
+ *
+ * @example
+ * pickInputs({ a: 1, b: undefined, c: 3 }, ["a", "b"]); // { a: 1 }
+ */
+export function pickInputs<T extends object, K extends keyof T>(state: T, keys: readonly K[]): Pick<T, K> {
+  return withoutUndefined(Object.fromEntries(keys.map((key) => [key, state[key]])) as Pick<T, K>);
+}

@@ -30,3 +30,15 @@ export interface TimeoutsArgs {
   /** How long deleting waits for the object to be gone. */
   delete?: pulumi.Input<string>;
 }
+
+/**
+ * The stack running the program, `<project>/<stack>`: passed to the providers as the `ownerStack`
+ * input (the provider process is not told which stack it serves), so that the journal of in-flight
+ * creates (./journal) is kept per stack and one stack never takes over what another created.
+ *
+ * @example
+ * const props = { ...args, ownerStack: currentStack() };
+ */
+export function currentStack(): string {
+  return `${pulumi.getProject()}/${pulumi.getStack()}`;
+}

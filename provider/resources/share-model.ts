@@ -1,8 +1,11 @@
 // Inputs and state of a Share, and how declared items are matched to what the API has.
 
 import type { RecipientObject, ShareObject, ShareResourceObject } from "../client/types";
+import { isGone, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE } from "../wait/lifecycle";
+import { terminalRecipientError } from "../wait/waits";
 import { normalizeMeta, Timeouts, withoutUndefined } from "./inputs";
-import { hasValue } from "./share-recipient-model";
+import { recipientNaturalKey, resourceNaturalKey } from "../client/natural-keys";
+import { hasValue, recipientInput } from "./share-recipient-model";
 
 /** A recipient declared inline on a Share: exactly one of the two. */
 export interface RecipientDeclaration {
@@ -26,6 +29,8 @@ export interface ShareInputs {
   resources?: ResourceDeclaration[];
   timeouts?: Timeouts;
   adopt?: string;
+  /** The stack whose journal records this resource's creates (`<project>/<stack>`); set by the resource class. */
+  ownerStack?: string;
 }
 
 /** An inline recipient the Share manages, with its id and last known status. */
@@ -33,6 +38,11 @@ export interface ManagedRecipient extends RecipientDeclaration {
   /** The recipient id. */
   id: string;
   associationStatus: string;
+  /**
+   * Cloudflare's reason when it reported a terminal error for this recipient (it will not retry):
+   * the next `up` removes the recipient and adds it anew.
+   */
+  terminalError?: string;
 }
 
 /** An inline resource the Share manages, with its id and last known status. */
@@ -59,6 +69,7 @@ export interface ShareOutputs {
   resourceIds: string[];
   timeouts?: Timeouts;
   adopt?: string;
+  ownerStack?: string;
   status: string;
   accountName: string;
   organizationId: string;
@@ -70,14 +81,26 @@ export interface ShareOutputs {
 
 export const TIMEOUT_KEYS = ["create", "update", "delete"] as const;
 
-/** What identifies a declared recipient: its target. */
+/**
+ * What identifies a declared recipient on its share: its target, as the one natural key of a
+ * recipient (provider/client/natural-keys) spells it.
+ *
+ * @example
+ * recipientKey({ recipientAccountId: "9a78…" }); // "account:9a78…"
+ */
 export function recipientKey(recipient: RecipientDeclaration): string {
-  return hasValue(recipient.recipientAccountId) ? `account:${recipient.recipientAccountId}` : `organization:${recipient.organizationId}`;
+  return recipientNaturalKey(recipientInput(recipient)) ?? "organization:";
 }
 
-/** What identifies a declared resource: the shared object. (Its account is checked separately.) */
+/**
+ * What identifies a declared resource on its share: the shared object, as the one natural key of a
+ * share resource (provider/client/natural-keys) spells it. (Its owning account is checked separately.)
+ *
+ * @example
+ * resourceKey({ resourceType: "custom-ruleset", resourceId: "2f2f…" }); // "custom-ruleset/2f2f…"
+ */
 export function resourceKey(resource: { resourceType: string; resourceId: string }): string {
-  return `${resource.resourceType}/${resource.resourceId}`;
+  return resourceNaturalKey({ resource_type: resource.resourceType, resource_id: resource.resourceId });
 }
 
 export function managedRecipient(declaration: RecipientDeclaration, server: RecipientObject): ManagedRecipient {
@@ -86,6 +109,7 @@ export function managedRecipient(declaration: RecipientDeclaration, server: Reci
     organizationId: declaration.organizationId,
     id: server.id,
     associationStatus: server.association_status,
+    terminalError: terminalRecipientError(server),
   });
 }
 
@@ -124,8 +148,31 @@ export function finishOutputs(outputs: Omit<ShareOutputs, "recipientIds" | "reso
   });
 }
 
-/** The inputs that describe `outputs` (used by `read`, so the next `up` diffs against reality). */
-export function inputsOf(outputs: ShareOutputs): ShareInputs {
+/**
+ * The state of a share: what the inputs say about it, the API's share, and the items it manages.
+ *
+ * @example
+ * const outs = shareOutputsOf(inputs, share, [], []);
+ */
+export function shareOutputsOf(inputs: ShareInputs | ShareOutputs, share: ShareObject, recipients: ManagedRecipient[], resources: ManagedResource[]): ShareOutputs {
+  return finishOutputs({
+    accountId: inputs.accountId,
+    timeouts: inputs.timeouts,
+    adopt: inputs.adopt,
+    ownerStack: inputs.ownerStack,
+    ...shareFields(share),
+    recipients,
+    resources,
+  });
+}
+
+/**
+ * The inputs that describe `outputs` (used by `read`, so the next `up` diffs against reality).
+ *
+ * @example
+ * return readResult(id, outs, shareInputsOf(outs));
+ */
+export function shareInputsOf(outputs: ShareOutputs): ShareInputs {
   return withoutUndefined({
     accountId: outputs.accountId,
     name: outputs.name,
@@ -143,7 +190,7 @@ export function inputsOf(outputs: ShareOutputs): ShareInputs {
  * organization recipient is unconfirmed, reference §12.12).
  */
 export function matchRecipients(declared: readonly RecipientDeclaration[], server: readonly RecipientObject[]): Map<string, RecipientObject> {
-  const live = server.filter((recipient) => recipient.association_status !== "disassociating" && recipient.association_status !== "disassociated");
+  const live = server.filter((recipient) => !isGone(RECIPIENT_LIFECYCLE, recipient.association_status));
   const matches = new Map<string, RecipientObject>();
   const claimed = new Set<string>();
   const claim = (key: string, candidate: RecipientObject | undefined) => {
@@ -171,7 +218,7 @@ export function matchResources(declared: readonly ResourceDeclaration[], server:
   for (const declaration of declared) {
     const found = server.find(
       (resource) =>
-        resource.status === "active" &&
+        !isGone(RESOURCE_LIFECYCLE, resource.status) &&
         resource.resource_type === declaration.resourceType &&
         resource.resource_id === declaration.resourceId &&
         resource.resource_account_id === declaration.resourceAccountId,

@@ -1,7 +1,7 @@
 // Inputs and state of a ShareRecipient, and how state is made from the API's object.
 
 import type { RecipientInput, RecipientObject } from "../client/types";
-import { Checker, Timeouts, withoutUndefined } from "./inputs";
+import { Checker, pickInputs, Timeouts, withoutUndefined } from "./inputs";
 
 export interface ShareRecipientInputs {
   accountId: string;
@@ -10,6 +10,8 @@ export interface ShareRecipientInputs {
   organizationId?: string;
   timeouts?: Timeouts;
   adopt?: string;
+  /** The stack whose journal records this resource's creates (`<project>/<stack>`); set by the resource class. */
+  ownerStack?: string;
 }
 
 /** Per-resource state of a recipient, as the API reports it. */
@@ -31,9 +33,6 @@ export interface ShareRecipientOutputs extends ShareRecipientInputs {
 
 export const TIMEOUT_KEYS = ["create", "delete"] as const;
 export const REPLACE_ON_CHANGE = ["accountId", "shareId", "recipientAccountId", "organizationId"] as const;
-
-/** Statuses in which a recipient no longer receives the share (or is on its way out). */
-export const RECIPIENT_GONE_STATUSES = ["disassociating", "disassociated"];
 
 /** Present: neither `undefined` nor `null` (the engine may pass an explicit null for an absent input). */
 export function hasValue<T>(value: T | null | undefined): value is T {
@@ -67,7 +66,13 @@ export function checkRecipientTarget(checker: Checker, prefix: string, target: {
   else checker.id(`${prefix}organizationId`, target.organizationId);
 }
 
-export function outputsOf(inputs: ShareRecipientInputs, server: RecipientObject): ShareRecipientOutputs {
+/**
+ * The state of a recipient: what the inputs say about it and what the API reports.
+ *
+ * @example
+ * return { id: created.id, outs: recipientOutputsOf(inputs, created) };
+ */
+export function recipientOutputsOf(inputs: ShareRecipientInputs, server: RecipientObject): ShareRecipientOutputs {
   return withoutUndefined({
     accountId: inputs.accountId,
     shareId: inputs.shareId,
@@ -75,6 +80,7 @@ export function outputsOf(inputs: ShareRecipientInputs, server: RecipientObject)
     organizationId: inputs.organizationId,
     timeouts: inputs.timeouts,
     adopt: inputs.adopt,
+    ownerStack: inputs.ownerStack,
     associationStatus: server.association_status,
     recipientAccount: server.account_id,
     resources: (server.resources ?? []).map((entry) => ({
@@ -88,3 +94,13 @@ export function outputsOf(inputs: ShareRecipientInputs, server: RecipientObject)
   });
 }
 
+
+/**
+ * The inputs that describe `outputs` (used by `read`, so the next `up` diffs against reality).
+ *
+ * @example
+ * return readResult(id, outs, recipientInputsOf(outs));
+ */
+export function recipientInputsOf(outputs: ShareRecipientOutputs): ShareRecipientInputs {
+  return pickInputs(outputs, ["accountId", "shareId", "recipientAccountId", "organizationId", "timeouts", "adopt"]);
+}

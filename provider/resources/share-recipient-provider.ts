@@ -8,10 +8,37 @@ import type { RecipientObject } from "../client/types";
 import { rememberStackConfig } from "../config";
 import { runtimeFor } from "../runtime";
 import { forReading, lookupRecipient } from "../wait/finders";
-import { describeRecipient, waitRecipientAssociated, waitRecipientGone, WaitContext } from "../wait/waits";
-import { createOrTakeOver, deleteTolerantly, explain, inputsFrom, messageOf, readResult, ResourceInitError } from "./common";
-import { Checker, isUnknown, timeoutMs, withoutNulls } from "./inputs";
-import { checkRecipientTarget, describeTarget, outputsOf, RECIPIENT_GONE_STATUSES, recipientInput, REPLACE_ON_CHANGE, ShareRecipientInputs, ShareRecipientOutputs, TIMEOUT_KEYS } from "./share-recipient-model";
+import { TerminalStatusError } from "../wait/errors";
+import { isGone, isSettled, RECIPIENT_LIFECYCLE } from "../wait/lifecycle";
+import { budgetOf, describeRecipient, waitRecipientAssociated, waitRecipientGone, WaitContext } from "../wait/waits";
+import { deleteTolerantly, explain, messageOf, readResult, ResourceInitError } from "./common";
+import { createOwned, handedOverLine, isTakenOver, markTakenOver } from "./ownership";
+import { confirmRecipientInState, recipientCreate } from "./owned-creates";
+import { Checker, isUnknown, timeoutMs, withoutNulls, withoutUndefined } from "./inputs";
+import { afterLeaving, waitForLeavingRecipients } from "./re-add";
+import { timeoutsChanged } from "./settling";
+import { terminalAdvice } from "./terminal";
+import {
+  checkRecipientTarget,
+  hasValue,
+  describeTarget,
+  recipientInput,
+  recipientInputsOf,
+  recipientOutputsOf,
+  REPLACE_ON_CHANGE,
+  ShareRecipientInputs,
+  ShareRecipientOutputs,
+  TIMEOUT_KEYS,
+} from "./share-recipient-model";
+
+/** Cloudflare's reason for a terminal error in a recipient's state, if any. */
+function terminalErrorOf(state: ShareRecipientOutputs): string | undefined {
+  return state.resources?.find((entry) => entry.terminal && entry.error)?.error;
+}
+
+function adviseOnTerminal(error: unknown): unknown {
+  return error instanceof TerminalStatusError ? terminalAdvice(error) : error;
+}
 
 function label(inputs: ShareRecipientInputs, recipientId: string): string {
   return `recipient ${recipientId} (${describeTarget(inputs)}) of share ${inputs.shareId}`;
@@ -33,71 +60,90 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
     return { inputs: withoutNulls(news) };
   },
 
-  async diff(_id, olds, news) {
-    const replaces = REPLACE_ON_CHANGE.filter((key) => isUnknown(news[key]) || news[key] !== olds[key]);
+  async diff(id, olds, news) {
+    confirmRecipientInState(news.ownerStack ?? olds.ownerStack, id, olds);
+    const replaces: string[] = REPLACE_ON_CHANGE.filter((key) => isUnknown(news[key]) || news[key] !== olds[key]);
+    // Cloudflare never retries a terminal error: a new association of the same target is the only
+    // new attempt.
+    const retry = replaces.length === 0 && terminalErrorOf(olds) !== undefined;
+    if (retry) replaces.push(hasValue(olds.recipientAccountId) ? "recipientAccountId" : "organizationId");
     // The same target cannot be added to the same share twice while the old one is still there.
-    const sameNaturalKey = !replaces.some((key) => key !== "accountId");
-    return { changes: replaces.length > 0, replaces: [...replaces], deleteBeforeReplace: replaces.length > 0 && sameNaturalKey };
+    const sameNaturalKey = retry || !replaces.some((key) => key !== "accountId");
+    // Also a change: a recipient the last run did not see associated (the update resumes the wait),
+    // and new timeouts (the update writes them to state without a request).
+    const unsettled = !isSettled(RECIPIENT_LIFECYCLE, olds.associationStatus);
+    return {
+      changes: replaces.length > 0 || unsettled || timeoutsChanged(olds.timeouts, news.timeouts),
+      replaces,
+      deleteBeforeReplace: replaces.length > 0 && sameNaturalKey,
+    };
   },
 
   async create(inputs) {
     const raw = inputs as unknown as Record<string, unknown>;
     const { api, wait } = runtimeFor(inputs.accountId);
+    // One deadline for the create: the association wait gets what the add left of it.
+    const budget = budgetOf(timeoutMs(inputs.timeouts, "create"));
     let created: RecipientObject;
     if (inputs.adopt) {
       created = await adopt(wait, inputs);
+      markTakenOver("recipient", created.id);
     } else {
       try {
+        const spec = recipientCreate(api, wait.log, inputs.ownerStack, inputs.accountId, inputs.shareId, inputs, "this ShareRecipient");
         const body = recipientInput(inputs);
-        created = await createOrTakeOver(
-          () => api.recipients.create(inputs.accountId, inputs.shareId, body),
-          () => api.recipients.findCreated(inputs.accountId, inputs.shareId, body),
-          wait.log,
-          `the recipient ${describeTarget(inputs)} of share ${inputs.shareId}`,
-        );
+        created = (await createOwned(afterLeaving(spec, () => waitForLeavingRecipients(wait, inputs.shareId, body, budget)))).object;
       } catch (error) {
         throw explain(`adding ${describeTarget(inputs)} to share ${inputs.shareId}`, error);
       }
     }
     try {
-      const settled = await waitRecipientAssociated(wait, inputs.shareId, created.id, timeoutMs(inputs.timeouts, "create"), {
+      const settled = await waitRecipientAssociated(wait, inputs.shareId, created.id, budget, {
         initial: created.resources ? created : undefined,
         afterCreate: !inputs.adopt,
         label: label(inputs, created.id),
       });
-      return { id: created.id, outs: outputsOf(inputs, settled) };
+      return { id: created.id, outs: recipientOutputsOf(inputs, settled) };
     } catch (error) {
-      throw new ResourceInitError(created.id, { ...outputsOf(inputs, created) }, raw, [messageOf(error)]);
+      // The latest view, so that state records a terminal error (and the next `up` replaces it).
+      const known = (await lookupRecipient(wait, inputs.shareId, created.id).catch(() => undefined)) ?? created;
+      throw new ResourceInitError(created.id, { ...recipientOutputsOf(inputs, known) }, raw, [messageOf(adviseOnTerminal(error))]);
     }
   },
 
   async read(id, props) {
     const current = props!;
+    confirmRecipientInState(current.ownerStack, id, current);
     const { wait } = runtimeFor(current.accountId);
     const server = await lookupRecipient(wait, current.shareId, id, forReading(wait));
     // Removed (or being removed) out of band: drop it from state so the next `up` adds it again.
-    if (server === undefined || RECIPIENT_GONE_STATUSES.includes(server.association_status)) return { id: "" };
-    const outs = outputsOf(current, server);
-    return readResult(id, outs, inputsFrom(outs, ["accountId", "shareId", "recipientAccountId", "organizationId", "timeouts", "adopt"]));
+    if (server === undefined || isGone(RECIPIENT_LIFECYCLE, server.association_status)) return { id: "" };
+    const outs = recipientOutputsOf(current, server);
+    return readResult(id, outs, recipientInputsOf(outs));
   },
 
-  // Nothing of a recipient can change in place; `update` only runs to resume a wait that did not
-  // finish (the engine retries resources it recorded with a partial failure).
-  async update(id, _olds, news) {
+  // Nothing of a recipient can change in place; `update` runs to resume a wait that did not finish
+  // (after a partial failure, or a refresh that found the recipient still associating), and to
+  // record new timeouts, which needs no request.
+  async update(id, olds, news) {
+    confirmRecipientInState(news.ownerStack ?? olds.ownerStack, id, olds);
     const raw = news as unknown as Record<string, unknown>;
+    if (isSettled(RECIPIENT_LIFECYCLE, olds.associationStatus)) return { outs: withoutUndefined({ ...olds, timeouts: news.timeouts, adopt: news.adopt }) };
     const { wait } = runtimeFor(news.accountId);
     try {
       const settled = await waitRecipientAssociated(wait, news.shareId, id, timeoutMs(news.timeouts, "create"), { label: label(news, id) });
-      return { outs: outputsOf(news, settled) };
+      return { outs: recipientOutputsOf(news, settled) };
     } catch (error) {
       const known = await lookupRecipient(wait, news.shareId, id).catch(() => undefined);
-      if (known === undefined) throw error;
-      throw new ResourceInitError(id, { ...outputsOf(news, known) }, raw, [messageOf(error)]);
+      if (known === undefined) throw adviseOnTerminal(error);
+      throw new ResourceInitError(id, { ...recipientOutputsOf(news, known) }, raw, [messageOf(adviseOnTerminal(error))]);
     }
   },
 
   async delete(id, props) {
     const { api, wait } = runtimeFor(props.accountId);
+    confirmRecipientInState(props.ownerStack, id, props);
+    if (isTakenOver("recipient", id)) return wait.log(handedOverLine(describeRecipient(props.shareId, id)));
     let removed: RecipientObject | undefined;
     try {
       removed = await deleteTolerantly(api.recipients.delete(props.accountId, props.shareId, id));
@@ -106,7 +152,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
       // A share being deleted takes its recipients with it, and the API may refuse the DELETE then:
       // that is fine as long as the recipient is on its way out.
       const current = await lookupRecipient(wait, props.shareId, id);
-      if (current !== undefined && !RECIPIENT_GONE_STATUSES.includes(current.association_status)) {
+      if (current !== undefined && !isGone(RECIPIENT_LIFECYCLE, current.association_status)) {
         throw explain(`removing ${describeRecipient(props.shareId, id)}`, error);
       }
     }
@@ -120,7 +166,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
 async function adopt(wait: WaitContext, inputs: ShareRecipientInputs): Promise<RecipientObject> {
   const existing = await lookupRecipient(wait, inputs.shareId, inputs.adopt!);
   const what = describeRecipient(inputs.shareId, inputs.adopt!);
-  if (existing === undefined || RECIPIENT_GONE_STATUSES.includes(existing.association_status)) {
+  if (existing === undefined || isGone(RECIPIENT_LIFECYCLE, existing.association_status)) {
     throw new Error(`cannot adopt ${what}: it ${existing ? `is ${existing.association_status}` : "does not exist"}`);
   }
   const declared = inputs.recipientAccountId ?? inputs.organizationId;

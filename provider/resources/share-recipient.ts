@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import shareRecipientProvider = require("./share-recipient-provider");
-import { TimeoutsArgs, TYPE_MODULE, warnIfNotInstalled } from "./resource-base";
+import { currentStack, TimeoutsArgs, TYPE_MODULE, warnIfNotInstalled } from "./resource-base";
 
 /** Arguments of a {@link ShareRecipient}: exactly one of `recipientAccountId` or `organizationId`. */
 export interface ShareRecipientArgs {
@@ -53,6 +53,7 @@ export class ShareRecipient extends pulumi.dynamic.Resource {
     warnIfNotInstalled();
     const props = {
       ...args,
+      ownerStack: currentStack(),
       associationStatus: undefined,
       recipientAccount: undefined,
       resources: undefined,

@@ -1,7 +1,7 @@
 // Inputs and state of a ShareResource, and how state is made from the API's object.
 
 import type { ShareResourceObject } from "../client/types";
-import { normalizeMeta, Timeouts, withoutUndefined } from "./inputs";
+import { normalizeMeta, pickInputs, Timeouts, withoutUndefined } from "./inputs";
 
 /** Inputs as the provider receives them (resolved). */
 export interface ShareResourceInputs {
@@ -14,6 +14,8 @@ export interface ShareResourceInputs {
   meta?: string | Record<string, unknown>;
   timeouts?: Timeouts;
   adopt?: string;
+  /** The stack whose journal records this resource's creates (`<project>/<stack>`); set by the resource class. */
+  ownerStack?: string;
 }
 
 /** State as stored by the engine. */
@@ -26,6 +28,7 @@ export interface ShareResourceOutputs {
   meta: string;
   timeouts?: Timeouts;
   adopt?: string;
+  ownerStack?: string;
   status: string;
   resourceVersion: number;
   created: string;
@@ -36,7 +39,13 @@ export const TIMEOUT_KEYS = ["create", "update", "delete"] as const;
 /** Changing any of these means a new share resource: the API can only update `meta`. */
 export const REPLACE_ON_CHANGE = ["accountId", "shareId", "resourceType", "resourceId", "resourceAccountId"] as const;
 
-export function outputsOf(inputs: ShareResourceInputs, server: ShareResourceObject): ShareResourceOutputs {
+/**
+ * The state of a share resource: what the inputs say about it and what the API reports.
+ *
+ * @example
+ * return { id: created.id, outs: resourceOutputsOf(inputs, settled) };
+ */
+export function resourceOutputsOf(inputs: ShareResourceInputs, server: ShareResourceObject): ShareResourceOutputs {
   return withoutUndefined({
     accountId: inputs.accountId,
     shareId: inputs.shareId,
@@ -46,6 +55,7 @@ export function outputsOf(inputs: ShareResourceInputs, server: ShareResourceObje
     meta: normalizeMeta(server.meta ?? {}),
     timeouts: inputs.timeouts,
     adopt: inputs.adopt,
+    ownerStack: inputs.ownerStack,
     status: server.status,
     resourceVersion: server.resource_version,
     created: server.created,
@@ -53,3 +63,13 @@ export function outputsOf(inputs: ShareResourceInputs, server: ShareResourceObje
   });
 }
 
+
+/**
+ * The inputs that describe `outputs` (used by `read`, so the next `up` diffs against reality).
+ *
+ * @example
+ * return readResult(id, outs, resourceInputsOf(outs));
+ */
+export function resourceInputsOf(outputs: ShareResourceOutputs): ShareResourceInputs {
+  return pickInputs(outputs, ["accountId", "shareId", "resourceType", "resourceId", "resourceAccountId", "meta", "timeouts", "adopt"]);
+}

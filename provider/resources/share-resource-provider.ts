@@ -7,14 +7,22 @@ import type { ShareResourceObject } from "../client/types";
 import { rememberStackConfig } from "../config";
 import { runtimeFor } from "../runtime";
 import { forReading, lookupResource } from "../wait/finders";
-import { describeResource, waitResourceActive, waitResourceGone, WaitContext } from "../wait/waits";
-import { createOrTakeOver, deleteTolerantly, explain, inputsFrom, messageOf, readResult, ResourceInitError } from "./common";
-import { Checker, containsUnknown, isUnknown, metaObject, normalizeMeta, timeoutMs, withoutNulls } from "./inputs";
-import { outputsOf, REPLACE_ON_CHANGE, ShareResourceInputs, ShareResourceOutputs, TIMEOUT_KEYS } from "./share-resource-model";
+import { isGone, isSettled, RESOURCE_LIFECYCLE } from "../wait/lifecycle";
+import { TerminalStatusError } from "../wait/errors";
+import { budgetOf, describeResource, waitResourceActive, waitResourceGone, waitResourcePropagated, WaitContext } from "../wait/waits";
+import { deleteTolerantly, explain, messageOf, readResult, ResourceInitError } from "./common";
+import { confirmResourceInState, resourceCreate } from "./owned-creates";
+import { createOwned, handedOverLine, isTakenOver, markTakenOver } from "./ownership";
+import { Checker, containsUnknown, isUnknown, metaObject, normalizeMeta, timeoutMs, withoutNulls, withoutUndefined } from "./inputs";
+import { afterLeaving, waitForLeavingResources } from "./re-add";
+import { timeoutsChanged } from "./settling";
+import { terminalAdvice } from "./terminal";
+import { REPLACE_ON_CHANGE, resourceInputsOf, resourceOutputsOf, ShareResourceInputs, ShareResourceOutputs, TIMEOUT_KEYS } from "./share-resource-model";
 
 /** Throws the partial-failure error: the object exists, keep it in state and resume next time. */
 function stillSettling(id: string, inputs: ShareResourceInputs, server: ShareResourceObject, error: unknown, raw: Record<string, unknown>): never {
-  throw new ResourceInitError(id, { ...outputsOf(inputs, server) }, raw, [messageOf(error)]);
+  const reported = error instanceof TerminalStatusError ? terminalAdvice(error) : error;
+  throw new ResourceInitError(id, { ...resourceOutputsOf(inputs, server) }, raw, [messageOf(reported)]);
 }
 
 const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResourceOutputs> = {
@@ -38,14 +46,18 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
     return { inputs: withoutNulls({ ...news, meta }) };
   },
 
-  async diff(_id, olds, news) {
+  async diff(id, olds, news) {
+    confirmResourceInState(news.ownerStack ?? olds.ownerStack, id, olds);
     const replaces = REPLACE_ON_CHANGE.filter((key) => isUnknown(news[key]) || news[key] !== olds[key]);
     const metaChanged = containsUnknown(news.meta) || normalizeMeta(news.meta ?? {}) !== olds.meta;
     // The same object on the same share cannot exist twice: if the replacement keeps the natural
     // key (only the account changed), the old one must go first.
     const sameNaturalKey = !replaces.some((key) => key === "shareId" || key === "resourceType" || key === "resourceId");
+    // Also a change: a resource the last run did not see settle (the update resumes the wait), and
+    // new timeouts (the update writes them to state without a request).
+    const unsettled = !isSettled(RESOURCE_LIFECYCLE, olds.status);
     return {
-      changes: replaces.length > 0 || metaChanged,
+      changes: replaces.length > 0 || metaChanged || unsettled || timeoutsChanged(olds.timeouts, news.timeouts),
       replaces: [...replaces],
       deleteBeforeReplace: replaces.length > 0 && sameNaturalKey,
     };
@@ -55,10 +67,13 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
     const raw = inputs as unknown as Record<string, unknown>;
     const { api, wait } = runtimeFor(inputs.accountId);
     const timeout = timeoutMs(inputs.timeouts, "create");
+    // One deadline for the create: each wait gets what is left of it.
+    const budget = budgetOf(timeout);
     const meta = normalizeMeta(inputs.meta);
     let created: ShareResourceObject;
     if (inputs.adopt) {
       created = await adopt(wait, inputs);
+      markTakenOver("resource", created.id);
     } else {
       try {
         const body = {
@@ -67,25 +82,22 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
           resource_account_id: inputs.resourceAccountId,
           meta: metaObject(meta),
         };
-        created = await createOrTakeOver(
-          () => api.resources.create(inputs.accountId, inputs.shareId, body),
-          () => api.resources.findCreated(inputs.accountId, inputs.shareId, body),
-          wait.log,
-          `${inputs.resourceType} ${inputs.resourceId} on share ${inputs.shareId}`,
-        );
+        const spec = resourceCreate(api, wait.log, inputs.ownerStack, inputs.accountId, inputs.shareId, body, "this ShareResource");
+        created = (await createOwned(afterLeaving(spec, () => waitForLeavingResources(wait, inputs.shareId, body, budget)))).object;
       } catch (error) {
         throw explain(`creating share resource ${inputs.resourceType} ${inputs.resourceId} on share ${inputs.shareId}`, error);
       }
     }
     try {
-      // A fresh POST's response is the object as created. One taken over (adopted, or found after a
-      // 409) may need its meta brought to the declared value, and a PUT's response shows the new
-      // meta before reads do, so then only a read counts.
+      // A fresh POST's response is the object as created. One taken over (adopted, or left by an
+      // interrupted run) may need its meta brought to the declared value, and a PUT's response shows
+      // the new meta before reads do, so then only a read counts.
       const metaMatches = normalizeMeta(created.meta ?? {}) === meta;
       if (!metaMatches) await api.resources.update(inputs.accountId, inputs.shareId, created.id, { meta: metaObject(meta) });
       const initial = metaMatches && !inputs.adopt ? created : undefined;
-      const settled = await waitResourceActive(wait, inputs.shareId, created.id, timeout, { initial, meta, afterCreate: true });
-      return { id: created.id, outs: outputsOf(inputs, settled) };
+      const settled = await waitResourceActive(wait, inputs.shareId, created.id, budget, { initial, meta, afterCreate: true });
+      await waitResourcePropagated(wait, inputs.shareId, settled.id, settled.resource_version, budget);
+      return { id: created.id, outs: resourceOutputsOf(inputs, settled) };
     } catch (error) {
       stillSettling(created.id, inputs, created, error, raw);
     }
@@ -93,21 +105,27 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
 
   async read(id, props) {
     const current = props!;
+    confirmResourceInState(current.ownerStack, id, current);
     const { wait } = runtimeFor(current.accountId);
     const server = await lookupResource(wait, current.shareId, id, forReading(wait));
     // Gone (404, deleting, deleted, or its share gone): an empty id makes the engine drop it, and the
     // next `up` creates it again.
-    if (server === undefined || server.status !== "active") return { id: "" };
-    const outs = outputsOf(current, server);
-    const inputKeys = ["accountId", "shareId", "resourceType", "resourceId", "resourceAccountId", "meta", "timeouts", "adopt"] as const;
-    return readResult(id, outs, inputsFrom(outs, inputKeys));
+    if (server === undefined || isGone(RESOURCE_LIFECYCLE, server.status)) return { id: "" };
+    const outs = resourceOutputsOf(current, server);
+    return readResult(id, outs, resourceInputsOf(outs));
   },
 
   async update(id, olds, news) {
+    confirmResourceInState(news.ownerStack ?? olds.ownerStack, id, olds);
     const raw = news as unknown as Record<string, unknown>;
     const { api, wait } = runtimeFor(news.accountId);
     const timeout = timeoutMs(news.timeouts, "update");
+    const started = Date.now();
     const meta = normalizeMeta(news.meta);
+    // Only new timeouts (or `adopt`): state records them, no request is needed.
+    if (meta === olds.meta && isSettled(RESOURCE_LIFECYCLE, olds.status)) {
+      return { outs: withoutUndefined({ ...olds, timeouts: news.timeouts, adopt: news.adopt }) };
+    }
     let latest: ShareResourceObject | undefined;
     try {
       if (meta !== olds.meta) {
@@ -115,7 +133,8 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
       }
       // Also the path that resumes a create or update whose wait did not finish last time.
       const settled = await waitResourceActive(wait, news.shareId, id, timeout, { meta });
-      return { outs: outputsOf(news, settled) };
+      await waitResourcePropagated(wait, news.shareId, id, settled.resource_version, { totalMs: timeout, deadline: started + timeout });
+      return { outs: resourceOutputsOf(news, settled) };
     } catch (error) {
       const known = latest ?? (await lookupResource(wait, news.shareId, id).catch(() => undefined));
       if (known === undefined) throw error;
@@ -125,6 +144,8 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
 
   async delete(id, props) {
     const { api, wait } = runtimeFor(props.accountId);
+    confirmResourceInState(props.ownerStack, id, props);
+    if (isTakenOver("resource", id)) return wait.log(handedOverLine(describeResource(props.shareId, id)));
     const deleted = await deleteTolerantly(api.resources.delete(props.accountId, props.shareId, id)).catch((error) => {
       throw explain(`deleting ${describeResource(props.shareId, id)}`, error);
     });

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import shareResourceProvider = require("./share-resource-provider");
-import { TimeoutsArgs, TYPE_MODULE, warnIfNotInstalled } from "./resource-base";
+import { currentStack, TimeoutsArgs, TYPE_MODULE, warnIfNotInstalled } from "./resource-base";
 
 /** Arguments of a {@link ShareResource}. */
 export interface ShareResourceArgs {
@@ -70,7 +70,7 @@ export class ShareResource extends pulumi.dynamic.Resource {
   constructor(name: string, args: ShareResourceArgs, opts?: pulumi.CustomResourceOptions) {
     warnIfNotInstalled();
     // A fresh object every time: dynamic.Resource writes `__provider` into the props it is given.
-    const props = { ...args, status: undefined, resourceVersion: undefined, created: undefined, modified: undefined };
+    const props = { ...args, ownerStack: currentStack(), status: undefined, resourceVersion: undefined, created: undefined, modified: undefined };
     super(shareResourceProvider, name, props, opts, TYPE_MODULE, "ShareResource");
   }
 }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import shareProvider = require("./share-provider");
-import { TimeoutsArgs, TYPE_MODULE, warnIfNotInstalled } from "./resource-base";
+import { currentStack, TimeoutsArgs, TYPE_MODULE, warnIfNotInstalled } from "./resource-base";
 import type { ManagedRecipient, ManagedResource } from "./share-model";
 
 /** A recipient declared inline on a {@link Share}: exactly one of the two fields. */
@@ -112,6 +112,7 @@ export class Share extends pulumi.dynamic.Resource {
     warnIfNotInstalled();
     const props = {
       ...args,
+      ownerStack: currentStack(),
       recipientIds: undefined,
       resourceIds: undefined,
       status: undefined,

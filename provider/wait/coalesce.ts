@@ -17,7 +17,7 @@ export interface BatchResult<V> {
  * Answers a set of ids at once. `preferComplete`: some caller would reuse the answer for later
  * lookups, so listing the whole collection (one request for up to 100 objects) beats a single GET.
  */
-export type BatchFetch<V> = (ids: readonly string[], preferComplete: boolean) => Promise<BatchResult<V>>;
+export type BatchFetch<V> = (ids: readonly string[], preferComplete: boolean, signal?: AbortSignal) => Promise<BatchResult<V>>;
 
 /** How fresh an answer a lookup needs. */
 export interface Freshness {
@@ -32,6 +32,7 @@ export interface Freshness {
 interface Waiting<V> {
   id: string;
   reuse: boolean;
+  signal?: AbortSignal;
   resolve: (value: V | undefined) => void;
   reject: (error: unknown) => void;
 }
@@ -60,7 +61,8 @@ export class Batcher<V> {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async get(id: string, freshness: Freshness = { startedNotBefore: this.now() }): Promise<V | undefined> {
+  /** `signal`: this lookup's time is up; the fetch stops once every lookup it answers has given up. */
+  async get(id: string, freshness: Freshness = { startedNotBefore: this.now() }, signal?: AbortSignal): Promise<V | undefined> {
     const { startedNotBefore } = freshness;
     const reuse = startedNotBefore < this.now();
     if (reuse && this.lastComplete && this.lastComplete.startedAt >= startedNotBefore) return this.lastComplete.result.found.get(id);
@@ -69,7 +71,7 @@ export class Batcher<V> {
       if (result.complete || result.found.has(id)) return result.found.get(id);
     }
     return new Promise<V | undefined>((resolve, reject) => {
-      this.queue.push({ id, reuse, resolve, reject });
+      this.queue.push({ id, reuse, signal, resolve, reject });
       this.timer ??= setTimeout(() => void this.flush(), this.windowMs);
     });
   }
@@ -80,7 +82,8 @@ export class Batcher<V> {
     this.timer = undefined;
     const ids = [...new Set(batch.map((waiting) => waiting.id))];
     const forReading = batch.some((waiting) => waiting.reuse);
-    const fetch: Fetch<V> = { startedAt: this.now(), forReading, result: this.fetch(ids, forReading) };
+    const signal = whenAllAborted(batch.map((waiting) => waiting.signal));
+    const fetch: Fetch<V> = { startedAt: this.now(), forReading, result: this.fetch(ids, forReading, signal) };
     this.inFlight = fetch;
     try {
       const result = await fetch.result;
@@ -92,6 +95,20 @@ export class Batcher<V> {
       if (this.inFlight === fetch) this.inFlight = undefined;
     }
   }
+}
+
+/** A signal that aborts once every one of `signals` has; none when one of them is absent. */
+function whenAllAborted(signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
+  if (signals.some((signal) => signal === undefined)) return undefined;
+  const all = signals as AbortSignal[];
+  if (all.length === 1) return all[0];
+  const controller = new AbortController();
+  const check = () => {
+    if (all.every((signal) => signal.aborted)) controller.abort(all[0].reason);
+  };
+  for (const signal of all) signal.addEventListener("abort", check, { once: true });
+  check();
+  return controller.signal;
 }
 
 const REGISTRY = Symbol.for("pulumi-cloudflare-sharing.batchers");

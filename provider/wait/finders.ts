@@ -1,6 +1,6 @@
-// Finders: look an object up and decide whether it still exists. This is the one place that says what
-// "gone" means: HTTP 404 (code 1004), a share or share resource with status `deleted`, a recipient
-// with status `disassociated` (recipients are soft-deleted and listed forever, reference §7).
+// Finders: look an object up and decide whether it has been removed: HTTP 404 (code 1004), or a status
+// the lifecycle table (./lifecycle) calls removed (`deleted`, `disassociated`: recipients are
+// soft-deleted and listed forever, reference §7).
 //
 // Lookups go through process-wide batchers (./coalesce): concurrent lookups of shares of one account
 // are answered by one share list (which also carries every share's resources), and concurrent lookups
@@ -12,6 +12,7 @@ import type { Resources } from "../client/resources";
 import type { Shares } from "../client/shares";
 import type { RecipientObject, ShareObject, ShareResourceObject } from "../client/types";
 import { Batcher, BatchResult, Freshness, sharedBatcher } from "./coalesce";
+import { isRemoved, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE } from "./lifecycle";
 
 /** The parts of the API client the finders use. */
 export interface SharingApi {
@@ -19,7 +20,7 @@ export interface SharingApi {
   recipients: Recipients;
   resources: Resources;
   /** The page size the lists use (the client's `perPage`), to count pages while scanning. */
-  http: { settings: { perPage: number } };
+  http: { settings: { perPage: number; perAttemptTimeoutMs: number } };
 }
 
 /** Where and how to look. */
@@ -57,62 +58,86 @@ async function orUndefinedWhenNotFound<T>(lookup: Promise<T>): Promise<T | undef
  * A share as the server has it (any status, with its `resources`), or undefined on 404. By default
  * the answer comes from a request sent after this call; see {@link forReading}.
  */
-export async function lookupShare(ctx: LookupContext, shareId: string, freshness?: Freshness): Promise<ShareObject | undefined> {
-  if (!ctx.coalesce) return getShare(ctx, shareId);
+export async function lookupShare(ctx: LookupContext, shareId: string, freshness?: Freshness, signal?: AbortSignal): Promise<ShareObject | undefined> {
+  if (!ctx.coalesce) return getShare(ctx, shareId, signal);
   // A list is a snapshot: an object can move between its pages during a scan, and lists may trail
   // writes. Absence from a list proves nothing; only a GET by id says "not found".
-  return (await shareBatcher(ctx).get(shareId, freshness)) ?? getShare(ctx, shareId);
+  return (await shareBatcher(ctx).get(shareId, freshness, signal)) ?? getShare(ctx, shareId, signal);
 }
 
 /** A recipient as the server has it now (any status, with its per-resource `resources`), or undefined on 404. */
-export async function lookupRecipient(ctx: LookupContext, shareId: string, recipientId: string, freshness?: Freshness): Promise<RecipientObject | undefined> {
+export async function lookupRecipient(
+  ctx: LookupContext,
+  shareId: string,
+  recipientId: string,
+  freshness?: Freshness,
+  signal?: AbortSignal,
+): Promise<RecipientObject | undefined> {
   if (!ctx.coalesce) {
-    return orUndefinedWhenNotFound(ctx.api.recipients.get(ctx.accountId, shareId, recipientId, { include_resources: true }));
+    return orUndefinedWhenNotFound(ctx.api.recipients.get(ctx.accountId, shareId, recipientId, { include_resources: true }, { signal }));
   }
   // Absent from a list is not gone (see lookupShare): ask by id.
   return (
-    (await recipientBatcher(ctx, shareId).get(recipientId, freshness)) ??
-    orUndefinedWhenNotFound(ctx.api.recipients.get(ctx.accountId, shareId, recipientId, { include_resources: true }))
+    (await recipientBatcher(ctx, shareId).get(recipientId, freshness, signal)) ??
+    orUndefinedWhenNotFound(ctx.api.recipients.get(ctx.accountId, shareId, recipientId, { include_resources: true }, { signal }))
   );
 }
 
 /** A share resource as the server has it now (any status), or undefined on 404 of it or of its share. */
-export async function lookupResource(ctx: LookupContext, shareId: string, shareResourceId: string, freshness?: Freshness): Promise<ShareResourceObject | undefined> {
-  if (!ctx.coalesce) return orUndefinedWhenNotFound(ctx.api.resources.get(ctx.accountId, shareId, shareResourceId));
-  const share = await lookupShare(ctx, shareId, freshness);
+export async function lookupResource(
+  ctx: LookupContext,
+  shareId: string,
+  shareResourceId: string,
+  freshness?: Freshness,
+  signal?: AbortSignal,
+): Promise<ShareResourceObject | undefined> {
+  if (!ctx.coalesce) return orUndefinedWhenNotFound(ctx.api.resources.get(ctx.accountId, shareId, shareResourceId, { signal }));
+  const share = await lookupShare(ctx, shareId, freshness, signal);
   const resource = share?.resources?.find((candidate) => candidate.id === shareResourceId);
   if (resource || !share) return resource;
   // Missing from the share's `resources` (a list that trails writes): not gone until its GET says so.
-  return orUndefinedWhenNotFound(ctx.api.resources.get(ctx.accountId, shareId, shareResourceId));
+  return orUndefinedWhenNotFound(ctx.api.resources.get(ctx.accountId, shareId, shareResourceId, { signal }));
 }
 
-/** The share, unless it is gone (404 or `deleted`). */
-export async function findShare(ctx: LookupContext, shareId: string): Promise<ShareObject | undefined> {
-  const share = await lookupShare(ctx, shareId);
-  return share === undefined || share.status === "deleted" ? undefined : share;
+/**
+ * Every recipient of the share as the server has it now (any status, with their per-object
+ * `resources`), or undefined on 404 of the share. Concurrent calls for one share share one list.
+ *
+ * @example
+ * const recipients = (await lookupRecipients(ctx, shareId, signal)) ?? [];
+ */
+export async function lookupRecipients(ctx: LookupContext, shareId: string, signal?: AbortSignal): Promise<RecipientObject[] | undefined> {
+  if (!ctx.coalesce) return orUndefinedWhenNotFound(ctx.api.recipients.listAll(ctx.accountId, shareId, { include_resources: true }, { signal }));
+  return recipientListBatcher(ctx).get(shareId, undefined, signal);
 }
 
-/** The recipient, unless it is gone (404 or `disassociated`). */
-export async function findRecipient(ctx: LookupContext, shareId: string, recipientId: string): Promise<RecipientObject | undefined> {
-  const recipient = await lookupRecipient(ctx, shareId, recipientId);
-  return recipient === undefined || recipient.association_status === "disassociated" ? undefined : recipient;
+/** The share, unless it has been removed (404 or `deleted`); one being deleted is returned as such. */
+export async function lookupLiveShare(ctx: LookupContext, shareId: string, signal?: AbortSignal): Promise<ShareObject | undefined> {
+  const share = await lookupShare(ctx, shareId, undefined, signal);
+  return share === undefined || isRemoved(SHARE_LIFECYCLE, share.status) ? undefined : share;
 }
 
-/** The share resource, unless it is gone (404, `deleted`, or its share gone). */
-export async function findResource(ctx: LookupContext, shareId: string, shareResourceId: string): Promise<ShareResourceObject | undefined> {
-  const resource = await lookupResource(ctx, shareId, shareResourceId);
-  return resource === undefined || resource.status === "deleted" ? undefined : resource;
+/** The recipient, unless it has been removed (404 or `disassociated`). */
+export async function lookupLiveRecipient(ctx: LookupContext, shareId: string, recipientId: string, signal?: AbortSignal): Promise<RecipientObject | undefined> {
+  const recipient = await lookupRecipient(ctx, shareId, recipientId, undefined, signal);
+  return recipient === undefined || isRemoved(RECIPIENT_LIFECYCLE, recipient.association_status) ? undefined : recipient;
 }
 
-function getShare(ctx: LookupContext, shareId: string): Promise<ShareObject | undefined> {
-  return orUndefinedWhenNotFound(ctx.api.shares.get(ctx.accountId, shareId, { include_resources: true }));
+/** The share resource, unless it has been removed (404, `deleted`, or its share gone). */
+export async function lookupLiveResource(ctx: LookupContext, shareId: string, shareResourceId: string, signal?: AbortSignal): Promise<ShareResourceObject | undefined> {
+  const resource = await lookupResource(ctx, shareId, shareResourceId, undefined, signal);
+  return resource === undefined || isRemoved(RESOURCE_LIFECYCLE, resource.status) ? undefined : resource;
+}
+
+function getShare(ctx: LookupContext, shareId: string, signal?: AbortSignal): Promise<ShareObject | undefined> {
+  return orUndefinedWhenNotFound(ctx.api.shares.get(ctx.accountId, shareId, { include_resources: true }, { signal }));
 }
 
 function shareBatcher(ctx: LookupContext): Batcher<ShareObject> {
-  return sharedBatcher(`${ctx.scope}|shares|${ctx.accountId}`, () => new Batcher<ShareObject>(async (ids, preferComplete): Promise<BatchResult<ShareObject>> => {
+  return sharedBatcher(`${ctx.scope}|shares|${ctx.accountId}`, () => new Batcher<ShareObject>(async (ids, preferComplete, signal): Promise<BatchResult<ShareObject>> => {
     const found = new Map<string, ShareObject>();
     if (ids.length === 1 && !preferComplete) {
-      const share = await getShare(ctx, ids[0]);
+      const share = await getShare(ctx, ids[0], signal);
       if (share) found.set(ids[0], share);
       return { found, complete: false };
     }
@@ -125,7 +150,7 @@ function shareBatcher(ctx: LookupContext): Batcher<ShareObject> {
     const pageLimit = Math.max(1, ids.length - 1);
     let scanned = 0;
     let complete = true;
-    for await (const share of ctx.api.shares.list(ctx.accountId, { include_resources: true })) {
+    for await (const share of ctx.api.shares.list(ctx.accountId, { include_resources: true }, { signal })) {
       scanned += 1;
       found.set(share.id, share);
       wanted.delete(share.id);
@@ -136,7 +161,7 @@ function shareBatcher(ctx: LookupContext): Batcher<ShareObject> {
       }
     }
     for (const id of wanted) {
-      const share = await getShare(ctx, id);
+      const share = await getShare(ctx, id, signal);
       if (share) found.set(id, share);
     }
     return { found, complete };
@@ -144,16 +169,27 @@ function shareBatcher(ctx: LookupContext): Batcher<ShareObject> {
 }
 
 function recipientBatcher(ctx: LookupContext, shareId: string): Batcher<RecipientObject> {
-  return sharedBatcher(`${ctx.scope}|recipients|${ctx.accountId}|${shareId}`, () => new Batcher<RecipientObject>(async (ids, preferComplete): Promise<BatchResult<RecipientObject>> => {
+  return sharedBatcher(`${ctx.scope}|recipients|${ctx.accountId}|${shareId}`, () => new Batcher<RecipientObject>(async (ids, preferComplete, signal): Promise<BatchResult<RecipientObject>> => {
     const found = new Map<string, RecipientObject>();
     if (ids.length === 1 && !preferComplete) {
-      const recipient = await orUndefinedWhenNotFound(ctx.api.recipients.get(ctx.accountId, shareId, ids[0], { include_resources: true }));
+      const recipient = await orUndefinedWhenNotFound(ctx.api.recipients.get(ctx.accountId, shareId, ids[0], { include_resources: true }, { signal }));
       if (recipient) found.set(ids[0], recipient);
       return { found, complete: false };
     }
     // The whole list: one request per 100 recipients answers every lookup on this share.
-    const all = await orUndefinedWhenNotFound(ctx.api.recipients.listAll(ctx.accountId, shareId, { include_resources: true }));
+    const all = await orUndefinedWhenNotFound(ctx.api.recipients.listAll(ctx.accountId, shareId, { include_resources: true }, { signal }));
     for (const recipient of all ?? []) found.set(recipient.id, recipient);
     return { found, complete: true };
+  }, ctx.coalesceWindowMs));
+}
+
+function recipientListBatcher(ctx: LookupContext): Batcher<RecipientObject[]> {
+  return sharedBatcher(`${ctx.scope}|recipient-lists|${ctx.accountId}`, () => new Batcher<RecipientObject[]>(async (shareIds, _preferComplete, signal) => {
+    const found = new Map<string, RecipientObject[]>();
+    for (const shareId of shareIds) {
+      const all = await orUndefinedWhenNotFound(ctx.api.recipients.listAll(ctx.accountId, shareId, { include_resources: true }, { signal }));
+      if (all) found.set(shareId, all);
+    }
+    return { found, complete: false };
   }, ctx.coalesceWindowMs));
 }

@@ -47,8 +47,22 @@ export interface WaitOptions<T> {
   target: readonly string[];
   /** Overall deadline, measured from the call. */
   timeoutMs: number;
-  /** Looks at the object once; `undefined` means it is gone (the finder decides what counts as gone). */
-  refresh: () => Promise<Observation<T> | undefined>;
+  /**
+   * The timeout to name in the timeout error, when this wait has only what is left of a longer
+   * operation's timeout (the user set that one). Default `timeoutMs`.
+   */
+  reportedTimeoutMs?: number;
+  /**
+   * How long the last look, made once the deadline has passed, may take: one request timeout. The
+   * wait then ends by `timeoutMs + lastLookMs` whatever the server does. Default 60 s.
+   */
+  lastLookMs?: number;
+  /**
+   * Looks at the object once; `undefined` means it is gone (the finder decides what counts as gone).
+   * `signal` aborts when the look's time is up (the deadline, or one request timeout for the last
+   * look): requests made for it should stop then. The waiter stops waiting for it either way.
+   */
+  refresh: (signal: AbortSignal) => Promise<Observation<T> | undefined>;
   /**
    * An observation already in hand (typically the write's own response). When it is final the
    * waiter returns without a request; otherwise it counts as the first look.
@@ -128,17 +142,23 @@ export async function waitForStatus<T>(options: WaitOptions<T>): Promise<T | und
   if (options.initial !== undefined && judge(options.initial)) return outcome!.value;
 
   const maxErrors = options.maxConsecutiveErrors ?? 3;
+  const lastLookMs = options.lastLookMs ?? 60_000;
   let consecutiveErrors = 0;
-  // One look; a transient error counts as "no news" until too many come in a row.
-  const look = async (): Promise<Observation<T> | undefined | typeof NO_NEWS> => {
+  // One look, given `limitMs` at most; a transient error counts as "no news" until too many come in
+  // a row, and so does a look cut off by its limit (the deadline is then checked by the caller).
+  const look = async (limitMs: number): Promise<Observation<T> | undefined | typeof NO_NEWS> => {
+    const bounded = boundedLook(options.refresh, limitMs, options.signal);
     try {
-      const observation = await options.refresh();
+      const observation = await bounded.result;
       consecutiveErrors = 0;
       return observation;
     } catch (error) {
+      if (bounded.timedOut()) return NO_NEWS;
       consecutiveErrors += 1;
       if (!options.isTransient?.(error) || consecutiveErrors > maxErrors) throw error;
       return NO_NEWS;
+    } finally {
+      bounded.done();
     }
   };
 
@@ -147,16 +167,19 @@ export async function waitForStatus<T>(options: WaitOptions<T>): Promise<T | und
     const now = clock.now();
     if (now >= deadline) {
       // Grace check: the deadline may have passed while the object was settling.
-      const last = await look();
+      const last = await look(lastLookMs);
       if (last !== NO_NEWS && judge(last)) return outcome!.value;
-      throw new WaitTimeoutError(what, target, options.timeoutMs, clock.now() - started, lastStatus);
+      throw new WaitTimeoutError(what, target, options.reportedTimeoutMs ?? options.timeoutMs, clock.now() - started, lastStatus);
     }
     // Snap to a grid as coarse as the delay allows (centred on the delay): waiters on one share whose
     // schedules started at slightly different times still look at the same instants.
     const quantum = gridQuantum(delay, schedule.gridMs);
     const pollAt = Math.min(nextGridPoint(now + delay - quantum / 2, quantum), deadline);
     await clock.sleep(pollAt - now, options.signal);
-    const observation = await look();
+    const left = deadline - clock.now();
+    if (left <= 0) continue; // the last look, above
+    // Every request of this look is bounded by the time left (retries and rate waits included).
+    const observation = await look(left);
     if (observation !== NO_NEWS && judge(observation)) return outcome!.value;
     delay = Math.min(looks === 0 && schedule.thenDelayMs !== undefined ? schedule.thenDelayMs : delay * schedule.factor, schedule.maxDelayMs);
     looks += 1;
@@ -169,6 +192,32 @@ export async function waitForStatus<T>(options: WaitOptions<T>): Promise<T | und
 }
 
 const NO_NEWS = Symbol("no news");
+
+/**
+ * Runs `refresh` with a signal that aborts after `limitMs` (a real timer, like the HTTP client's
+ * per-attempt timeout: a fake clock must not cut off a request that is really in progress). The
+ * result rejects at the limit even if `refresh` ignores its signal (a look shared with other waits).
+ */
+function boundedLook<V>(refresh: (signal: AbortSignal) => Promise<V>, limitMs: number, outer?: AbortSignal) {
+  const controller = new AbortController();
+  let timedOut = false;
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      timedOut = true;
+      const reason = new Error(`look cut off after ${formatDuration(limitMs)}`);
+      controller.abort(reason);
+      reject(reason);
+    }, limitMs);
+  });
+  expired.catch(() => undefined);
+  const signal = outer ? AbortSignal.any([outer, controller.signal]) : controller.signal;
+  return {
+    result: Promise.race([refresh(signal), expired]),
+    timedOut: () => timedOut,
+    done: () => clearTimeout(timer),
+  };
+}
 
 /** The largest `gridMs × 2^k` not above `delayMs` (`gridMs` itself at least; 0 when there is no grid). */
 export function gridQuantum(delayMs: number, gridMs: number): number {

@@ -1,11 +1,46 @@
-// Waits for each transition of each object: which statuses are pending and which are the target.
-// The finders (./finders) decide what "gone" means; waitForStatus (./waiter) does the timing.
+// Waits for each transition of each object. Which statuses are pending and which are the target
+// comes from the lifecycle table (./lifecycle); waitForStatus (./waiter) does the timing.
 
 import { ConnectionError, RateLimitError, RequestTimeoutError, ServerError } from "../client/core/errors";
 import type { RecipientObject, ShareObject, ShareResourceObject } from "../client/types";
 import { canonicalJson } from "../resources/inputs";
-import { findRecipient, findResource, findShare, LookupContext } from "./finders";
+import { LookupContext, lookupLiveRecipient, lookupLiveResource, lookupLiveShare, lookupRecipients } from "./finders";
+import { isRemoved, isSettled, Lifecycle, PROPAGATION, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE, UPDATING } from "./lifecycle";
 import { describeProgress, Observation, PollSchedule, waitForStatus, WaitClock } from "./waiter";
+
+/**
+ * What a wait may spend: a timeout in ms, or what is left of an operation's timeout (a create or an
+ * update runs several waits under the one timeout its user set; errors name that one).
+ */
+export type WaitTimeout = number | TimeBudget;
+
+/** An operation's timeout and its deadline (epoch ms). */
+export interface TimeBudget {
+  readonly totalMs: number;
+  readonly deadline: number;
+}
+
+/**
+ * The budget of an operation with `timeoutMs` that starts now.
+ *
+ * @example
+ * const budget = budgetOf(timeoutMs(inputs.timeouts, "create"));
+ * await waitRecipientAssociated(ctx, shareId, id, budget); // gets what is left of it
+ */
+export function budgetOf(timeoutMs: number): TimeBudget {
+  return { totalMs: timeoutMs, deadline: Date.now() + timeoutMs };
+}
+
+/**
+ * The ms a wait may spend (1 at least: a wait past its operation's deadline still looks once).
+ *
+ * @example
+ * timeLeft(90_000); // 90000
+ * timeLeft({ totalMs: 300_000, deadline: Date.now() + 1_000 }); // about 1000
+ */
+export function timeLeft(timeout: WaitTimeout): number {
+  return typeof timeout === "number" ? timeout : Math.max(1, timeout.deadline - Date.now());
+}
 
 /** Everything a wait needs besides the object. */
 export interface WaitContext extends LookupContext {
@@ -17,9 +52,6 @@ export interface WaitContext extends LookupContext {
   /** Where progress lines go (the provider prints them; `pulumi up` shows provider output). */
   log: (line: string) => void;
 }
-
-// A status the API never reports: the object exists but the change just written is not visible yet.
-const UPDATING = "updating";
 
 function observe<T>(value: T | undefined, status: (value: T) => string): Observation<T> | undefined {
   return value === undefined ? undefined : { value, status: status(value) };
@@ -80,8 +112,8 @@ async function waitFor<T>(
     what: string;
     pending: readonly string[];
     target: readonly string[];
-    timeoutMs: number;
-    find: () => Promise<T | undefined>;
+    timeoutMs: WaitTimeout;
+    find: (signal: AbortSignal) => Promise<T | undefined>;
     status: (value: T) => string;
     initial?: T;
     afterCreate?: boolean;
@@ -93,8 +125,10 @@ async function waitFor<T>(
     what: spec.what,
     pending: spec.pending,
     target: spec.target,
-    timeoutMs: spec.timeoutMs,
-    refresh: async () => observe(await spec.find(), spec.status),
+    timeoutMs: timeLeft(spec.timeoutMs),
+    reportedTimeoutMs: typeof spec.timeoutMs === "number" ? undefined : spec.timeoutMs.totalMs,
+    refresh: async (signal) => observe(await spec.find(signal), spec.status),
+    lastLookMs: ctx.api.http.settings.perAttemptTimeoutMs,
     initial: observe(spec.initial, spec.status),
     notFoundChecks: spec.afterCreate ? ctx.createNotFoundChecks : 0,
     failure: spec.failure,
@@ -108,6 +142,11 @@ async function waitFor<T>(
   const elapsed = ctx.clock.now() - started;
   if (elapsed > 0) learn(ctx, spec.kind, elapsed);
   return result;
+}
+
+/** A delete's own response as the first look of its wait, unless it already shows the object removed. */
+function stillThere<T>(lifecycle: Lifecycle<T>, initial: T | undefined): T | undefined {
+  return initial === undefined || isRemoved(lifecycle, lifecycle.status(initial)) ? undefined : initial;
 }
 
 export function describeShare(shareId: string): string {
@@ -129,16 +168,15 @@ export function describeResource(shareId: string, shareResourceId: string): stri
 export async function waitShareActive(
   ctx: WaitContext,
   shareId: string,
-  timeoutMs: number,
+  timeoutMs: WaitTimeout,
   options: { name?: string; initial?: ShareObject; afterCreate?: boolean } = {},
 ): Promise<ShareObject> {
   const share = await waitFor<ShareObject>(ctx, {
     kind: "share-active",
     what: describeShare(shareId),
-    pending: [UPDATING],
-    target: ["active"],
+    ...SHARE_LIFECYCLE.settle,
     timeoutMs,
-    find: () => findShare(ctx, shareId),
+    find: (signal) => lookupLiveShare(ctx, shareId, signal),
     status: (share) => (options.name !== undefined && share.name !== options.name ? UPDATING : share.status),
     initial: options.initial,
     afterCreate: options.afterCreate,
@@ -147,16 +185,16 @@ export async function waitShareActive(
 }
 
 /** Until the share is `deleted` or 404. */
-export async function waitShareGone(ctx: WaitContext, shareId: string, timeoutMs: number, initial?: ShareObject): Promise<void> {
+export async function waitShareGone(ctx: WaitContext, shareId: string, timeoutMs: WaitTimeout, initial?: ShareObject): Promise<void> {
   await waitFor<ShareObject>(ctx, {
     kind: "share-gone",
     what: describeShare(shareId),
-    pending: ["active", "deleting"],
+    pending: SHARE_LIFECYCLE.remove.pending,
     target: [],
     timeoutMs,
-    find: () => findShare(ctx, shareId),
-    status: (share) => share.status,
-    initial: initial?.status === "deleted" ? undefined : initial,
+    find: (signal) => lookupLiveShare(ctx, shareId, signal),
+    status: SHARE_LIFECYCLE.status,
+    initial: stillThere(SHARE_LIFECYCLE, initial),
   });
 }
 
@@ -164,7 +202,7 @@ export async function waitShareGone(ctx: WaitContext, shareId: string, timeoutMs
  * The server's reason when a recipient cannot be associated: a per-resource error marked
  * `terminal` is never retried by Cloudflare, so waiting longer cannot help.
  */
-export function terminalRecipientError(recipient: RecipientObject): string | undefined {
+export function terminalRecipientError(recipient: Pick<RecipientObject, "resources">): string | undefined {
   const failures = (recipient.resources ?? []).filter((entry) => entry.terminal && entry.error);
   if (failures.length === 0) return undefined;
   return failures.map((entry) => `${entry.error} (share resource ${entry.resource_id})`).join("; ");
@@ -175,17 +213,16 @@ export async function waitRecipientAssociated(
   ctx: WaitContext,
   shareId: string,
   recipientId: string,
-  timeoutMs: number,
+  timeoutMs: WaitTimeout,
   options: { initial?: RecipientObject; afterCreate?: boolean; label?: string } = {},
 ): Promise<RecipientObject> {
   const recipient = await waitFor<RecipientObject>(ctx, {
     kind: "recipient-associated",
     what: options.label ?? describeRecipient(shareId, recipientId),
-    pending: ["associating"],
-    target: ["associated"],
+    ...RECIPIENT_LIFECYCLE.settle,
     timeoutMs,
-    find: () => findRecipient(ctx, shareId, recipientId),
-    status: (recipient) => recipient.association_status,
+    find: (signal) => lookupLiveRecipient(ctx, shareId, recipientId, signal),
+    status: RECIPIENT_LIFECYCLE.status,
     initial: options.initial,
     afterCreate: options.afterCreate,
     failure: terminalRecipientError,
@@ -201,18 +238,18 @@ export async function waitRecipientGone(
   ctx: WaitContext,
   shareId: string,
   recipientId: string,
-  timeoutMs: number,
+  timeoutMs: WaitTimeout,
   initial?: RecipientObject,
 ): Promise<void> {
   await waitFor<RecipientObject>(ctx, {
     kind: "recipient-gone",
     what: describeRecipient(shareId, recipientId),
-    pending: ["associating", "associated", "disassociating"],
+    pending: RECIPIENT_LIFECYCLE.remove.pending,
     target: [],
     timeoutMs,
-    find: () => findRecipient(ctx, shareId, recipientId),
-    status: (recipient) => recipient.association_status,
-    initial: initial?.association_status === "disassociated" ? undefined : initial,
+    find: (signal) => lookupLiveRecipient(ctx, shareId, recipientId, signal),
+    status: RECIPIENT_LIFECYCLE.status,
+    initial: stillThere(RECIPIENT_LIFECYCLE, initial),
   });
 }
 
@@ -221,16 +258,15 @@ export async function waitResourceActive(
   ctx: WaitContext,
   shareId: string,
   shareResourceId: string,
-  timeoutMs: number,
+  timeoutMs: WaitTimeout,
   options: { meta?: string; initial?: ShareResourceObject; afterCreate?: boolean } = {},
 ): Promise<ShareResourceObject> {
   const resource = await waitFor<ShareResourceObject>(ctx, {
     kind: "resource-active",
     what: describeResource(shareId, shareResourceId),
-    pending: [UPDATING],
-    target: ["active"],
+    ...RESOURCE_LIFECYCLE.settle,
     timeoutMs,
-    find: () => findResource(ctx, shareId, shareResourceId),
+    find: (signal) => lookupLiveResource(ctx, shareId, shareResourceId, signal),
     status: (resource) => (options.meta !== undefined && canonicalJson(resource.meta ?? {}) !== options.meta ? UPDATING : resource.status),
     initial: options.initial,
     afterCreate: options.afterCreate,
@@ -243,17 +279,61 @@ export async function waitResourceGone(
   ctx: WaitContext,
   shareId: string,
   shareResourceId: string,
-  timeoutMs: number,
+  timeoutMs: WaitTimeout,
   initial?: ShareResourceObject,
 ): Promise<void> {
   await waitFor<ShareResourceObject>(ctx, {
     kind: "resource-gone",
     what: describeResource(shareId, shareResourceId),
-    pending: ["active", "deleting"],
+    pending: RESOURCE_LIFECYCLE.remove.pending,
     target: [],
     timeoutMs,
-    find: () => findResource(ctx, shareId, shareResourceId),
-    status: (resource) => resource.status,
-    initial: initial?.status === "deleted" ? undefined : initial,
+    find: (signal) => lookupLiveResource(ctx, shareId, shareResourceId, signal),
+    status: RESOURCE_LIFECYCLE.status,
+    initial: stillThere(RESOURCE_LIFECYCLE, initial),
+  });
+}
+
+/**
+ * Whether every associated recipient reports `version` (or later) of the share resource, and
+ * Cloudflare's reason if one reports a terminal error for it. A recipient whose answer has no
+ * per-object `resources` at all (an API that does not report them) is taken at its word.
+ *
+ * @example
+ * propagationOf(await api.recipients.listAll(account, shareId, { include_resources: true }), shareResourceId, 2);
+ * // { done: false } while a recipient still reports version 1
+ */
+export function propagationOf(recipients: readonly RecipientObject[], shareResourceId: string, version: number): { done: boolean; terminal?: string } {
+  const receiving = recipients.filter((recipient) => isSettled(RECIPIENT_LIFECYCLE, recipient.association_status));
+  const failures: string[] = [];
+  let done = true;
+  for (const recipient of receiving) {
+    if (recipient.resources === undefined) continue;
+    const entry = recipient.resources.find((candidate) => candidate.resource_id === shareResourceId);
+    if (entry?.terminal && entry.error) failures.push(`${entry.error} (recipient ${recipient.id}, account ${recipient.account_id})`);
+    if (entry === undefined || !(entry.resource_version >= version)) done = false;
+  }
+  return { done, terminal: failures.length > 0 ? failures.join("; ") : undefined };
+}
+
+/**
+ * After a share resource was added or its `meta` changed: until every associated recipient of the
+ * share reports its new `version` (the object has reached every account it is shared with). Fails
+ * fast with Cloudflare's reason on a terminal error for the object.
+ *
+ * @example
+ * const settled = await waitResourceActive(ctx, shareId, created.id, timeout, { meta });
+ * await waitResourcePropagated(ctx, shareId, settled.id, settled.resource_version, timeout);
+ */
+export async function waitResourcePropagated(ctx: WaitContext, shareId: string, shareResourceId: string, version: number, timeoutMs: WaitTimeout): Promise<void> {
+  await waitFor<RecipientObject[]>(ctx, {
+    kind: "resource-propagated",
+    what: `${describeResource(shareId, shareResourceId)} (version ${version}) reaching its recipients`,
+    ...PROPAGATION,
+    timeoutMs,
+    // Every recipient at once, with its per-object state: one list answers for all of them.
+    find: async (signal) => (await lookupRecipients(ctx, shareId, signal)) ?? [],
+    status: (recipients) => PROPAGATION[propagationOf(recipients, shareResourceId, version).done ? "target" : "pending"][0],
+    failure: (recipients) => propagationOf(recipients, shareResourceId, version).terminal,
   });
 }

@@ -261,9 +261,37 @@ describe("POST safety", () => {
 
   it("re-sends the POST when the lookup finds nothing", async () => {
     const { url, requests } = await serve([fail(500, 1, "boom"), ok([], { result_info: { page: 1, per_page: 100, total_pages: 0 } }), ok({ id: "r2" }, {}, 201)]);
-    const { client } = testClient(url);
+    // Lists taken as consistent at once here: one look, then the re-send.
+    const { client } = testClient(url, { listLagMs: 0 });
     await expect(client.recipients.create(ACCOUNT, SHARE, { recipient_account_id: "b".repeat(32) })).resolves.toEqual({ id: "r2" });
     expect(requests.map((r) => r.method)).toEqual(["POST", "GET", "POST"]);
+  });
+
+  it("absence from one list read proves nothing: looks again until listLagMs has passed before re-sending", async () => {
+    const created = { id: "r1", account_id: "a".repeat(32), association_status: "associating", created: new Date().toISOString(), modified: "" };
+    const empty = ok([], { result_info: { page: 1, per_page: 100, total_pages: 0 } });
+    const { url, requests } = await serve([{ reset: true }, empty, empty, ok([created], { result_info: { page: 1, per_page: 100, total_pages: 1 } })]);
+    const { client, clock } = testClient(url, { listLagMs: 2_000 });
+    const started = clock.now();
+    await expect(client.recipients.create(ACCOUNT, SHARE, { recipient_account_id: "a".repeat(32) })).resolves.toEqual(created);
+    expect(requests.map((r) => r.method)).toEqual(["POST", "GET", "GET", "GET"]);
+    expect(clock.now() - started).toBeLessThanOrEqual(2_000 + 1_000 * 2); // the retry's backoff plus the looks, bounded
+  });
+
+  it("gives up looking after listLagMs and re-sends; a copy the first POST made after all is then removed", async () => {
+    const at = (ms: number) => new Date(Date.now() + ms).toISOString();
+    const first = { id: "first", account_id: "c".repeat(32), association_status: "associating", created: at(0), modified: "" };
+    const second = { ...first, id: "second", created: at(50) };
+    const empty = ok([], { result_info: { page: 1, per_page: 100, total_pages: 0 } });
+    const page = (items: unknown[]) => ok(items, { result_info: { page: 1, per_page: 100, total_pages: 1 } });
+    const { url, requests } = await serve(
+      [{ reset: true }, empty, empty, empty, empty, ok(second, {}, 201), page([first, second]), ok({ ...second, association_status: "disassociating" })],
+      empty,
+    );
+    const { client } = testClient(url, { listLagMs: 1_000 });
+    await expect(client.recipients.create(ACCOUNT, SHARE, { recipient_account_id: "c".repeat(32) })).resolves.toEqual(first);
+    const writes = requests.filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path.split("/").slice(-1)[0]}`);
+    expect(writes).toEqual(["POST recipients", "POST recipients", "DELETE second"]);
   });
 
   it("looks one last time before giving up on an ambiguous POST", async () => {

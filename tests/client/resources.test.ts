@@ -70,36 +70,51 @@ describe("natural keys used by recovery", () => {
     ({ id, name, created: iso(created), status: "active", kind: "sent", resources: [res("custom-ruleset", "r1"), res("gateway-policy", "p1")], ...extra }) as ShareObject;
   const body = { name: "edge", recipients: [{ recipient_account_id: RECIPIENT }], resources: [resource("r1"), { ...resource("p1"), resource_type: "gateway-policy" }] };
 
-  it("share: exact name, sent, not deleted, not too old, same resources; newest wins; stops at the window's edge", async () => {
+  const recipient = (id: string, account: string, status: string, created: number) =>
+    ({ id, account_id: account, association_status: status, created: iso(created), modified: "" }) as RecipientObject;
+
+  it("share: exact name, sent, not leaving, not too old, same resources and same recipients; oldest first; stops at the window's edge", async () => {
     // The lookup asks for newest first, as the API sorts for order=created&direction=desc.
-    server = await startScriptedServer(() =>
-      page([
+    const recipientsOf: Record<string, RecipientObject[]> = {
+      "match-newest": [recipient("a", RECIPIENT, "associating", now)],
+      "match-older": [recipient("b", RECIPIENT, "associated", now), recipient("c", OTHER, "disassociated", now)],
+      "other-recipients": [recipient("d", OTHER, "associated", now)],
+      "extra-recipient": [recipient("e", RECIPIENT, "associated", now), recipient("f", OTHER, "associated", now)],
+    };
+    server = await startScriptedServer((request) => {
+      const shareId = /\/shares\/([^/]+)\/recipients$/.exec(request.path)?.[1];
+      if (shareId !== undefined) return page(recipientsOf[shareId] ?? []);
+      return page([
         share("fewer-resources", "edge", now + 4000, { resources: [res("custom-ruleset", "r1")] }),
         share("received", "edge", now + 3000, { kind: "received" }),
         share("deleted", "edge", now + 2000, { status: "deleted" }),
+        share("deleting", "edge", now + 1900, { status: "deleting" }),
         share("other-name", "Edge", now + 1000),
         share("match-newest", "edge", now + 900),
+        share("other-recipients", "edge", now + 800),
+        share("extra-recipient", "edge", now + 700),
         share("match-older", "edge", now + 500),
         share("too-old", "edge", now - 10_000),
         share("never-reached", "edge", now - 20_000, { resources: [res("custom-ruleset", "r1"), res("gateway-policy", "p1")] }),
-      ]),
-    );
+      ]);
+    });
     const { client } = testClient(server.url);
-    const found = await client.shares.findCreated(ACCOUNT, body, now - 5000);
-    expect(found?.id).toBe("match-newest");
-    expect(await client.shares.findCreated(ACCOUNT, body, now + 950)).toBeUndefined();
+    const found = await client.shares.findByNaturalKey(ACCOUNT, body, now - 5000);
+    expect(found.map((s) => s.id)).toEqual(["match-older", "match-newest"]);
+    expect(await client.shares.findByNaturalKey(ACCOUNT, body, now + 950)).toEqual([]);
     expect(server.requests[0].rawQuery).toBe("kind=sent&include_resources=true&order=created&direction=desc&page=1&per_page=100");
+    // Recipients are listed only for the shares that match on everything else.
+    const listed = server.requests.filter((r) => r.path.endsWith("/recipients")).map((r) => r.path.split("/").slice(-2)[0]);
+    expect(new Set(listed)).toEqual(new Set(["match-newest", "other-recipients", "extra-recipient", "match-older"]));
   });
 
   it("share: nothing when no candidate matches", async () => {
     server = await startScriptedServer(() => page([share("too-old", "edge", now - 10_000)]));
     const { client } = testClient(server.url);
-    expect(await client.shares.findCreated(ACCOUNT, body, now - 5000)).toBeUndefined();
+    expect(await client.shares.findByNaturalKey(ACCOUNT, body, now - 5000)).toEqual([]);
   });
 
-  it("recipient: same account (or organization), not leaving; newest wins", async () => {
-    const recipient = (id: string, account: string, status: string, created: number) =>
-      ({ id, account_id: account, association_status: status, created: iso(created), modified: "" }) as RecipientObject;
+  it("recipient: same account (or organization), not leaving, not too old; oldest first", async () => {
     server = await startScriptedServer(() =>
       page([
         recipient("gone", OTHER, "disassociated", now + 9),
@@ -110,18 +125,19 @@ describe("natural keys used by recovery", () => {
       ]),
     );
     const { client } = testClient(server.url);
-    expect((await client.recipients.findCreated(ACCOUNT, "s1", { recipient_account_id: OTHER }))?.id).toBe("newest");
-    expect(await client.recipients.findCreated(ACCOUNT, "s1", { organization_id: "f".repeat(32) })).toBeUndefined();
+    expect((await client.recipients.findByNaturalKey(ACCOUNT, "s1", { recipient_account_id: OTHER })).map((r) => r.id)).toEqual(["older", "newest"]);
+    expect((await client.recipients.findByNaturalKey(ACCOUNT, "s1", { recipient_account_id: OTHER }, now + 1)).map((r) => r.id)).toEqual(["newest"]);
+    expect(await client.recipients.findByNaturalKey(ACCOUNT, "s1", { organization_id: "f".repeat(32) })).toEqual([]);
   });
 
-  it("resource: filtered by type, same resource id and owner, active only", async () => {
+  it("resource: filtered by type, same resource id (whatever the owning account), not leaving", async () => {
     const item = (id: string, resourceId: string, status: string, owner = ACCOUNT) =>
       ({ id, resource_type: "custom-ruleset", resource_id: resourceId, resource_account_id: owner, status, created: iso(now) }) as ShareResourceObject;
     server = await startScriptedServer(() =>
       page([item("deleting", "r1", "deleting"), item("other-owner", "r1", "active", OTHER), item("other-id", "r2", "active"), item("match", "r1", "active")]),
     );
     const { client } = testClient(server.url);
-    expect((await client.resources.findCreated(ACCOUNT, "s1", resource("r1")))?.id).toBe("match");
+    expect((await client.resources.findByNaturalKey(ACCOUNT, "s1", resource("r1"))).map((r) => r.id).sort()).toEqual(["match", "other-owner"]);
     expect(server.requests[0].query.get("resource_type")).toBe("custom-ruleset");
   });
 });

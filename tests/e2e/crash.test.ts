@@ -1,7 +1,9 @@
 // Crash test (issue "Nothing lost under faults"): `pulumi up` run by the CLI itself is SIGKILLed (the
 // whole process group: CLI, language host, provider host) while shares and recipients are mid-creation.
-// Then, as an operator would: `pulumi refresh --clear-pending-creates`, `pulumi up`. The API must end with
-// exactly what the program declares: no orphan, nothing created twice, everything settled.
+// Then the README's recipe ("Recovering after a killed `pulumi up`"): release the lock, restore a torn
+// checkpoint, `pulumi refresh --clear-pending-creates`, `pulumi up` on the same machine (same journal).
+// The API must end with exactly what the program declares: no orphan, nothing created twice, everything
+// settled, and what the killed run made taken over through this stack's journal.
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -93,6 +95,7 @@ describe("pulumi up killed mid-creation, then refresh --clear-pending-creates an
   let testStack: TestStack;
   const spec = crashSpec();
   let killedAfter: string[] = [];
+  let lostAtKill: string[] = [];
 
   beforeAll(async () => {
     emulator = await startEmulator({
@@ -127,12 +130,13 @@ describe("pulumi up killed mid-creation, then refresh --clear-pending-creates an
     killedAfter = posts().map((e) => `${e.method} ${e.path}`);
     // The kill may land while the engine writes its checkpoint and leave it empty; an operator then
     // restores the backup the file backend keeps beside it. What that older state misses is found
-    // again by the natural-key recovery below.
+    // again through the stack's journal of in-flight creates below.
     restoreCheckpointIfTorn(testStack.backendDir);
 
     // Something really was interrupted: objects exist that the state does not (yet) know.
     const ids = idsInState(await testStack.exportState());
     const lost = orphans(liveObjects(emulator, OWNER), ids);
+    lostAtKill = lost;
     expect(lost.length + ids.pending.length).toBeGreaterThan(0);
   });
 
@@ -147,6 +151,8 @@ describe("pulumi up killed mid-creation, then refresh --clear-pending-creates an
 
     const up = await cli(testStack, ["up", "--yes", "--skip-preview"], 120_000);
     if (up.code !== 0) throw new Error(`up failed:\n${up.output}`);
+    // What the killed run made outside state was taken over through the journal, and said so.
+    if (lostAtKill.length > 0) expect(up.output).toMatch(/this stack created it \(its journal entry says so\).*taking it over/);
 
     const live = liveObjects(emulator, OWNER);
     const ids = idsInState(await testStack.exportState());

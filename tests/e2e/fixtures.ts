@@ -4,6 +4,9 @@ import { FAST_TIMINGS, startEmulator } from "../../emulator";
 import type { RunningEmulator } from "../../emulator";
 import type { DeepPartial, EmulatorSettings } from "../../emulator/settings";
 import { profiled } from "../support/emulator-profile";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { createTestStack, TestStack } from "./harness";
 
 export const TOKEN = "e2e-token-5d41402abc4b2a76b9719d911017c592";
@@ -38,12 +41,18 @@ export async function startE2eEmulator(settings: DeepPartial<EmulatorSettings> =
   return startEmulator({ seed: 11, settings: profiled({ timings: { ...FAST_TIMINGS }, ...settings }) });
 }
 
+/**
+ * The journal of in-flight creates of every stack of this test process: one directory, as on one
+ * machine, so that stacks side by side show it is kept per stack.
+ */
+export const JOURNAL_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-journal-"));
+
 /** A stack of the `sharing` program pointed at `emulator`, with the token in the environment. */
 export function sharingStack(emulator: RunningEmulator, spec: Spec, env: Record<string, string> = {}): Promise<TestStack> {
   return createTestStack({
     program: "sharing",
     config: { "e2e:spec": { value: JSON.stringify(spec) } },
-    env: { CLOUDFLARE_BASE_URL: emulator.url, CLOUDFLARE_API_TOKEN: TOKEN, CLOUDFLARE_SHARING_TUNING: FAST_TUNING, ...env },
+    env: { CLOUDFLARE_BASE_URL: emulator.url, CLOUDFLARE_API_TOKEN: TOKEN, CLOUDFLARE_SHARING_TUNING: FAST_TUNING, CLOUDFLARE_SHARING_JOURNAL_DIR: JOURNAL_DIR, ...env },
   });
 }
 

@@ -119,8 +119,18 @@ describe("Share diff", () => {
     expect(await shareProvider.diff!(SHARE, shareState(), await checked(change))).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
   });
 
-  it("ignores changes of timeouts and adopt", async () => {
-    expect((await shareProvider.diff!(SHARE, shareState(), await checked({ timeouts: { delete: "20m" }, adopt: SHARE }))).changes).toBe(false);
+  it("counts a change of timeouts (written to state by the update), ignores adopt", async () => {
+    expect(await shareProvider.diff!(SHARE, shareState(), await checked({ timeouts: { delete: "20m" } }))).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect((await shareProvider.diff!(SHARE, shareState(), await checked({ adopt: SHARE }))).changes).toBe(false);
+  });
+
+  it.each([
+    ["the share", (state: ShareOutputs) => ({ ...state, status: "deleting" })],
+    ["a recipient", (state: ShareOutputs) => ({ ...state, recipients: state.recipients.map((r) => ({ ...r, associationStatus: "associating" })) })],
+    ["a recipient with a terminal error", (state: ShareOutputs) => ({ ...state, recipients: state.recipients.map((r) => ({ ...r, terminalError: "Recipient is missing necessary entitlement" })) })],
+    ["a resource", (state: ShareOutputs) => ({ ...state, resources: state.resources.map((r) => ({ ...r, status: "deleting" })) })],
+  ])("counts %s that has not settled as a change (the update resumes the wait)", async (_what, unsettle) => {
+    expect(await shareProvider.diff!(SHARE, unsettle(shareState()), await checked({}))).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
   });
 
   it("treats unknown values as changes: replace for the account, update for the rest", async () => {
@@ -156,6 +166,14 @@ describe("ShareRecipient check and diff", () => {
   it("deletes first when the replacement would add the same target to the same share", async () => {
     expect(await recipientProvider.diff!("r1", state, { ...valid, accountId: OTHER })).toEqual({ changes: true, replaces: ["accountId"], deleteBeforeReplace: true });
   });
+
+  it("resumes an unsettled recipient, records new timeouts, and replaces one with a terminal error", async () => {
+    expect(await recipientProvider.diff!("r1", state, valid)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    expect(await recipientProvider.diff!("r1", { ...state, associationStatus: "associating" }, valid)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(await recipientProvider.diff!("r1", state, { ...valid, timeouts: { delete: "20m" } })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    const terminal = { ...state, resources: [{ resourceId: RULESET, resourceVersion: 1, error: "Recipient is missing necessary entitlement", terminal: true }] };
+    expect(await recipientProvider.diff!("r1", terminal, valid)).toEqual({ changes: true, replaces: ["recipientAccountId"], deleteBeforeReplace: true });
+  });
 });
 
 describe("ShareResource check and diff", () => {
@@ -189,5 +207,11 @@ describe("ShareResource check and diff", () => {
     // Same object on the same share: the old one must go before the new one can be added.
     expect(await resourceProvider.diff!("x1", state, await news({ resourceAccountId: OTHER }))).toEqual({ changes: true, replaces: ["resourceAccountId"], deleteBeforeReplace: true });
     expect(await resourceProvider.diff!("x1", state, { ...valid, meta: UNKNOWN } as never)).toMatchObject({ changes: true, replaces: [] });
+  });
+
+  it("resumes an unsettled resource and records new timeouts, in place", async () => {
+    const news = (await resourceProvider.check!({} as never, valid as never)).inputs!;
+    expect(await resourceProvider.diff!("x1", { ...state, status: "deleting" }, news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(await resourceProvider.diff!("x1", state, { ...news, timeouts: { delete: "20m" } })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
   });
 });

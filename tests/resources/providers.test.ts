@@ -5,6 +5,11 @@ import resourceProvider = require("../../provider/resources/share-resource-provi
 import type { RunningEmulator } from "../../emulator";
 import { ResourceInitError } from "../../provider/resources/common";
 import type { ShareInputs, ShareOutputs } from "../../provider/resources/share-model";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { recipientNaturalKey, shareNaturalKey } from "../../provider/client/natural-keys";
+import { JOURNAL_DIR_ENV, writeEntry } from "../../provider/resources/journal";
 import { pause, readsSettleMs, startProviderEnvironment, stopProviderEnvironment, TEST_TOKEN } from "../support/provider-env";
 
 const OWNER = "023e105f4ecef8ad9ca31a8372d0c353";
@@ -259,7 +264,18 @@ describe("ShareResource provider", () => {
   });
 });
 
-describe("recovery after an interrupted run (objects that landed but never reached state)", () => {
+describe("ownership: only adopt, or proof that this stack made it, takes an existing object over", () => {
+  const STACK = "proj/dev";
+  let journalDir: string;
+  beforeEach(() => {
+    journalDir = fs.mkdtempSync(path.join(os.tmpdir(), "sharing-journal-"));
+    process.env[JOURNAL_DIR_ENV] = journalDir;
+  });
+  afterEach(() => {
+    delete process.env[JOURNAL_DIR_ENV];
+    fs.rmSync(journalDir, { recursive: true, force: true });
+  });
+
   const seedLikeShareInputs = (recipients = [PARTNER_A, PARTNER_B]) =>
     emulator.control.seedShare({
       accountId: OWNER,
@@ -271,54 +287,107 @@ describe("recovery after an interrupted run (objects that landed but never reach
       ],
       settled: true,
     });
+  const createBody = (inputs: ShareInputs) => ({
+    name: inputs.name,
+    recipients: inputs.recipients!.map((r) => ({ recipient_account_id: r.recipientAccountId })),
+    resources: inputs.resources!.map((r) => ({ resource_type: r.resourceType, resource_id: r.resourceId, resource_account_id: r.resourceAccountId, meta: {} })),
+  });
+  const journalFiles = () => fs.readdirSync(journalDir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
 
-  it("a Share create takes over the share an interrupted run created, instead of creating a duplicate", async () => {
+  it("a Share create never takes over a matching share nothing shows is its own (another stack's): it creates its own", async () => {
+    const other = seedLikeShareInputs();
+    const { id, inputs, outs } = await createShare({ ownerStack: STACK });
+    expect(id).not.toBe(other.share.id);
+    expect(emulator.control.listShares(OWNER).map((s) => s.status)).toEqual(["active", "active"]);
+    expect(writes().map((e) => e.method)).toEqual(["POST"]);
+    // The create's journal entry stays until the engine shows the id back (the next diff, read, update or delete).
+    expect(journalFiles()).toHaveLength(1);
+    await shareProvider.diff!(id, outs, inputs);
+    expect(journalFiles()).toEqual([]);
+  });
+
+  it("a Share create takes over the share an interrupted run of this stack created (its journal entry has the id)", async () => {
     const landed = seedLikeShareInputs();
     await pause(readsSettleMs(emulator)); // the interrupted run was a while ago, not a moment ago
+    writeEntry({ stack: STACK, kind: "share", key: shareNaturalKey(OWNER, createBody(shareInputs())), startedAt: Date.now() - 1_000, id: landed.share.id });
     const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
-    const { id, outs } = await createShare();
+    const { id, outs } = await createShare({ ownerStack: STACK });
     expect(id).toBe(landed.share.id);
     expect(outs.recipients.map((r) => r.id).sort()).toEqual(landed.recipients.map((r) => r.id).sort());
     expect(emulator.control.listShares(OWNER)).toHaveLength(1);
     expect(writes()).toEqual([]);
-    expect(log).toHaveBeenCalledWith(expect.stringMatching(/is not in state \(an interrupted run\?\); taking it over/));
+    expect(log).toHaveBeenCalledWith(expect.stringMatching(/this stack created it \(its journal entry says so\).*taking it over/));
     log.mockRestore();
+    await shareProvider.read!(id, outs);
+    expect(journalFiles()).toEqual([]);
   });
 
-  it("does not take over a same-named share with other recipients", async () => {
-    const other = seedLikeShareInputs([PARTNER_A]);
-    const { id } = await createShare();
-    expect(id).not.toBe(other.share.id);
-    expect(emulator.control.listShares(OWNER)).toHaveLength(2);
-    expect(writes().map((e) => e.method)).toEqual(["POST"]);
-  });
-
-  it("does not take over a matching share older than the recovery window", async () => {
-    seedLikeShareInputs();
-    await pause(30);
-    process.env.CLOUDFLARE_SHARING_TUNING = JSON.stringify({ ...JSON.parse(process.env.CLOUDFLARE_SHARING_TUNING!), interruptedCreateWindowMs: 10 });
-    await createShare();
+  it("another stack's journal entry is never used", async () => {
+    const landed = seedLikeShareInputs();
+    writeEntry({ stack: "proj/ci", kind: "share", key: shareNaturalKey(OWNER, createBody(shareInputs())), startedAt: Date.now() - 1_000, id: landed.share.id });
+    const { id } = await createShare({ ownerStack: STACK });
+    expect(id).not.toBe(landed.share.id);
     expect(emulator.control.listShares(OWNER)).toHaveLength(2);
   });
 
-  it("a ShareRecipient create that gets 409 takes over the recipient already on the share", async () => {
-    const { id: shareId, outs } = await createShare();
-    const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
-    const created = await recipientProvider.create(await checked(recipientProvider, { accountId: OWNER, shareId, recipientAccountId: PARTNER_A }));
-    expect(created.id).toBe(outs.recipients[0].id);
-    expect(emulator.control.listRecipients(shareId).filter((r) => r.account_id === PARTNER_A)).toHaveLength(1);
-    expect(log).toHaveBeenCalledWith(expect.stringMatching(/already exists as \w+ .*taking it over/));
-    log.mockRestore();
-  });
-
-  it("a ShareResource create that gets 409 takes over the resource and brings its meta to the declared value", async () => {
-    const { id: shareId, outs } = await createShare();
+  it("an entry without id (no response arrived): the one matching share made since is taken over; two are an error naming both", async () => {
+    const key = shareNaturalKey(OWNER, createBody(shareInputs()));
+    writeEntry({ stack: STACK, kind: "share", key, startedAt: Date.now() - 1_000 });
+    const first = seedLikeShareInputs();
     jest.spyOn(console, "log").mockImplementation(() => undefined);
-    const inputs = await checked(resourceProvider, { accountId: OWNER, shareId, resourceType: "custom-ruleset", resourceId: RULESET_1, resourceAccountId: OWNER, meta: { tier: "silver" } });
-    const created = await resourceProvider.create(inputs);
+    expect((await createShare({ ownerStack: STACK })).id).toBe(first.share.id);
+
+    writeEntry({ stack: STACK, kind: "share", key, startedAt: Date.now() - 1_000 });
+    const second = seedLikeShareInputs();
+    const message = await shareProvider.create(await checked(shareProvider, shareInputs({ ownerStack: STACK }))).then(() => "created", (error: Error) => error.message);
     jest.restoreAllMocks();
-    expect(created.id).toBe(outs.resources[0].id);
-    expect(created.outs).toMatchObject({ meta: '{"tier":"silver"}', status: "active" });
-    expect(emulator.control.listResources(shareId).find((r) => r.id === created.id)?.meta).toEqual({ tier: "silver" });
+    expect(message).toContain(`adopt: "${first.share.id}"`);
+    expect(message).toContain(`adopt: "${second.share.id}"`);
+    expect(emulator.control.listShares(OWNER)).toHaveLength(2);
+  });
+
+  it("a ShareRecipient create that gets 409 fails naming the recipient, its status and the adopt line; nothing is taken over", async () => {
+    const { id: shareId, outs } = await createShare();
+    const message = await recipientProvider
+      .create(await checked(recipientProvider, { accountId: OWNER, shareId, recipientAccountId: PARTNER_A }))
+      .then(() => "created", (error: Error) => error.message);
+    const existing = outs.recipients[0].id;
+    expect(message).toContain(`the recipient account ${PARTNER_A} of share ${shareId} already exists as ${existing} (status associated`);
+    expect(message).toContain(`add \`adopt: "${existing}"\` to this ShareRecipient's arguments`);
+    expect(emulator.control.listRecipients(shareId).filter((r) => r.account_id === PARTNER_A)).toHaveLength(1);
+  });
+
+  it("a ShareResource create that gets 409 fails naming the share resource and the adopt line", async () => {
+    const { id: shareId, outs } = await createShare();
+    const inputs = await checked(resourceProvider, { accountId: OWNER, shareId, resourceType: "custom-ruleset", resourceId: RULESET_1, resourceAccountId: OWNER, meta: { tier: "silver" } });
+    const message = await resourceProvider.create(inputs).then(() => "created", (error: Error) => error.message);
+    expect(message).toContain(`custom-ruleset ${RULESET_1} on share ${shareId} already exists as ${outs.resources[0].id} (status active`);
+    expect(message).toContain(`adopt: "${outs.resources[0].id}"`);
+    expect(emulator.control.listResources(shareId).find((r) => r.id === outs.resources[0].id)?.meta).toEqual({ tier: "gold" });
+  });
+
+  it("a ShareRecipient interrupted in this stack (journal entry) is taken over on its 409-free retry", async () => {
+    const { id: shareId } = await createShare();
+    const landed = emulator.control.listRecipients(shareId)[0];
+    const body = { recipient_account_id: PARTNER_A };
+    writeEntry({ stack: STACK, kind: "recipient", key: JSON.stringify([OWNER, shareId, recipientNaturalKey(body)]), startedAt: Date.now() - 1_000, id: landed.id });
+    jest.spyOn(console, "log").mockImplementation(() => undefined);
+    const created = await recipientProvider.create(await checked(recipientProvider, { accountId: OWNER, shareId, recipientAccountId: PARTNER_A, ownerStack: STACK }));
+    jest.restoreAllMocks();
+    expect(created.id).toBe(landed.id);
+    expect(writes().filter((e) => e.path.endsWith("/recipients"))).toEqual([]);
+  });
+
+  it("renamed with adopt in one run: the delete of the old resource leaves the object to the new one", async () => {
+    const { id: shareId, outs } = await createShare();
+    const existing = outs.recipients[0].id;
+    jest.spyOn(console, "log").mockImplementation(() => undefined);
+    const adopted = await recipientProvider.create(await checked(recipientProvider, { accountId: OWNER, shareId, recipientAccountId: PARTNER_A, adopt: existing }));
+    expect(adopted.id).toBe(existing);
+    // The engine then deletes the old resource, which held the same id.
+    await recipientProvider.delete!(existing, adopted.outs!);
+    jest.restoreAllMocks();
+    expect(emulator.control.listRecipients(shareId).find((r) => r.id === existing)?.association_status).toBe("associated");
+    expect(writes().filter((e) => e.method === "DELETE")).toEqual([]);
   });
 });

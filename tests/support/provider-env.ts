@@ -3,6 +3,7 @@ import { FAST_TIMINGS, startEmulator } from "../../emulator";
 import type { RunningEmulator } from "../../emulator";
 import type { DeepPartial, EmulatorSettings } from "../../emulator/settings";
 import { profiled } from "./emulator-profile";
+import { forgetTakeOvers } from "../../provider/resources/ownership";
 import { clearSharedBatchers } from "../../provider/wait/coalesce";
 import { clearLearnedSettleTimes } from "../../provider/wait/waits";
 
@@ -15,12 +16,14 @@ export const FAST_TUNING = {
   // Reads in one test follow each other closely; a short reuse window keeps each read fresh.
   readReuseMs: 100,
   createNotFoundChecks: 5,
-  client: { backoff: { baseMs: 10, maxMs: 50 }, maxRetries: 3 },
+  client: { backoff: { baseMs: 10, maxMs: 50 }, maxRetries: 3, listLagMs: 200 },
 };
 
 export async function startProviderEnvironment(settings: DeepPartial<EmulatorSettings> = {}): Promise<RunningEmulator> {
   clearSharedBatchers();
   clearLearnedSettleTimes();
+  // Each test is its own run: what one took over is not handed over in the next (the emulator reuses ids).
+  forgetTakeOvers();
   const emulator = await startEmulator({ seed: 7, settings: profiled({ timings: { ...FAST_TIMINGS }, ...settings }) });
   process.env.CLOUDFLARE_BASE_URL = emulator.url;
   process.env.CLOUDFLARE_API_TOKEN = TEST_TOKEN;

@@ -3,7 +3,7 @@
 import { NotFoundError } from "../../provider/client";
 import type { RecipientObject, ShareObject } from "../../provider/client/types";
 import { clearSharedBatchers } from "../../provider/wait/coalesce";
-import { type LookupContext, type SharingApi, findRecipient, findResource, findShare, forReading, lookupRecipient, lookupShare } from "../../provider/wait/finders";
+import { type LookupContext, type SharingApi, lookupLiveRecipient, lookupLiveResource, lookupLiveShare, forReading, lookupRecipient, lookupShare } from "../../provider/wait/finders";
 
 const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const share = (id: string): ShareObject =>
@@ -56,7 +56,7 @@ describe("finders treat a list as a snapshot", () => {
   it("a share missing from a complete list that later reads reuse is looked up by id, not reported gone", async () => {
     const { ctx, calls } = snapshotApi(["a", "moved"], ["moved"]);
     expect((await lookupShare(ctx, "a", forReading(ctx)))?.id).toBe("a"); // one list, reused by later reads
-    expect((await findShare(ctx, "moved"))?.id).toBe("moved");
+    expect((await lookupLiveShare(ctx, "moved"))?.id).toBe("moved");
     expect((await lookupShare(ctx, "moved", forReading(ctx)))?.id).toBe("moved");
     expect(calls).toContain("GET share moved");
   });
@@ -70,7 +70,7 @@ describe("finders treat a list as a snapshot", () => {
 
   it("a recipient missing from the recipient list (lists trail writes) is looked up by id", async () => {
     const { ctx, calls } = snapshotApi(["r1", "new"], ["new"]);
-    const [first, fresh] = await Promise.all([lookupRecipient(ctx, "s", "r1"), findRecipient(ctx, "s", "new")]);
+    const [first, fresh] = await Promise.all([lookupRecipient(ctx, "s", "r1"), lookupLiveRecipient(ctx, "s", "new")]);
     expect(first?.id).toBe("r1");
     expect(fresh?.id).toBe("new");
     expect(calls).toEqual(["list recipients", "GET recipient new"]);
@@ -78,7 +78,7 @@ describe("finders treat a list as a snapshot", () => {
 
   it("a share resource missing from its share's listed resources is looked up by id", async () => {
     const { ctx, calls } = snapshotApi(["s1", "s2", "res"], []);
-    const [, found] = await Promise.all([findShare(ctx, "s2"), findResource(ctx, "s1", "res")]);
+    const [, found] = await Promise.all([lookupLiveShare(ctx, "s2"), lookupLiveResource(ctx, "s1", "res")]);
     expect(found?.id).toBe("res");
     expect(calls).toEqual(["list shares", "GET resource res"]);
   });

@@ -96,13 +96,38 @@ describe("waitForStatus", () => {
     expect(clock.now() - started).toBe(5_000);
   });
 
+  it("names the operation's timeout when the wait had only what was left of it", async () => {
+    const clock = new AutoAdvancingClock();
+    const { refresh } = script("associating");
+    const failure = waitForStatus({ what: "recipient r1", pending: ["associating"], target: ["associated"], timeoutMs: 847, reportedTimeoutMs: 60_000, refresh, schedule, clock });
+    await expect(failure).rejects.toThrow("(last status: 'associating', timeout: 1m0s)");
+  });
+
   it("succeeds when the grace look after the deadline shows the target", async () => {
     const clock = new AutoAdvancingClock();
-    // 250+500+1000+2000 = 3750, then the deadline at 4000 and the grace look.
-    const { refresh } = script("deleting", "deleting", "deleting", "deleting", "deleting", undefined);
+    // 250+500+1000+2000 = 3750, then the deadline at 4000: the grace look is the one made there.
+    const { refresh, calls } = script("deleting", "deleting", "deleting", "deleting", undefined);
     await expect(
       waitForStatus({ what: "share s1", pending: ["deleting"], target: [], timeoutMs: 4_000, refresh, schedule, clock }),
     ).resolves.toBeUndefined();
+    expect(calls()).toBe(5);
+  });
+
+  it("cuts off a look that outlives the deadline, and gives the last look one request timeout", async () => {
+    const clock = new AutoAdvancingClock();
+    const signals: AbortSignal[] = [];
+    // A server that never answers, and a look that ignores its signal (as one shared with other waits may).
+    const refresh = (signal: AbortSignal) => {
+      signals.push(signal);
+      return new Promise<never>(() => undefined);
+    };
+    const started = Date.now();
+    const failure = waitForStatus({ what: "share s1", pending: [], target: ["active"], timeoutMs: 300, lastLookMs: 200, refresh, schedule, clock });
+    await expect(failure).rejects.toBeInstanceOf(WaitTimeoutError);
+    // 50 ms left for the look at 250 ms (fake time), then 200 ms for the last look (real timers).
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(signals).toHaveLength(2);
+    expect(signals.every((signal) => signal.aborted)).toBe(true);
   });
 
   it("snaps poll times to the grid so concurrent waiters poll together", async () => {

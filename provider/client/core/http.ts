@@ -32,11 +32,39 @@ export interface ApiRequest<T> {
   /** Cancels the request, including any backoff or rate wait; the promise rejects with `signal.reason`. */
   signal?: AbortSignal;
   /**
-   * POST only: the natural-key lookup that finds the object this POST would create. After an ambiguous
-   * failure (connection lost, timeout, 5xx) it runs before any re-send: if it finds the object, that is
-   * the result; if not, the POST is sent again. Without it an ambiguous POST failure is never retried.
+   * POST only: how to recognise the object this POST creates by its natural key. After an ambiguous
+   * failure (connection lost, timeout, 5xx) the client looks for it before any re-send, and keeps
+   * looking for `listLagMs` (absence from one list read proves nothing while lists trail writes); if it
+   * finds the object, that is the result; if not, the POST is sent again, and once the re-send
+   * succeeds a last look removes the object should the first POST have landed after all. Without it
+   * an ambiguous POST failure is never retried.
    */
-  recover?: () => Promise<T | undefined>;
+  recover?: NaturalKeyRecovery<T>;
+}
+
+/**
+ * The natural-key lookups of one POST (see `../natural-keys`).
+ *
+ * @example
+ * const recover: NaturalKeyRecovery<RecipientObject> = {
+ *   find: (createdNotBefore) => recipients.findByNaturalKey(accountId, shareId, body, createdNotBefore),
+ *   remove: (copy) => recipients.delete(accountId, shareId, copy.id),
+ * };
+ */
+export interface NaturalKeyRecovery<T> {
+  /**
+   * Every object holding the POST's natural key created at or after `createdNotBefore` (epoch ms on
+   * the server's clock), oldest first.
+   */
+  find(createdNotBefore: number): Promise<T[]>;
+  /** Removes an object the POST made twice. */
+  remove(copy: T): Promise<unknown>;
+}
+
+/** What every created object carries: its id and its creation time on the server's clock. */
+interface Created {
+  id: string;
+  created: string;
 }
 
 /** The unwrapped envelope: `result` plus `result_info` for collections. */
@@ -120,6 +148,8 @@ export class HttpCore {
   private readonly onEvent: ((event: ClientEvent) => void) | undefined;
   private readonly dispatcher: Dispatcher | undefined;
   private readonly random: () => number;
+  /** Server clock minus local clock, from `Date` headers; undefined until a response carried one. */
+  private serverClockOffsetMs: number | undefined;
 
   constructor(options: HttpCoreOptions) {
     assertCredentials(options.credentials);
@@ -182,13 +212,17 @@ export class HttpCore {
   // The retry loop. Retries are bounded by maxRetries; every wait goes through the clock and the signal.
   private async execute<T>(req: ApiRequest<T>): Promise<ApiPage<T>> {
     let mayHaveLanded = false; // a POST failed ambiguously at least once: look before re-sending
+    const startedAt = this.clock.now();
     for (let attempt = 0; ; attempt++) {
       if (mayHaveLanded) {
-        const found = await this.tryRecover(req, attempt);
+        const found = await this.tryRecover(req, attempt, startedAt);
         if (found) return found;
       }
       const outcome = await this.attempt(req, attempt);
-      if (outcome.ok) return outcome.page;
+      if (outcome.ok) {
+        if (mayHaveLanded && req.recover) return this.keepOne(req, outcome.page, startedAt);
+        return outcome.page;
+      }
 
       const { failure } = outcome;
       const policy = retryPolicy(req.method, failure);
@@ -202,7 +236,7 @@ export class HttpCore {
       if (policy === "stop" || blindPost || tooLongToWait || attempt >= this.settings.maxRetries) {
         // Out of retries after an ambiguous POST: one last look, because the object may well exist.
         if (mayHaveLanded && req.recover && !tooLongToWait) {
-          const found = await this.tryRecover(req, attempt + 1);
+          const found = await this.tryRecover(req, attempt + 1, startedAt);
           if (found) return found;
         }
         throw failure.error;
@@ -224,12 +258,75 @@ export class HttpCore {
     }
   }
 
-  private async tryRecover<T>(req: ApiRequest<T>, attemptsSoFar: number): Promise<ApiPage<T> | undefined> {
-    const found = await req.recover!();
-    if (found === undefined) return undefined;
+  /**
+   * Looks for the object an ambiguous POST may have made. Lists may trail writes, so one empty look
+   * proves nothing: it looks again, with growing pauses, until `listLagMs` has passed since the
+   * failure.
+   */
+  private async tryRecover<T>(req: ApiRequest<T>, attemptsSoFar: number, startedAt: number): Promise<ApiPage<T> | undefined> {
+    const lookUntil = this.clock.now() + this.settings.listLagMs;
+    let pauseMs = Math.min(250, this.settings.listLagMs);
+    // Only what this request itself can have made is its own: objects created since it started. The
+    // window is re-read after each look, whose answer may have told the server's clock for the first time.
+    const createdNotBefore = () => this.serverTime(startedAt) - this.createdTimeMarginMs();
+    for (;;) {
+      const candidates = (await req.recover!.find(createdNotBefore())) as unknown as Created[];
+      const found = candidates.find((item) => !(Date.parse(item.created) < createdNotBefore())) as T | undefined;
+      if (found !== undefined) {
+        this.stats.recovered++;
+        this.emit({ type: "recovered", method: req.method, path: req.path, afterAttempts: attemptsSoFar });
+        return { result: found, resultInfo: undefined };
+      }
+      const left = lookUntil - this.clock.now();
+      if (left <= 0) return undefined;
+      await this.clock.sleep(Math.min(pauseMs, left), req.signal);
+      pauseMs *= 2;
+    }
+  }
+
+  /**
+   * After a POST re-sent once an earlier attempt may have landed: once lists have caught up, looks
+   * for a copy the earlier attempt made. The re-sent object's `created` (server clock) minus the
+   * request's lifetime bounds when that copy can have been made, so only this request's own objects
+   * count. If one exists, the re-sent object is the one made twice: it is removed and the other kept.
+   */
+  private async keepOne<T>(req: ApiRequest<T>, page: ApiPage<T>, startedAt: number): Promise<ApiPage<T>> {
+    const made = page.result as unknown as Created;
+    const madeAt = Date.parse(made?.created ?? "");
+    if (!made?.id || Number.isNaN(madeAt)) return page;
+    await this.clock.sleep(this.settings.listLagMs, req.signal);
+    const lifetime = this.clock.now() - startedAt;
+    const copies = ((await req.recover!.find(madeAt - lifetime - this.createdTimeMarginMs())) as unknown as Created[]).filter(
+      (item) => item.id !== made.id && Date.parse(item.created) <= madeAt,
+    );
+    if (copies.length === 0) return page;
+    await req.recover!.remove(page.result);
     this.stats.recovered++;
-    this.emit({ type: "recovered", method: req.method, path: req.path, afterAttempts: attemptsSoFar });
-    return { result: found, resultInfo: undefined };
+    this.emit({ type: "recovered", method: req.method, path: req.path, afterAttempts: -1 });
+    return { result: copies[0] as unknown as T, resultInfo: undefined };
+  }
+
+  /**
+   * The server's clock at local time `local`, estimated from the `Date` headers seen so far (whole
+   * seconds, so the estimate is low by up to one second), or the local time before any was seen.
+   */
+  private serverTime(local: number): number {
+    return this.serverClockOffsetMs === undefined ? local : local + this.serverClockOffsetMs;
+  }
+
+  /** How far before a request's start an object may have been created and still be its own. */
+  private createdTimeMarginMs(): number {
+    // With the server's clock known (to a second), a little over that second; else the configured skew.
+    return this.serverClockOffsetMs === undefined ? this.settings.naturalKeyClockSkewMs : 2_000;
+  }
+
+  private observeServerClock(headers: HeaderBag, receivedAt: number): void {
+    const raw = headers["date"];
+    const date = Date.parse(Array.isArray(raw) ? raw[0] : (raw ?? ""));
+    if (Number.isNaN(date)) return;
+    // The header is truncated to the second: the largest sample is the tightest (low) estimate.
+    const sample = date - receivedAt;
+    this.serverClockOffsetMs = this.serverClockOffsetMs === undefined ? sample : Math.max(this.serverClockOffsetMs, sample);
   }
 
   /** `min(base × factor^n, max)` minus up to `jitter` of it at random (n = retries already made). */
@@ -273,6 +370,7 @@ export class HttpCore {
       const text = await response.body.text();
       const headers = response.headers as HeaderBag;
       this.rateBudget.observe(headers, sentAt);
+      this.observeServerClock(headers, this.clock.now());
       return interpretResponse<T>(method, path, response.statusCode, headers, text, this.clock.now());
     } catch (error) {
       if (req.signal?.aborted) throw req.signal.reason;

@@ -1,0 +1,196 @@
+// The creates of the three object types, described for ./ownership: the POST, the natural key
+// (provider/client/natural-keys) and how to find what holds it, and the `adopt` advice for messages.
+
+import type { CloudflareSharingClient } from "../client";
+import { NotFoundError } from "../client/core/errors";
+import { RECIPIENT_LEAVING_STATUSES, recipientNaturalKey, resourceNaturalKey, SHARE_LEAVING_STATUSES, shareNaturalKey } from "../client/natural-keys";
+import type { RecipientObject, ResourceInput, ShareCreateBody, ShareObject, ShareResourceObject } from "../client/types";
+import { metaObject } from "./inputs";
+import { confirmInState, OwnedCreate } from "./ownership";
+import { describeTarget, recipientInput } from "./share-recipient-model";
+
+async function orUndefined<T>(request: Promise<T>): Promise<T | undefined> {
+  try {
+    return await request;
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/** The object unless it is gone or on its way out (it then no longer holds its natural key). */
+function live<T>(item: T | undefined, status: (item: T) => string): T | undefined {
+  if (item === undefined) return undefined;
+  const current = status(item);
+  return RECIPIENT_LEAVING_STATUSES.includes(current) || SHARE_LEAVING_STATUSES.includes(current) ? undefined : item;
+}
+
+/** Which declaration makes the object: it decides what "take it over" means in messages. */
+export type Declaring = "this Share" | "this ShareRecipient" | "this ShareResource";
+
+/**
+ * A Share create.
+ *
+ * @example
+ * const share = await createOwned(shareCreate(api, wait.log, inputs.ownerStack, accountId, body), journal);
+ */
+export function shareCreate(api: CloudflareSharingClient, log: (line: string) => void, stack: string | undefined, accountId: string, body: ShareCreateBody): OwnedCreate<ShareObject> {
+  return {
+    stack,
+    kind: "share",
+    key: shareJournalKey(accountId, body),
+    what: `share "${body.name}" in account ${accountId}`,
+    post: () => api.shares.create(accountId, body),
+    find: (createdNotBefore) => api.shares.findByNaturalKey(accountId, body, createdNotBefore),
+    lookup: async (id) => live(await orUndefined(api.shares.get(accountId, id, { include_resources: true })), (share) => share.status),
+    statusOf: (share) => share.status,
+    adoptAdvice: (share) => `add \`adopt: "${share.id}"\` to this Share's arguments`,
+    log,
+  };
+}
+
+/**
+ * A recipient create, for a ShareRecipient or a Share's inline recipient.
+ *
+ * @example
+ * const recipient = await createOwned(recipientCreate(api, wait.log, stack, accountId, shareId, inputs, "this ShareRecipient"), journal);
+ */
+export function recipientCreate(
+  api: CloudflareSharingClient,
+  log: (line: string) => void,
+  stack: string | undefined,
+  accountId: string,
+  shareId: string,
+  target: { recipientAccountId?: string; organizationId?: string },
+  declaring: Declaring,
+): OwnedCreate<RecipientObject> {
+  const body = recipientInput(target);
+  return {
+    stack,
+    kind: "recipient",
+    key: recipientJournalKey(accountId, shareId, target),
+    what: `the recipient ${describeTarget(target)} of share ${shareId}`,
+    post: () => api.recipients.create(accountId, shareId, body),
+    find: (createdNotBefore) => api.recipients.findByNaturalKey(accountId, shareId, body, createdNotBefore),
+    lookup: async (id) => live(await orUndefined(api.recipients.get(accountId, shareId, id, { include_resources: true })), (recipient) => recipient.association_status),
+    statusOf: (recipient) => recipient.association_status,
+    adoptAdvice: (recipient) =>
+      declaring === "this ShareRecipient"
+        ? `add \`adopt: "${recipient.id}"\` to this ShareRecipient's arguments`
+        : `declare it as a ShareRecipient with \`adopt: "${recipient.id}"\` instead of inline in ${declaring}`,
+    log,
+  };
+}
+
+/**
+ * A share-resource create, for a ShareResource or a Share's inline resource.
+ *
+ * @example
+ * const resource = await createOwned(resourceCreate(api, wait.log, stack, accountId, shareId, body, "this ShareResource"), journal);
+ */
+export function resourceCreate(
+  api: CloudflareSharingClient,
+  log: (line: string) => void,
+  stack: string | undefined,
+  accountId: string,
+  shareId: string,
+  body: ResourceInput,
+  declaring: Declaring,
+): OwnedCreate<ShareResourceObject> {
+  return {
+    stack,
+    kind: "resource",
+    key: resourceJournalKey(accountId, shareId, body),
+    what: `${body.resource_type} ${body.resource_id} on share ${shareId}`,
+    post: () => api.resources.create(accountId, shareId, body),
+    find: (createdNotBefore) => api.resources.findByNaturalKey(accountId, shareId, body, createdNotBefore),
+    lookup: async (id) => live(await orUndefined(api.resources.get(accountId, shareId, id)), (resource) => resource.status),
+    statusOf: (resource) => resource.status,
+    adoptAdvice: (resource) =>
+      declaring === "this ShareResource"
+        ? `add \`adopt: "${resource.id}"\` to this ShareResource's arguments`
+        : `declare it as a ShareResource with \`adopt: "${resource.id}"\` instead of inline in ${declaring}`,
+    log,
+  };
+}
+
+/** A share's items as the Share declares (or state records) them. */
+interface ShareDeclaration {
+  name: string;
+  recipients?: { recipientAccountId?: string; organizationId?: string }[];
+  resources?: { resourceType: string; resourceId: string; resourceAccountId: string; meta?: string | Record<string, unknown> }[];
+}
+
+/**
+ * The create body of a declared share.
+ *
+ * @example
+ * const body = shareCreateBody(inputs);
+ */
+export function shareCreateBody(share: ShareDeclaration): ShareCreateBody {
+  return {
+    name: share.name,
+    recipients: (share.recipients ?? []).map(recipientInput),
+    resources: (share.resources ?? []).map((resource) => ({
+      resource_type: resource.resourceType,
+      resource_id: resource.resourceId,
+      resource_account_id: resource.resourceAccountId,
+      meta: metaObject(resource.meta),
+    })),
+  };
+}
+
+function shareJournalKey(accountId: string, body: ShareCreateBody): string {
+  return shareNaturalKey(accountId, body);
+}
+
+function recipientJournalKey(accountId: string, shareId: string, target: { recipientAccountId?: string; organizationId?: string }): string {
+  return JSON.stringify([accountId, shareId, recipientNaturalKey(recipientInput(target))]);
+}
+
+function resourceJournalKey(accountId: string, shareId: string, body: Pick<ResourceInput, "resource_type" | "resource_id">): string {
+  return JSON.stringify([accountId, shareId, resourceNaturalKey(body)]);
+}
+
+/**
+ * A Share in state, shown back by the engine: the journal entries of it and of its inline items are done with.
+ *
+ * @example
+ * confirmShareInState(olds.ownerStack ?? news.ownerStack, id, olds);
+ */
+export function confirmShareInState(
+  stack: string | undefined,
+  shareId: string,
+  state: ShareDeclaration & { accountId: string; recipients: { id: string; recipientAccountId?: string; organizationId?: string }[]; resources: { id: string; resourceType: string; resourceId: string; resourceAccountId: string }[] },
+): void {
+  if (stack === undefined) return;
+  try {
+    confirmInState(stack, "share", shareJournalKey(state.accountId, shareCreateBody(state)), shareId);
+  } catch {
+    // A state too odd to key (a diff of a half-written resource) has no entry to tidy.
+  }
+  for (const recipient of state.recipients ?? []) confirmInState(stack, "recipient", recipientJournalKey(state.accountId, shareId, recipient), recipient.id);
+  for (const resource of state.resources ?? []) {
+    confirmInState(stack, "resource", resourceJournalKey(state.accountId, shareId, { resource_type: resource.resourceType, resource_id: resource.resourceId }), resource.id);
+  }
+}
+
+/**
+ * A ShareRecipient in state, shown back by the engine: its journal entry is done with.
+ *
+ * @example
+ * confirmRecipientInState(props.ownerStack, id, props);
+ */
+export function confirmRecipientInState(stack: string | undefined, id: string, state: { accountId: string; shareId: string; recipientAccountId?: string; organizationId?: string }): void {
+  confirmInState(stack, "recipient", recipientJournalKey(state.accountId, state.shareId, state), id);
+}
+
+/**
+ * A ShareResource in state, shown back by the engine: its journal entry is done with.
+ *
+ * @example
+ * confirmResourceInState(props.ownerStack, id, props);
+ */
+export function confirmResourceInState(stack: string | undefined, id: string, state: { accountId: string; shareId: string; resourceType: string; resourceId: string }): void {
+  confirmInState(stack, "resource", resourceJournalKey(state.accountId, state.shareId, { resource_type: state.resourceType, resource_id: state.resourceId }), id);
+}

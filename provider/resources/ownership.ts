@@ -1,0 +1,218 @@
+// Explicit ownership. An object already on Cloudflare is taken over only (a) through `adopt`, or
+// (b) when it is provably this stack's own: the client's recovery of its own lost response (inside
+// one request, provider/client), or an interrupted create of this very stack found through the
+// journal (./journal). Anything else that already exists is an error naming the object, its id and
+// status, and the `adopt` line that takes it over.
+//
+// Journal entries stay until the engine shows the object's id back to the provider (the diff, read,
+// update or delete of a resource in state): only then is it certain the id reached the checkpoint.
+//
+// Taking over hands an object from one resource to another within one run (a resource renamed, or
+// replaced, with `adopt`): the engine then deletes the old resource, and that delete must not delete
+// what the new one now holds. Objects taken over are therefore remembered for the life of the
+// provider process (one engine operation), and a delete of one of them leaves it alone.
+
+import { ApiError, ConflictError, ServerError } from "../client/core/errors";
+import { readEntry, removeEntry, writeEntry } from "./journal";
+
+/** How far around an interrupted POST's start an object may have been created and still be its. */
+const INTERRUPTED_CREATE_MARGIN_MS = 60_000;
+/** The longest a POST (with its retries and lost-response recovery) can have been in flight. */
+const LONGEST_POST_MS = 10 * 60_000;
+
+/** What a create needs to know about the objects it may meet. */
+interface ApiObject {
+  id: string;
+  created: string;
+}
+
+/** One create, described for ownership checks. */
+export interface OwnedCreate<T extends ApiObject> {
+  /** The stack (`<project>/<stack>`) running the create; undefined when unknown (then no journal). */
+  stack: string | undefined;
+  kind: "share" | "recipient" | "resource";
+  /** The object's natural key (provider/client/natural-keys). */
+  key: string;
+  /** The object, for messages: `share "rules" in account 023e…`. */
+  what: string;
+  /** The POST. */
+  post(): Promise<T>;
+  /** Live objects holding the natural key, created at or after `createdNotBefore` (epoch ms), oldest first. */
+  find(createdNotBefore: number): Promise<T[]>;
+  /** The object with this id, unless it is gone or on its way out. */
+  lookup(id: string): Promise<T | undefined>;
+  statusOf(item: T): string;
+  /** What to add to the program to take `item` over, e.g. `adopt: "<id>"` on this resource. */
+  adoptAdvice(item: T): string;
+  log(line: string): void;
+}
+
+/**
+ * An object exists that nothing proves is this stack's own; the message names it and the adopt line.
+ *
+ * @example
+ * if (error instanceof NotOwnedError) console.log(error.message); // "… already exists as 5c1e… (status associated …"
+ */
+export class NotOwnedError extends Error {
+  readonly code = "NOT_OWNED";
+  constructor(message: string) {
+    super(message);
+    this.name = "NotOwnedError";
+  }
+}
+
+const TAKEN_OVER = Symbol.for("pulumi-cloudflare-sharing.takenOver");
+const CREATED_HERE = Symbol.for("pulumi-cloudflare-sharing.createdHere");
+
+function processSet(key: symbol): Set<string> {
+  const holder = globalThis as unknown as Record<symbol, Set<string> | undefined>;
+  return (holder[key] ??= new Set());
+}
+
+/** Objects taken over in this process (one engine operation). */
+function takenOver(): Set<string> {
+  return processSet(TAKEN_OVER);
+}
+
+/** Objects created by a POST of this process: held by the resource that made them. */
+function createdHere(): Set<string> {
+  return processSet(CREATED_HERE);
+}
+
+/**
+ * Remembers that a resource of this run now holds the object `id` it took over (adopt, or recovery
+ * of an interrupted create), so that a delete of another resource in the same run leaves it alone.
+ *
+ * @example
+ * markTakenOver("recipient", existing.id);
+ */
+export function markTakenOver(kind: string, id: string): void {
+  takenOver().add(`${kind}:${id}`);
+}
+
+/**
+ * Whether a resource of this run took the object `id` over: a delete of it then comes from the
+ * resource that held it before (renamed or replaced), and must not remove it.
+ *
+ * @example
+ * if (isTakenOver("share", id)) return; // now held by the resource that adopted it
+ */
+export function isTakenOver(kind: string, id: string): boolean {
+  return takenOver().has(`${kind}:${id}`);
+}
+
+/**
+ * Forgets every take-over and every object made in this process (tests that run several "runs" in one process).
+ *
+ * @example
+ * beforeEach(() => forgetTakeOvers());
+ */
+export function forgetTakeOvers(): void {
+  takenOver().clear();
+  createdHere().clear();
+}
+
+/**
+ * The line logged when a delete leaves an object to the resource that took it over.
+ *
+ * @example
+ * if (isTakenOver("share", id)) return log(handedOverLine(describeShare(id)));
+ */
+export function handedOverLine(what: string): string {
+  return `${what} is now held by the resource that took it over in this run (renamed or replaced with adopt); not deleting it`;
+}
+
+/** The object a create ends with, and whether it was left by an interrupted run rather than made now. */
+export interface OwnedObject<T> {
+  object: T;
+  recovered: boolean;
+}
+
+/**
+ * Creates an object, or takes over the one an interrupted run of this very stack created (found
+ * through the journal). Anything else holding the natural key (a 409) is a {@link NotOwnedError}.
+ *
+ * @example
+ * const { object: created, recovered } = await createOwned(spec);
+ */
+export async function createOwned<T extends ApiObject>(spec: OwnedCreate<T>): Promise<OwnedObject<T>> {
+  const { stack, kind, key } = spec;
+  if (stack !== undefined) {
+    const recovered = await recoverInterrupted(spec, stack);
+    if (recovered !== undefined) {
+      // Kept until the engine shows the id back: a torn checkpoint may still lose it.
+      writeEntry({ stack, kind, key, startedAt: Date.now(), id: recovered.id });
+      markTakenOver(kind, recovered.id);
+      return { object: recovered, recovered: true };
+    }
+    writeEntry({ stack, kind, key, startedAt: Date.now() });
+  }
+  let created: T;
+  try {
+    created = await spec.post();
+  } catch (error) {
+    // A definite refusal made nothing: the entry is done with. An ambiguous failure keeps it.
+    const definite = error instanceof ApiError && !(error instanceof ServerError);
+    if (stack !== undefined && definite) removeEntry(stack, kind, key);
+    if (error instanceof ConflictError) throw await alreadyExists(spec, error);
+    throw error;
+  }
+  if (stack !== undefined) writeEntry({ stack, kind, key, startedAt: Date.now(), id: created.id });
+  createdHere().add(`${kind}:${created.id}`);
+  return { object: created, recovered: false };
+}
+
+/** The object an interrupted create of this stack made, if the journal shows one and it still exists. */
+async function recoverInterrupted<T extends ApiObject>(spec: OwnedCreate<T>, stack: string): Promise<T | undefined> {
+  const entry = readEntry(stack, spec.kind, spec.key);
+  if (entry === undefined) return undefined;
+  // The id, when the response arrived, is proof enough (the object may have gained items since);
+  // without it, the objects holding the natural key made while that POST can have been in flight.
+  const candidates = (
+    entry.id !== undefined
+      ? [await spec.lookup(entry.id)].filter((item): item is T => item !== undefined)
+      : (await spec.find(entry.startedAt - INTERRUPTED_CREATE_MARGIN_MS)).filter((item) => Date.parse(item.created) <= entry.startedAt + LONGEST_POST_MS)
+  ).filter((item) => !createdHere().has(`${spec.kind}:${item.id}`)); // one made by this very run belongs to the resource that made it
+  if (candidates.length === 0) return undefined; // it never landed, or is gone since: create it anew
+  if (candidates.length > 1) {
+    const list = candidates.map((item) => `${item.id} (${spec.statusOf(item)}, created ${item.created}): ${spec.adoptAdvice(item)}`).join("; ");
+    throw new NotOwnedError(
+      `an interrupted run of this stack sent the create of ${spec.what} at ${new Date(entry.startedAt).toISOString()}, and ${candidates.length} objects ` +
+        `like it have been created since; which one is this stack's cannot be told. Take over the right one and delete the others: ${list}`,
+    );
+  }
+  const [found] = candidates;
+  spec.log(
+    `${spec.what} exists as ${found.id} (${spec.statusOf(found)}): this stack created it (its journal entry says so) and no resource has shown it back ` +
+      `since (an interrupted run, or a resource renamed or replaced); taking it over instead of creating it twice`,
+  );
+  return found;
+}
+
+/** The error for a 409: names what exists and how to take it over. */
+async function alreadyExists<T extends ApiObject>(spec: OwnedCreate<T>, conflict: ConflictError): Promise<Error> {
+  const [existing] = await spec.find(0).catch(() => [] as T[]);
+  if (existing === undefined) return conflict;
+  return new NotOwnedError(
+    `${spec.what} already exists as ${existing.id} (status ${spec.statusOf(existing)}, created ${existing.created}), and nothing shows it is this stack's own ` +
+      `(another resource or stack may manage it). To manage it here, ${spec.adoptAdvice(existing)}; if another declaration manages it, remove it there instead.`,
+  );
+}
+
+/**
+ * The engine has shown the object `id` back to the provider (a diff, read, update or delete of a
+ * resource in state): it reached state, and its journal entry is done with.
+ *
+ * @example
+ * confirmInState(olds.ownerStack, "recipient", key, id);
+ */
+export function confirmInState(stack: string | undefined, kind: string, key: string, id: string): void {
+  if (stack === undefined) return;
+  try {
+    const entry = readEntry(stack, kind, key);
+    if (entry?.id === id) removeEntry(stack, kind, key);
+  } catch {
+    // A journal that cannot be tidied must not fail a diff or a delete; a stale entry names an
+    // object this stack made, which is all it may ever take over.
+  }
+}

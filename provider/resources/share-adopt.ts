@@ -1,0 +1,65 @@
+// Adopting an existing share (`adopt: "<id>"`) instead of creating one, and managing a share that
+// exists already.
+
+import type * as pulumi from "@pulumi/pulumi";
+import type { ShareObject, ShareResourceObject } from "../client/types";
+import { markTakenOver } from "./ownership";
+import { Runtime } from "../runtime";
+import { lookupShare } from "../wait/finders";
+import { describeShare } from "../wait/waits";
+import { managedRecipient, managedResource, matchRecipients, recipientKey, resourceKey, ShareInputs, ShareOutputs, shareOutputsOf } from "./share-model";
+import { reconcile, shareInitError } from "./share-reconcile";
+
+/**
+ * Takes over an existing share instead of creating one: it must exist, be active and belong to the
+ * declared account. Declared items it already has are taken over; the rest are added, and the name
+ * and meta brought to what the program declares.
+ *
+ * @example
+ * if (inputs.adopt) return adoptShare(runtime, inputs, timeoutMs(inputs.timeouts, "create"));
+ */
+export async function adoptShare(runtime: Runtime, inputs: ShareInputs, timeout: number): Promise<pulumi.dynamic.CreateResult<ShareOutputs>> {
+  const shareId = inputs.adopt!;
+  const share = await lookupShare(runtime.wait, shareId);
+  const what = describeShare(shareId);
+  if (share === undefined || share.status !== "active") {
+    throw new Error(`cannot adopt ${what}: it ${share ? `is ${share.status}` : "does not exist"}`);
+  }
+  if (share.account_id !== inputs.accountId || share.kind === "received") {
+    throw new Error(`cannot adopt ${what}: it belongs to account ${share.account_id}, not ${inputs.accountId}`);
+  }
+  // A resource renamed or replaced with adopt: the delete of the old one must leave it alone.
+  markTakenOver("share", shareId);
+  return manageExisting(runtime, inputs, share, timeout);
+}
+
+/**
+ * Manages a share that exists already (adopted, or left by an interrupted run of this stack): the
+ * declared items it has are taken over, the rest added, the name brought to the declared one.
+ *
+ * @example
+ * return manageExisting(runtime, inputs, share, timeoutMs(inputs.timeouts, "create"));
+ */
+export async function manageExisting(runtime: Runtime, inputs: ShareInputs, share: ShareObject, timeout: number): Promise<pulumi.dynamic.CreateResult<ShareOutputs>> {
+  const shareId = share.id;
+  const server = await runtime.api.recipients.listAll(inputs.accountId, shareId, { include_resources: true });
+  const declaredRecipients = inputs.recipients ?? [];
+  const recipientMatches = matchRecipients(declaredRecipients, server);
+  // Matched by (type, id) only: one that differs in owning account is then replaced by reconcile.
+  const resourceMatches = new Map<string, ShareResourceObject>(
+    (share.resources ?? [])
+      .filter((resource) => resource.status === "active")
+      .map((resource) => [resourceKey({ resourceType: resource.resource_type, resourceId: resource.resource_id }), resource]),
+  );
+  const olds = shareOutputsOf(
+    inputs,
+    share,
+    declaredRecipients.flatMap((d) => (recipientMatches.has(recipientKey(d)) ? [managedRecipient(d, recipientMatches.get(recipientKey(d))!)] : [])),
+    (inputs.resources ?? []).flatMap((d) => (resourceMatches.has(resourceKey(d)) ? [managedResource(resourceMatches.get(resourceKey(d))!)] : [])),
+  );
+  try {
+    return { id: shareId, outs: await reconcile(runtime, shareId, olds, inputs, timeout) };
+  } catch (error) {
+    throw shareInitError(shareId, olds, inputs, error);
+  }
+}
