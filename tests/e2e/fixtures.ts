@@ -38,7 +38,7 @@ export interface Spec {
 }
 
 export async function startE2eEmulator(settings: DeepPartial<EmulatorSettings> = {}): Promise<RunningEmulator> {
-  return startEmulator({ seed: 11, settings: profiled({ timings: { ...FAST_TIMINGS }, ...settings }) });
+  return startEmulator({ seed: 11, settings: profiled({ timings: { ...FAST_TIMINGS } }, settings) });
 }
 
 /**
