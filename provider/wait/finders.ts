@@ -20,7 +20,7 @@ export interface SharingApi {
   recipients: Recipients;
   resources: Resources;
   /** The page size the lists use (the client's `perPage`), to count pages while scanning. */
-  http: { settings: { perPage: number; perAttemptTimeoutMs: number } };
+  http: { settings: { perPage: number; perAttemptTimeoutMs: number; listLagMs: number } };
 }
 
 /** Where and how to look. */
@@ -45,7 +45,13 @@ export function forReading(ctx: LookupContext): Freshness {
   return { startedNotBefore: Date.now() - ctx.readReuseMs };
 }
 
-async function orUndefinedWhenNotFound<T>(lookup: Promise<T>): Promise<T | undefined> {
+/**
+ * The answer of a GET by id, or undefined when it is 404 (the object, or its share, is gone).
+ *
+ * @example
+ * const recipient = await orUndefinedWhenNotFound(api.recipients.get(accountId, shareId, recipientId));
+ */
+export async function orUndefinedWhenNotFound<T>(lookup: Promise<T>): Promise<T | undefined> {
   try {
     return await lookup;
   } catch (error) {

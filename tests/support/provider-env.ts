@@ -24,10 +24,10 @@ export async function startProviderEnvironment(settings: DeepPartial<EmulatorSet
   clearLearnedSettleTimes();
   // Each test is its own run: what one took over is not handed over in the next (the emulator reuses ids).
   forgetTakeOvers();
-  const emulator = await startEmulator({ seed: 7, settings: profiled({ timings: { ...FAST_TIMINGS }, ...settings }) });
+  const emulator = await startEmulator({ seed: 7, settings: profiled({ timings: { ...FAST_TIMINGS } }, settings) });
   process.env.CLOUDFLARE_BASE_URL = emulator.url;
   process.env.CLOUDFLARE_API_TOKEN = TEST_TOKEN;
-  process.env.CLOUDFLARE_SHARING_TUNING = JSON.stringify(FAST_TUNING);
+  process.env.CLOUDFLARE_SHARING_TUNING = JSON.stringify(tuningFor(emulator));
   return emulator;
 }
 
@@ -36,6 +36,16 @@ export function stopProviderEnvironment(emulator: RunningEmulator | undefined): 
   delete process.env.CLOUDFLARE_API_TOKEN;
   delete process.env.CLOUDFLARE_SHARING_TUNING;
   return emulator?.stop() ?? Promise.resolve();
+}
+
+/**
+ * The fast tuning, told how far this emulator's lists may trail writes: the client's `listLagMs` is
+ * its assumption about the API (5 s by default), and a test compresses it only as far as the
+ * emulator's actual lag allows.
+ */
+export function tuningFor(emulator: RunningEmulator): typeof FAST_TUNING {
+  const listLagMs = Math.max(FAST_TUNING.client.listLagMs, upper(emulator.control.settings.consistency.listLagMs) + 100);
+  return { ...FAST_TUNING, client: { ...FAST_TUNING.client, listLagMs } };
 }
 
 /** Sleeps in real time; only for letting an emulator transition pass in tests that assert after it. */
