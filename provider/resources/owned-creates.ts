@@ -74,6 +74,7 @@ export function recipientCreate(
     find: (createdNotBefore) => api.recipients.findByNaturalKey(accountId, shareId, body, createdNotBefore),
     lookup: async (id) => live(await orUndefined(api.recipients.get(accountId, shareId, id, { include_resources: true })), (recipient) => recipient.association_status),
     statusOf: (recipient) => recipient.association_status,
+    unique: true,
     adoptAdvice: (recipient) =>
       declaring === "this ShareRecipient"
         ? `add \`adopt: "${recipient.id}"\` to this ShareRecipient's arguments`
@@ -106,6 +107,7 @@ export function resourceCreate(
     find: (createdNotBefore) => api.resources.findByNaturalKey(accountId, shareId, body, createdNotBefore),
     lookup: async (id) => live(await orUndefined(api.resources.get(accountId, shareId, id)), (resource) => resource.status),
     statusOf: (resource) => resource.status,
+    unique: true,
     adoptAdvice: (resource) =>
       declaring === "this ShareResource"
         ? `add \`adopt: "${resource.id}"\` to this ShareResource's arguments`

@@ -42,6 +42,12 @@ export interface OwnedCreate<T extends ApiObject> {
   /** The object with this id, unless it is gone or on its way out. */
   lookup(id: string): Promise<T | undefined>;
   statusOf(item: T): string;
+  /**
+   * Whether the natural key is one object's at most (recipients, share resources). An API that accepts
+   * a second record with the key instead of answering 409 would otherwise make a duplicate of an
+   * object another resource holds: such a create first looks for a live holder.
+   */
+  unique?: boolean;
   /** What to add to the program to take `item` over, e.g. `adopt: "<id>"` on this resource. */
   adoptAdvice(item: T): string;
   log(line: string): void;
@@ -147,6 +153,13 @@ export async function createOwned<T extends ApiObject>(spec: OwnedCreate<T>): Pr
     }
     writeEntry({ stack, kind, key, startedAt: Date.now() });
   }
+  if (spec.unique) {
+    const [existing] = await spec.find(0);
+    if (existing !== undefined) {
+      if (stack !== undefined) removeEntry(stack, kind, key);
+      throw notOwned(spec, existing);
+    }
+  }
   let created: T;
   try {
     created = await spec.post();
@@ -193,6 +206,10 @@ async function recoverInterrupted<T extends ApiObject>(spec: OwnedCreate<T>, sta
 async function alreadyExists<T extends ApiObject>(spec: OwnedCreate<T>, conflict: ConflictError): Promise<Error> {
   const [existing] = await spec.find(0).catch(() => [] as T[]);
   if (existing === undefined) return conflict;
+  return notOwned(spec, existing);
+}
+
+function notOwned<T extends ApiObject>(spec: OwnedCreate<T>, existing: T): NotOwnedError {
   return new NotOwnedError(
     `${spec.what} already exists as ${existing.id} (status ${spec.statusOf(existing)}, created ${existing.created}), and nothing shows it is this stack's own ` +
       `(another resource or stack may manage it). To manage it here, ${spec.adoptAdvice(existing)}; if another declaration manages it, remove it there instead.`,
