@@ -45,6 +45,7 @@ export function shareCreate(api: CloudflareSharingClient, log: (line: string) =>
     lookup: async (id) => live(await orUndefined(api.shares.get(accountId, id, { include_resources: true })), (share) => share.status),
     statusOf: (share) => share.status,
     adoptAdvice: (share) => `add \`adopt: "${share.id}"\` to this Share's arguments`,
+    listLagMs: api.http.settings.listLagMs,
     log,
   };
 }
@@ -79,6 +80,7 @@ export function recipientCreate(
       declaring === "this ShareRecipient"
         ? `add \`adopt: "${recipient.id}"\` to this ShareRecipient's arguments`
         : `declare it as a ShareRecipient with \`adopt: "${recipient.id}"\` instead of inline in ${declaring}`,
+    listLagMs: api.http.settings.listLagMs,
     log,
   };
 }
@@ -112,6 +114,7 @@ export function resourceCreate(
       declaring === "this ShareResource"
         ? `add \`adopt: "${resource.id}"\` to this ShareResource's arguments`
         : `declare it as a ShareResource with \`adopt: "${resource.id}"\` instead of inline in ${declaring}`,
+    listLagMs: api.http.settings.listLagMs,
     log,
   };
 }

@@ -48,6 +48,8 @@ export interface OwnedCreate<T extends ApiObject> {
    * object another resource holds: such a create first looks for a live holder.
    */
   unique?: boolean;
+  /** How long lists may trail writes (the client's `listLagMs`); 0 when they never do. */
+  listLagMs?: number;
   /** What to add to the program to take `item` over, e.g. `adopt: "<id>"` on this resource. */
   adoptAdvice(item: T): string;
   log(line: string): void;
@@ -184,7 +186,7 @@ async function recoverInterrupted<T extends ApiObject>(spec: OwnedCreate<T>, sta
   const candidates = (
     entry.id !== undefined
       ? [await spec.lookup(entry.id)].filter((item): item is T => item !== undefined)
-      : (await spec.find(entry.startedAt - INTERRUPTED_CREATE_MARGIN_MS)).filter((item) => Date.parse(item.created) <= entry.startedAt + LONGEST_POST_MS)
+      : (await findWhileListsLag(spec, entry.startedAt - INTERRUPTED_CREATE_MARGIN_MS)).filter((item) => Date.parse(item.created) <= entry.startedAt + LONGEST_POST_MS)
   ).filter((item) => !createdHere().has(`${spec.kind}:${item.id}`)); // one made by this very run belongs to the resource that made it
   if (candidates.length === 0) return undefined; // it never landed, or is gone since: create it anew
   if (candidates.length > 1) {
@@ -203,6 +205,18 @@ async function recoverInterrupted<T extends ApiObject>(spec: OwnedCreate<T>, sta
 }
 
 /** The error for a 409: names what exists and how to take it over. */
+/**
+ * `spec.find` once lists have caught up. A list that trails writes may miss what the interrupted POST
+ * made a moment ago (so nothing would be found), or miss a second candidate (so the wrong one would be
+ * taken over): the answer that counts is a look made when `listLagMs` has passed since this started.
+ * Only a create that an interrupted run left behind pays this wait.
+ */
+async function findWhileListsLag<T extends ApiObject>(spec: OwnedCreate<T>, createdNotBefore: number): Promise<T[]> {
+  const lagMs = spec.listLagMs ?? 0;
+  if (lagMs > 0) await new Promise((resolve) => setTimeout(resolve, lagMs));
+  return spec.find(createdNotBefore);
+}
+
 async function alreadyExists<T extends ApiObject>(spec: OwnedCreate<T>, conflict: ConflictError): Promise<Error> {
   const [existing] = await spec.find(0).catch(() => [] as T[]);
   if (existing === undefined) return conflict;
