@@ -156,7 +156,7 @@ export async function createOwned<T extends ApiObject>(spec: OwnedCreate<T>): Pr
     writeEntry({ stack, kind, key, startedAt: Date.now() });
   }
   if (spec.unique) {
-    const [existing] = await spec.find(0);
+    const existing = await liveHolder(spec);
     if (existing !== undefined) {
       if (stack !== undefined) removeEntry(stack, kind, key);
       throw notOwned(spec, existing);
@@ -217,8 +217,20 @@ async function findWhileListsLag<T extends ApiObject>(spec: OwnedCreate<T>, crea
   return spec.find(createdNotBefore);
 }
 
+/**
+ * The live object holding the key, as its GET shows it now: a list that trails writes may still show
+ * one removed a moment ago with its earlier status.
+ */
+async function liveHolder<T extends ApiObject>(spec: OwnedCreate<T>): Promise<T | undefined> {
+  for (const listed of await spec.find(0)) {
+    const current = await spec.lookup(listed.id);
+    if (current !== undefined) return current;
+  }
+  return undefined;
+}
+
 async function alreadyExists<T extends ApiObject>(spec: OwnedCreate<T>, conflict: ConflictError): Promise<Error> {
-  const [existing] = await spec.find(0).catch(() => [] as T[]);
+  const existing = await liveHolder(spec).catch(() => undefined);
   if (existing === undefined) return conflict;
   return notOwned(spec, existing);
 }
