@@ -8,7 +8,7 @@
 import { ConflictError } from "../client/core/errors";
 import type { RecipientInput, RecipientObject, ResourceInput, ShareResourceObject } from "../client/types";
 import { orUndefinedWhenNotFound } from "../wait/finders";
-import { isLeaving, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE } from "../wait/lifecycle";
+import { isLeaving, isRemoved, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE } from "../wait/lifecycle";
 import { describeRecipient, describeResource, waitRecipientGone, waitResourceGone, WaitContext, WaitTimeout } from "../wait/waits";
 import type { OwnedCreate } from "./ownership";
 
@@ -59,7 +59,8 @@ export async function waitForLeavingRecipients(ctx: WaitContext, shareId: string
     ctx.log(`${describeRecipient(shareId, recipient.id)} for ${target} is still ${recipient.association_status}; adding the recipient again once that is done`);
   }
   await Promise.all(leaving.map((recipient) => waitRecipientGone(ctx, shareId, recipient.id, timeoutMs, recipient)));
-  return leaving.length > 0;
+  // One that finished leaving between the 409 and this look was in the way too.
+  return leaving.length > 0 || current.some((recipient) => recipient === undefined || isRemoved(RECIPIENT_LIFECYCLE, recipient.association_status));
 }
 
 /**
@@ -82,7 +83,7 @@ export async function waitForLeavingResources(ctx: WaitContext, shareId: string,
     ctx.log(`${describeResource(shareId, resource.id)} for ${body.resource_type} ${body.resource_id} is still ${resource.status}; adding it again once that is done`);
   }
   await Promise.all(leaving.map((resource) => waitResourceGone(ctx, shareId, resource.id, timeoutMs, resource)));
-  return leaving.length > 0;
+  return leaving.length > 0 || current.some((resource) => resource === undefined || isRemoved(RESOURCE_LIFECYCLE, resource.status));
 }
 
 /**
