@@ -8,7 +8,7 @@ import resourceProvider = require("../../provider/resources/share-resource-provi
 import type { RunningEmulator } from "../../emulator";
 import type { ShareInputs, ShareOutputs } from "../../provider/resources/share-model";
 import { activeProfileName } from "../support/emulator-profile";
-import { TEST_TOKEN, startProviderEnvironment, stopProviderEnvironment } from "../support/provider-env";
+import { pause, readsSettleMs, TEST_TOKEN, startProviderEnvironment, stopProviderEnvironment } from "../support/provider-env";
 
 const OWNER = "023e105f4ecef8ad9ca31a8372d0c353";
 const PARTNER_A = "9a7806061c88ada191ed06f989cc3dac";
@@ -90,7 +90,10 @@ describe(`open behaviours of the API (profile ${process.env.EMULATOR_PROFILE || 
 
   it("a refresh while a share deleted out of band is still `deleting` drops it from state", async () => {
     const { id, outs } = await createShare();
+    // Still `deleting` once reads can show the delete (lists may trail it under the profile).
+    emulator.control.configure({ timings: { shareDeleteMs: readsSettleMs(emulator) + 10_000 } });
     emulator.control.deleteShare(id);
+    await pause(readsSettleMs(emulator));
     expect(emulator.control.getShare(id)?.status).toBe("deleting");
     expect(await shareProvider.read!(id, outs)).toEqual({ id: "" });
   });
