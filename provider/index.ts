@@ -53,6 +53,44 @@ export type {
 } from "./functions";
 export * as functions from "./functions";
 
-export * as client from "./client";
-export { CloudflareSharingClient } from "./client";
-export * as wait from "./wait";
+// The API client and the errors a caller may catch. Its internals (the HTTP core, the rate budget, the
+// test clock, the waiter and its batching) are deliberately not exported: they are free to change.
+export { CloudflareSharingClient } from "./client/index";
+export type { CloudflareSharingClientOptions } from "./client/index";
+export type { CallOptions } from "./client/core/call-options";
+export type { Credentials } from "./client/core/credentials";
+export type { ClientDefaults } from "./client/core/defaults";
+export type { ClientEvent } from "./client/core/http";
+export {
+  ERROR_CODES,
+  CloudflareSharingError,
+  ApiError,
+  NotFoundError,
+  AuthenticationError,
+  RateLimitError,
+  ValidationError,
+  ConflictError,
+  ServerError,
+  ConnectionError,
+  RequestTimeoutError,
+  PaginationError,
+} from "./client/core/errors";
+export { KNOWN_RESOURCE_TYPES } from "./client/types";
+export type {
+  ShareStatus,
+  ShareTargetType,
+  ShareKind,
+  RecipientAssociationStatus,
+  ResourceStatus,
+  ResourceType,
+  KnownResourceType,
+  ShareObject,
+  RecipientObject,
+  RecipientResourceStatus,
+  ShareResourceObject,
+  RecipientInput,
+  ResourceInput,
+  ShareCreateBody,
+} from "./client/types";
+export { WaitError, WaitTimeoutError, UnexpectedStatusError, TerminalStatusError, WaitNotFoundError } from "./wait/errors";
+export { MissingCredentialsError } from "./config";

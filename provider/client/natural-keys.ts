@@ -52,7 +52,9 @@ export function recipientHoldsKey(recipient: RecipientObject, body: RecipientInp
   const target = body.recipient_account_id ?? body.account_id ?? body.organization_id;
   if (target === undefined || target === null) return false;
   const organizationId = (recipient as { organization_id?: string }).organization_id;
-  return recipient.account_id === target || organizationId === target;
+  // §4.2 names the account `account_id`; answers after the rename (§3.1, §11) may carry only `recipient_account_id`.
+  const account = recipient.account_id ?? (recipient as { recipient_account_id?: string }).recipient_account_id;
+  return account === target || organizationId === target;
 }
 
 /**

@@ -25,8 +25,8 @@ export class Recipients {
    * and returns it if found; a copy made by a re-send is removed. A body naming neither target has
    * no natural key, so an ambiguous failure is then thrown, not re-sent.
    */
-  create(accountId: string, shareId: string, body: RecipientInput, options: CallOptions = {}): Promise<RecipientObject> {
-    return this.http.request<RecipientObject>({
+  async create(accountId: string, shareId: string, body: RecipientInput, options: CallOptions = {}): Promise<RecipientObject> {
+    return withAccountId(await this.http.request<RecipientObject>({
       method: "POST",
       path: path`/accounts/${accountId}/shares/${shareId}/recipients`,
       body,
@@ -38,25 +38,29 @@ export class Recipients {
               find: (createdNotBefore) => this.findByNaturalKey(accountId, shareId, body, createdNotBefore, options),
               remove: (copy) => this.delete(accountId, shareId, copy.id, options),
             },
-    });
+    }));
   }
 
   /** `GET .../recipients/{recipient_id}`. `include_resources` adds per-resource `error`/`terminal` state. */
-  get(accountId: string, shareId: string, recipientId: string, query: RecipientQuery = {}, options: CallOptions = {}): Promise<RecipientObject> {
-    return this.http.request<RecipientObject>({
-      method: "GET",
-      path: path`/accounts/${accountId}/shares/${shareId}/recipients/${recipientId}`,
-      query,
-      signal: options.signal,
-    });
+  async get(accountId: string, shareId: string, recipientId: string, query: RecipientQuery = {}, options: CallOptions = {}): Promise<RecipientObject> {
+    return withAccountId(
+      await this.http.request<RecipientObject>({
+        method: "GET",
+        path: path`/accounts/${accountId}/shares/${shareId}/recipients/${recipientId}`,
+        query,
+        signal: options.signal,
+      }),
+    );
   }
 
   /**
    * `GET .../recipients`: every recipient whatever its `association_status`, including
    * `disassociated` ones, which are kept forever. Filter client-side for the live ones.
    */
-  list(accountId: string, shareId: string, query: RecipientQuery = {}, options: CallOptions = {}): AsyncIterable<RecipientObject> {
-    return this.http.paginate<RecipientObject>(path`/accounts/${accountId}/shares/${shareId}/recipients`, query, options);
+  async *list(accountId: string, shareId: string, query: RecipientQuery = {}, options: CallOptions = {}): AsyncIterable<RecipientObject> {
+    for await (const recipient of this.http.paginate<RecipientObject>(path`/accounts/${accountId}/shares/${shareId}/recipients`, query, options)) {
+      yield withAccountId(recipient);
+    }
   }
 
   /** {@link list}, collected into an array. */
@@ -69,12 +73,14 @@ export class Recipients {
    * `disassociating → disassociated` while a background workflow removes access. Returns the recipient
    * with its new status.
    */
-  delete(accountId: string, shareId: string, recipientId: string, options: CallOptions = {}): Promise<RecipientObject> {
-    return this.http.request<RecipientObject>({
-      method: "DELETE",
-      path: path`/accounts/${accountId}/shares/${shareId}/recipients/${recipientId}`,
-      signal: options.signal,
-    });
+  async delete(accountId: string, shareId: string, recipientId: string, options: CallOptions = {}): Promise<RecipientObject> {
+    return withAccountId(
+      await this.http.request<RecipientObject>({
+        method: "DELETE",
+        path: path`/accounts/${accountId}/shares/${shareId}/recipients/${recipientId}`,
+        signal: options.signal,
+      }),
+    );
   }
 
   /**
@@ -104,3 +110,15 @@ export class Recipients {
     return matches.sort((a, b) => Date.parse(a.created) - Date.parse(b.created));
   }
 }
+
+/**
+ * §4.2 names a recipient's account `account_id`; the body field was renamed `recipient_account_id` (§3.1,
+ * §11) and an answer may carry that name too, or only it. Readers always find the account in `account_id`.
+ */
+function withAccountId(recipient: RecipientObject): RecipientObject {
+  if (recipient && typeof recipient === "object" && recipient.account_id === undefined && typeof recipient.recipient_account_id === "string") {
+    return { ...recipient, account_id: recipient.recipient_account_id };
+  }
+  return recipient;
+}
+

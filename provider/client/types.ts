@@ -81,7 +81,10 @@ export interface RecipientResourceStatus {
 /** A recipient (§4.2). The create inputs `recipient_account_id` / `organization_id` are not echoed. */
 export interface RecipientObject {
   id: string;
+  /** The recipient's account (§4.2). The client fills it from `recipient_account_id` when an answer only has that. */
   account_id: string;
+  /** The body field's new name (§3.1), which an answer may echo too, or instead of `account_id` (§11). */
+  recipient_account_id?: string;
   association_status: RecipientAssociationStatus;
   created: string;
   modified: string;

@@ -45,6 +45,7 @@ export function shareCreate(api: CloudflareSharingClient, log: (line: string) =>
     lookup: async (id) => live(await orUndefined(api.shares.get(accountId, id, { include_resources: true })), (share) => share.status),
     statusOf: (share) => share.status,
     adoptAdvice: (share) => `add \`adopt: "${share.id}"\` to this Share's arguments`,
+    listLagMs: api.http.settings.listLagMs,
     log,
   };
 }
@@ -74,10 +75,12 @@ export function recipientCreate(
     find: (createdNotBefore) => api.recipients.findByNaturalKey(accountId, shareId, body, createdNotBefore),
     lookup: async (id) => live(await orUndefined(api.recipients.get(accountId, shareId, id, { include_resources: true })), (recipient) => recipient.association_status),
     statusOf: (recipient) => recipient.association_status,
+    unique: true,
     adoptAdvice: (recipient) =>
       declaring === "this ShareRecipient"
         ? `add \`adopt: "${recipient.id}"\` to this ShareRecipient's arguments`
         : `declare it as a ShareRecipient with \`adopt: "${recipient.id}"\` instead of inline in ${declaring}`,
+    listLagMs: api.http.settings.listLagMs,
     log,
   };
 }
@@ -106,10 +109,12 @@ export function resourceCreate(
     find: (createdNotBefore) => api.resources.findByNaturalKey(accountId, shareId, body, createdNotBefore),
     lookup: async (id) => live(await orUndefined(api.resources.get(accountId, shareId, id)), (resource) => resource.status),
     statusOf: (resource) => resource.status,
+    unique: true,
     adoptAdvice: (resource) =>
       declaring === "this ShareResource"
         ? `add \`adopt: "${resource.id}"\` to this ShareResource's arguments`
         : `declare it as a ShareResource with \`adopt: "${resource.id}"\` instead of inline in ${declaring}`,
+    listLagMs: api.http.settings.listLagMs,
     log,
   };
 }

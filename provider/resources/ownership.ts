@@ -42,6 +42,14 @@ export interface OwnedCreate<T extends ApiObject> {
   /** The object with this id, unless it is gone or on its way out. */
   lookup(id: string): Promise<T | undefined>;
   statusOf(item: T): string;
+  /**
+   * Whether the natural key is one object's at most (recipients, share resources). An API that accepts
+   * a second record with the key instead of answering 409 would otherwise make a duplicate of an
+   * object another resource holds: such a create first looks for a live holder.
+   */
+  unique?: boolean;
+  /** How long lists may trail writes (the client's `listLagMs`); 0 when they never do. */
+  listLagMs?: number;
   /** What to add to the program to take `item` over, e.g. `adopt: "<id>"` on this resource. */
   adoptAdvice(item: T): string;
   log(line: string): void;
@@ -147,6 +155,13 @@ export async function createOwned<T extends ApiObject>(spec: OwnedCreate<T>): Pr
     }
     writeEntry({ stack, kind, key, startedAt: Date.now() });
   }
+  if (spec.unique) {
+    const existing = await liveHolder(spec);
+    if (existing !== undefined) {
+      if (stack !== undefined) removeEntry(stack, kind, key);
+      throw notOwned(spec, existing);
+    }
+  }
   let created: T;
   try {
     created = await spec.post();
@@ -171,7 +186,7 @@ async function recoverInterrupted<T extends ApiObject>(spec: OwnedCreate<T>, sta
   const candidates = (
     entry.id !== undefined
       ? [await spec.lookup(entry.id)].filter((item): item is T => item !== undefined)
-      : (await spec.find(entry.startedAt - INTERRUPTED_CREATE_MARGIN_MS)).filter((item) => Date.parse(item.created) <= entry.startedAt + LONGEST_POST_MS)
+      : (await findWhileListsLag(spec, entry.startedAt - INTERRUPTED_CREATE_MARGIN_MS)).filter((item) => Date.parse(item.created) <= entry.startedAt + LONGEST_POST_MS)
   ).filter((item) => !createdHere().has(`${spec.kind}:${item.id}`)); // one made by this very run belongs to the resource that made it
   if (candidates.length === 0) return undefined; // it never landed, or is gone since: create it anew
   if (candidates.length > 1) {
@@ -190,9 +205,37 @@ async function recoverInterrupted<T extends ApiObject>(spec: OwnedCreate<T>, sta
 }
 
 /** The error for a 409: names what exists and how to take it over. */
+/**
+ * `spec.find` once lists have caught up. A list that trails writes may miss what the interrupted POST
+ * made a moment ago (so nothing would be found), or miss a second candidate (so the wrong one would be
+ * taken over): the answer that counts is a look made when `listLagMs` has passed since this started.
+ * Only a create that an interrupted run left behind pays this wait.
+ */
+async function findWhileListsLag<T extends ApiObject>(spec: OwnedCreate<T>, createdNotBefore: number): Promise<T[]> {
+  const lagMs = spec.listLagMs ?? 0;
+  if (lagMs > 0) await new Promise((resolve) => setTimeout(resolve, lagMs));
+  return spec.find(createdNotBefore);
+}
+
+/**
+ * The live object holding the key, as its GET shows it now: a list that trails writes may still show
+ * one removed a moment ago with its earlier status.
+ */
+async function liveHolder<T extends ApiObject>(spec: OwnedCreate<T>): Promise<T | undefined> {
+  for (const listed of await spec.find(0)) {
+    const current = await spec.lookup(listed.id);
+    if (current !== undefined) return current;
+  }
+  return undefined;
+}
+
 async function alreadyExists<T extends ApiObject>(spec: OwnedCreate<T>, conflict: ConflictError): Promise<Error> {
-  const [existing] = await spec.find(0).catch(() => [] as T[]);
+  const existing = await liveHolder(spec).catch(() => undefined);
   if (existing === undefined) return conflict;
+  return notOwned(spec, existing);
+}
+
+function notOwned<T extends ApiObject>(spec: OwnedCreate<T>, existing: T): NotOwnedError {
   return new NotOwnedError(
     `${spec.what} already exists as ${existing.id} (status ${spec.statusOf(existing)}, created ${existing.created}), and nothing shows it is this stack's own ` +
       `(another resource or stack may manage it). To manage it here, ${spec.adoptAdvice(existing)}; if another declaration manages it, remove it there instead.`,

@@ -6,8 +6,9 @@
 // complete (the lifecycle table says which statuses those are), then sends the create once more.
 
 import { ConflictError } from "../client/core/errors";
-import type { RecipientInput, ResourceInput } from "../client/types";
-import { isLeaving, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE } from "../wait/lifecycle";
+import type { RecipientInput, RecipientObject, ResourceInput, ShareResourceObject } from "../client/types";
+import { orUndefinedWhenNotFound } from "../wait/finders";
+import { isLeaving, isRemoved, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE } from "../wait/lifecycle";
 import { describeRecipient, describeResource, waitRecipientGone, waitResourceGone, WaitContext, WaitTimeout } from "../wait/waits";
 import type { OwnedCreate } from "./ownership";
 
@@ -50,13 +51,16 @@ export function afterLeaving<T extends { id: string; created: string }>(spec: Ow
  */
 export async function waitForLeavingRecipients(ctx: WaitContext, shareId: string, body: RecipientInput, timeoutMs: WaitTimeout): Promise<boolean> {
   const target = body.recipient_account_id ?? body.account_id ?? body.organization_id;
-  const all = await ctx.api.recipients.listAll(ctx.accountId, shareId);
-  const leaving = all.filter((recipient) => recipient.account_id === target && isLeaving(RECIPIENT_LIFECYCLE, recipient.association_status));
+  const listed = await listedUntilSeen(ctx, async () => (await ctx.api.recipients.listAll(ctx.accountId, shareId)).filter((recipient) => recipient.account_id === target));
+  // A list may trail writes and show a leaving record's earlier status: its GET tells the current one.
+  const current = await Promise.all(listed.map((recipient) => orUndefinedWhenNotFound(ctx.api.recipients.get(ctx.accountId, shareId, recipient.id))));
+  const leaving = current.filter((recipient): recipient is RecipientObject => recipient !== undefined && isLeaving(RECIPIENT_LIFECYCLE, recipient.association_status));
   for (const recipient of leaving) {
     ctx.log(`${describeRecipient(shareId, recipient.id)} for ${target} is still ${recipient.association_status}; adding the recipient again once that is done`);
   }
   await Promise.all(leaving.map((recipient) => waitRecipientGone(ctx, shareId, recipient.id, timeoutMs, recipient)));
-  return leaving.length > 0;
+  // One that finished leaving between the 409 and this look was in the way too.
+  return leaving.length > 0 || current.some((recipient) => recipient === undefined || isRemoved(RECIPIENT_LIFECYCLE, recipient.association_status));
 }
 
 /**
@@ -67,13 +71,37 @@ export async function waitForLeavingRecipients(ctx: WaitContext, shareId: string
  * await waitForLeavingResources(wait, shareId, body, 300_000);
  */
 export async function waitForLeavingResources(ctx: WaitContext, shareId: string, body: ResourceInput, timeoutMs: WaitTimeout): Promise<boolean> {
-  const all = await ctx.api.resources.listAll(ctx.accountId, shareId, { resource_type: body.resource_type });
-  const leaving = all.filter(
-    (resource) => resource.resource_type === body.resource_type && resource.resource_id === body.resource_id && isLeaving(RESOURCE_LIFECYCLE, resource.status),
+  const listed = await listedUntilSeen(ctx, async () =>
+    (await ctx.api.resources.listAll(ctx.accountId, shareId, { resource_type: body.resource_type })).filter(
+      (resource) => resource.resource_type === body.resource_type && resource.resource_id === body.resource_id,
+    ),
   );
+  // As for recipients: the current status is the GET's, not the list's.
+  const current = await Promise.all(listed.map((resource) => orUndefinedWhenNotFound(ctx.api.resources.get(ctx.accountId, shareId, resource.id))));
+  const leaving = current.filter((resource): resource is ShareResourceObject => resource !== undefined && isLeaving(RESOURCE_LIFECYCLE, resource.status));
   for (const resource of leaving) {
     ctx.log(`${describeResource(shareId, resource.id)} for ${body.resource_type} ${body.resource_id} is still ${resource.status}; adding it again once that is done`);
   }
   await Promise.all(leaving.map((resource) => waitResourceGone(ctx, shareId, resource.id, timeoutMs, resource)));
-  return leaving.length > 0;
+  return leaving.length > 0 || current.some((resource) => resource === undefined || isRemoved(RESOURCE_LIFECYCLE, resource.status));
+}
+
+/**
+ * The key's holders as a list shows them. The 409 says one exists, and a list that trails writes may
+ * not show a record made a moment ago: it looks again, with growing pauses, for as long as lists may
+ * lag (the client's `listLagMs`), and returns the empty answer only then.
+ *
+ * @example
+ * const listed = await listedUntilSeen(ctx, async () => (await ctx.api.recipients.listAll(accountId, shareId)).filter(holdsKey));
+ */
+export async function listedUntilSeen<T>(ctx: WaitContext, list: () => Promise<T[]>): Promise<T[]> {
+  const lookUntil = ctx.clock.now() + ctx.api.http.settings.listLagMs;
+  let pauseMs = 100;
+  for (;;) {
+    const found = await list();
+    const left = lookUntil - ctx.clock.now();
+    if (found.length > 0 || left <= 0) return found;
+    await ctx.clock.sleep(Math.min(pauseMs, left));
+    pauseMs *= 2;
+  }
 }

@@ -21,6 +21,7 @@ import { rememberRecipientWrite } from "../wait/watched-recipients";
 import { deleteTolerantly, explain, messageOf, ResourceInitError, settleAll } from "./common";
 import { recipientCreate, resourceCreate } from "./owned-creates";
 import { createOwned, NotOwnedError } from "./ownership";
+import { madeByShareCreate } from "./share-made-items";
 import { metaObject, normalizeMeta } from "./inputs";
 import { afterLeaving, waitForLeavingRecipients, waitForLeavingResources } from "./re-add";
 import { terminalAdvice } from "./terminal";
@@ -105,7 +106,11 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
         if (tracked === undefined) {
           const spec = recipientCreate(api, wait.log, news.ownerStack, account, id, declaration, "this Share");
           const body = recipientInput(declaration);
-          const { object: created, recovered } = await createOwned(afterLeaving(spec, () => waitForLeavingRecipients(wait, id, body, budget)));
+          const fromShareCreate = await madeByShareCreate(spec, state.created);
+          const { object: created, recovered } =
+            fromShareCreate !== undefined
+              ? { object: fromShareCreate, recovered: false }
+              : await createOwned(afterLeaving(spec, () => waitForLeavingRecipients(wait, id, body, budget)));
           tracked = managedRecipient(declaration, created);
           recipients.set(key, tracked);
           // What this write made: its wait can be answered from the share's last list (recipient watch).
@@ -169,7 +174,8 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
         meta: metaObject(meta),
       };
       const spec = resourceCreate(api, wait.log, news.ownerStack, account, id, body, "this Share");
-      const { object: created } = await createOwned(afterLeaving(spec, () => waitForLeavingResources(wait, id, body, budget)));
+      const created =
+        (await madeByShareCreate(spec, state.created)) ?? (await createOwned(afterLeaving(spec, () => waitForLeavingResources(wait, id, body, budget)))).object;
       resources.set(key, managedResource(created));
       // One left by an interrupted run may carry other meta; the PUT's response proves nothing, a read does.
       const metaMatches = normalizeMeta(created.meta ?? {}) === meta;

@@ -22,7 +22,7 @@ export interface SharingApi {
   recipients: Recipients;
   resources: Resources;
   /** The page size the lists use (the client's `perPage`), to count pages while scanning. */
-  http: { settings: { perPage: number; perAttemptTimeoutMs: number; listLagMs?: number } };
+  http: { settings: { perPage: number; perAttemptTimeoutMs: number; listLagMs: number } };
 }
 
 /** Where and how to look. */
@@ -49,7 +49,13 @@ export function forReading(ctx: LookupContext): Freshness {
   return { startedNotBefore: Date.now() - ctx.readReuseMs };
 }
 
-async function orUndefinedWhenNotFound<T>(lookup: Promise<T>): Promise<T | undefined> {
+/**
+ * The answer of a GET by id, or undefined when it is 404 (the object, or its share, is gone).
+ *
+ * @example
+ * const recipient = await orUndefinedWhenNotFound(api.recipients.get(accountId, shareId, recipientId));
+ */
+export async function orUndefinedWhenNotFound<T>(lookup: Promise<T>): Promise<T | undefined> {
   try {
     return await lookup;
   } catch (error) {
@@ -62,13 +68,15 @@ async function orUndefinedWhenNotFound<T>(lookup: Promise<T>): Promise<T | undef
  * A share as the server has it (any status, with its `resources`), or undefined on 404. By default
  * the answer comes from a request sent after this call; see {@link forReading}.
  */
-export function lookupShare(ctx: LookupContext, shareId: string, freshness?: Freshness, signal?: AbortSignal): Promise<ShareObject | undefined> {
+export async function lookupShare(ctx: LookupContext, shareId: string, freshness?: Freshness, signal?: AbortSignal): Promise<ShareObject | undefined> {
   if (!ctx.coalesce) return getShare(ctx, shareId, signal);
-  return shareBatcher(ctx).get(shareId, freshness, signal);
+  // A list is a snapshot: an object can move between its pages during a scan, and lists may trail
+  // writes. Absence from a list proves nothing; only a GET by id says "not found".
+  return (await shareBatcher(ctx).get(shareId, freshness, signal)) ?? getShare(ctx, shareId, signal);
 }
 
 /** A recipient as the server has it now (any status, with its per-resource `resources`), or undefined on 404. */
-export function lookupRecipient(
+export async function lookupRecipient(
   ctx: LookupContext,
   shareId: string,
   recipientId: string,
@@ -78,7 +86,11 @@ export function lookupRecipient(
   if (!ctx.coalesce) {
     return orUndefinedWhenNotFound(ctx.api.recipients.get(ctx.accountId, shareId, recipientId, { include_resources: true }, { signal }));
   }
-  return recipientBatcher(ctx, shareId).get(recipientId, freshness, signal);
+  // Absent from a list is not gone (see lookupShare): ask by id.
+  return (
+    (await recipientBatcher(ctx, shareId).get(recipientId, freshness, signal)) ??
+    orUndefinedWhenNotFound(ctx.api.recipients.get(ctx.accountId, shareId, recipientId, { include_resources: true }, { signal }))
+  );
 }
 
 /** A share resource as the server has it now (any status), or undefined on 404 of it or of its share. */
@@ -91,7 +103,10 @@ export async function lookupResource(
 ): Promise<ShareResourceObject | undefined> {
   if (!ctx.coalesce) return orUndefinedWhenNotFound(ctx.api.resources.get(ctx.accountId, shareId, shareResourceId, { signal }));
   const share = await lookupShare(ctx, shareId, freshness, signal);
-  return share?.resources?.find((resource) => resource.id === shareResourceId);
+  const resource = share?.resources?.find((candidate) => candidate.id === shareResourceId);
+  if (resource || !share) return resource;
+  // Missing from the share's `resources` (a list that trails writes): not gone until its GET says so.
+  return orUndefinedWhenNotFound(ctx.api.resources.get(ctx.accountId, shareId, shareResourceId, { signal }));
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   ConflictError,
   ConnectionError,
   NotFoundError,
+  PaginationError,
   RateLimitError,
   RequestTimeoutError,
   ServerError,
@@ -361,6 +362,52 @@ describe("pagination", () => {
     const { client } = testClient(server.url);
     expect(await client.shares.listAll(ACCOUNT)).toHaveLength(110);
     expect(server.requests.map((r) => r.query.get("page"))).toEqual(["1", "2", "2"]);
+  });
+});
+
+describe("pagination against a server that ignores `page`", () => {
+  const full = (prefix: string, n = 100) => Array.from({ length: n }, (_, i) => ({ id: `${prefix}${i}` }));
+
+  it("stops with a PaginationError when the server answers another page than the one asked for", async () => {
+    server = await startScriptedServer(() => ok(full("a"), { result_info: { page: 1, per_page: 100, total_pages: 5 } }));
+    const { client } = testClient(server.url);
+    const error = await client.shares.listAll(ACCOUNT).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PaginationError);
+    expect((error as PaginationError).code).toBe("CF_SHARING_ERR_PAGINATION");
+    expect(String((error as Error).message)).toMatch(/asked for page 2.*answered page 1/);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("stops when a page repeats one already seen (no page number in the answer)", async () => {
+    server = await startScriptedServer(() => ok(full("a"), { result_info: { per_page: 100 } }));
+    const { client } = testClient(server.url);
+    const error = await client.shares.listAll(ACCOUNT).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PaginationError);
+    expect(String((error as Error).message)).toMatch(/page 2 .*repeats/);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("stops after maxPages when total_pages never ends", async () => {
+    server = await startScriptedServer((request) => {
+      const page = Number(request.query.get("page"));
+      return ok(full(`p${page}-`), { result_info: { page, per_page: 100, total_pages: page + 1 } });
+    });
+    const { client } = testClient(server.url, { maxPages: 7 });
+    const error = await client.shares.listAll(ACCOUNT).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PaginationError);
+    expect(String((error as Error).message)).toMatch(/more than 7 pages/);
+    expect(server.requests).toHaveLength(7);
+  });
+
+  it("still accepts a list that shifts a little between pages (an item seen twice)", async () => {
+    server = await startScriptedServer((request) => {
+      const page = Number(request.query.get("page"));
+      // Page 2 starts with the last item of page 1 again: an object before it was removed meanwhile.
+      const result = page === 1 ? full("a") : page === 2 ? [{ id: "a99" }, { id: "b0" }] : [];
+      return ok(result, { result_info: { page, per_page: 100, total_pages: 2 } });
+    });
+    const { client } = testClient(server.url);
+    expect((await client.shares.listAll(ACCOUNT)).map((s) => s.id).slice(-2)).toEqual(["a99", "b0"]);
   });
 });
 

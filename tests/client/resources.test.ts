@@ -16,6 +16,18 @@ describe("endpoints against the emulator", () => {
   });
   afterEach(() => emu.stop());
 
+  it("reads a recipient's account from recipient_account_id when the answer has only that name (§4.2, §11)", async () => {
+    emu.control.configure({ behaviour: { recipientAccountIdField: "recipient_account_id" } });
+    const { client } = testClient(emu.url);
+    const share = await client.shares.create(ACCOUNT, { name: "renamed field", recipients: [{ recipient_account_id: RECIPIENT }], resources: [resource("a".repeat(32))] });
+    const [listed] = await client.recipients.listAll(ACCOUNT, share.id);
+    expect(listed.account_id).toBe(RECIPIENT);
+    const added = await client.recipients.create(ACCOUNT, share.id, { recipient_account_id: OTHER });
+    expect(added.account_id).toBe(OTHER);
+    expect((await client.recipients.get(ACCOUNT, share.id, added.id)).account_id).toBe(OTHER);
+    expect((await client.recipients.delete(ACCOUNT, share.id, added.id)).account_id).toBe(OTHER);
+  });
+
   it("covers the share, recipient, resource and organization endpoints", async () => {
     const { client } = testClient(emu.url);
     const share = await client.shares.create(ACCOUNT, { name: "first", recipients: [{ recipient_account_id: RECIPIENT }], resources: [resource("a".repeat(32)), resource("b".repeat(32))] });

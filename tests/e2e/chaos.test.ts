@@ -6,6 +6,7 @@
 // fixed seed (CHAOS_SEED to vary); the interleaving of concurrent requests still depends on timing, so
 // a failure prints the step, the attempts, and the request log around each fault.
 import { startEmulator } from "../../emulator";
+import { profiled } from "../support/emulator-profile";
 import { FAST_TIMINGS } from "../../emulator";
 import type { RunningEmulator } from "../../emulator";
 import type { FaultSettings } from "../../emulator/settings";
@@ -128,12 +129,12 @@ describe.each(ROUNDS)("a fleet under injected faults (real engine), $label", ({ 
     OWNER = hexIdOf(`chaos-owner ${label}`);
     emulator = await startEmulator({
       seed: SEED,
-      settings: {
+      settings: profiled({
         timings: { ...FAST_TIMINGS },
         // The real budget (1200 / 5 min, then a 5 min block) is another test's concern.
         rateLimit: { limit: 100_000 },
         faults: FAULTS,
-      },
+      }),
     });
     const tuning = JSON.stringify({ ...JSON.parse(FAST_TUNING), client: { ...JSON.parse(FAST_TUNING).client, rateBudget: { limit: 100_000 }, ...client } });
     testStack = await sharingStack(emulator, initialSpec(), { CLOUDFLARE_SHARING_TUNING: tuning });

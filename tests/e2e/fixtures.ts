@@ -3,6 +3,7 @@
 import { FAST_TIMINGS, startEmulator } from "../../emulator";
 import type { RunningEmulator } from "../../emulator";
 import type { DeepPartial, EmulatorSettings } from "../../emulator/settings";
+import { profiled } from "../support/emulator-profile";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -37,7 +38,7 @@ export interface Spec {
 }
 
 export async function startE2eEmulator(settings: DeepPartial<EmulatorSettings> = {}): Promise<RunningEmulator> {
-  return startEmulator({ seed: 11, settings: { timings: { ...FAST_TIMINGS }, ...settings } });
+  return startEmulator({ seed: 11, settings: profiled({ timings: { ...FAST_TIMINGS } }, settings) });
 }
 
 /**

@@ -10,7 +10,8 @@ const TOKEN = "serialization-token-0cc175b9c0f1b6a831c399e269772661";
 
 const script = `
 const pulumi = require("@pulumi/pulumi");
-const { rememberStackConfig } = require("pulumi-cloudflare-sharing/dist/provider/config.js");
+// An internal module (not exported): loaded by file name, which is the same module instance the providers use.
+const { rememberStackConfig } = require(require("node:path").join(process.env.PACKAGE_DIR, "dist/provider/config.js"));
 rememberStackConfig({ get: (key) => (key === "cloudflare:apiToken" ? process.env.SECRET_FOR_CONFIG : undefined) });
 (async () => {
   const out = {};
@@ -29,7 +30,7 @@ it("each provider serializes to a one-line require of the installed package, wit
   const output = execFileSync(process.execPath, ["-e", script], {
     cwd: path.join(repoRoot, "tests", "e2e", "programs", "smoke"),
     encoding: "utf8",
-    env: { ...process.env, CLOUDFLARE_API_TOKEN: TOKEN, SECRET_FOR_CONFIG: TOKEN },
+    env: { ...process.env, CLOUDFLARE_API_TOKEN: TOKEN, SECRET_FOR_CONFIG: TOKEN, PACKAGE_DIR: path.join(repoRoot, "node_modules", "pulumi-cloudflare-sharing") },
   });
   const serialized = JSON.parse(output) as Record<string, { text: string; containsSecrets: boolean }>;
   expect(Object.keys(serialized)).toEqual(["share", "share-recipient", "share-resource"]);

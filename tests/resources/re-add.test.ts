@@ -42,9 +42,18 @@ function addedAfterRemoval(oldId: string, newId: string): boolean {
   return removedAt !== undefined && createdAt >= removedAt;
 }
 
-describe.each(["reject", "allow"] as const)("re-adding while the old record is on its way out (duplicates: %s)", (duplicates) => {
+// Lists that trail writes still show the old record's earlier status: only its GET shows it leaving.
+describe.each([
+  { duplicates: "reject", listLagMs: 0 },
+  { duplicates: "allow", listLagMs: 0 },
+  { duplicates: "reject", listLagMs: 1_000 },
+] as const)("re-adding while the old record is on its way out (duplicates: $duplicates, lists trailing by $listLagMs ms)", ({ duplicates, listLagMs }) => {
   it("a recipient: added again, after the old one is disassociated when the API refuses it meanwhile", async () => {
-    const shareId = await shareWithTwoResources({ timings: { recipientDisassociateMs: 1_500 }, behaviour: { duplicateRecipient: duplicates } });
+    const shareId = await shareWithTwoResources({
+      timings: { recipientDisassociateMs: 1_500 },
+      behaviour: { duplicateRecipient: duplicates },
+      consistency: { listLagMs },
+    });
     const inputs = (await recipientProvider.check!({} as never, { accountId: OWNER, shareId, recipientAccountId: PARTNER_C } as never)).inputs!;
     const first = await recipientProvider.create(inputs);
     emulator!.control.removeRecipient(shareId, first.id);
@@ -57,7 +66,11 @@ describe.each(["reject", "allow"] as const)("re-adding while the old record is o
   });
 
   it("a share resource: added again, after the old one is deleted when the API refuses it meanwhile", async () => {
-    const shareId = await shareWithTwoResources({ timings: { resourceDeleteMs: 1_500 }, behaviour: { duplicateResource: duplicates } });
+    const shareId = await shareWithTwoResources({
+      timings: { resourceDeleteMs: 1_500 },
+      behaviour: { duplicateResource: duplicates },
+      consistency: { listLagMs },
+    });
     const old = emulator!.control.listResources(shareId).find((r) => r.resource_id === RULESET_2)!;
     emulator!.control.removeResource(shareId, old.id);
     const inputs = (await resourceProvider.check!({} as never, {

@@ -2,6 +2,7 @@
 import { FAST_TIMINGS, startEmulator } from "../../emulator";
 import type { RunningEmulator } from "../../emulator";
 import type { DeepPartial, EmulatorSettings } from "../../emulator/settings";
+import { profiled } from "./emulator-profile";
 import { forgetTakeOvers } from "../../provider/resources/ownership";
 import { clearSharedBatchers } from "../../provider/wait/coalesce";
 import { clearLearnedSettleTimes } from "../../provider/wait/waits";
@@ -23,10 +24,10 @@ export async function startProviderEnvironment(settings: DeepPartial<EmulatorSet
   clearLearnedSettleTimes();
   // Each test is its own run: what one took over is not handed over in the next (the emulator reuses ids).
   forgetTakeOvers();
-  const emulator = await startEmulator({ seed: 7, settings: { timings: { ...FAST_TIMINGS }, ...settings } });
+  const emulator = await startEmulator({ seed: 7, settings: profiled({ timings: { ...FAST_TIMINGS } }, settings) });
   process.env.CLOUDFLARE_BASE_URL = emulator.url;
   process.env.CLOUDFLARE_API_TOKEN = TEST_TOKEN;
-  process.env.CLOUDFLARE_SHARING_TUNING = JSON.stringify(FAST_TUNING);
+  process.env.CLOUDFLARE_SHARING_TUNING = JSON.stringify(tuningFor(emulator));
   return emulator;
 }
 
@@ -37,5 +38,27 @@ export function stopProviderEnvironment(emulator: RunningEmulator | undefined): 
   return emulator?.stop() ?? Promise.resolve();
 }
 
+/**
+ * The fast tuning, told how far this emulator's lists may trail writes: the client's `listLagMs` is
+ * its assumption about the API (5 s by default), and a test compresses it only as far as the
+ * emulator's actual lag allows.
+ */
+export function tuningFor(emulator: RunningEmulator): typeof FAST_TUNING {
+  const listLagMs = Math.max(FAST_TUNING.client.listLagMs, upper(emulator.control.settings.consistency.listLagMs) + 100);
+  return { ...FAST_TUNING, client: { ...FAST_TUNING.client, listLagMs } };
+}
+
 /** Sleeps in real time; only for letting an emulator transition pass in tests that assert after it. */
 export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const upper = (range: number | readonly [number, number]) => (typeof range === "number" ? range : range[1]);
+
+/**
+ * How long until every read shows a change made now, under the emulator's settings (its profile):
+ * an update's delay, the read-after-create window and the lists' lag, at their longest. For tests that
+ * change something out of band, then assert what a refresh reads.
+ */
+export function readsSettleMs(emulator: RunningEmulator): number {
+  const { timings, consistency } = emulator.control.settings;
+  return upper(consistency.listLagMs) + Math.max(upper(timings.shareUpdateMs), upper(timings.resourceUpdateMs), upper(timings.createPropagationMs)) + 50;
+}

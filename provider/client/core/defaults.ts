@@ -24,6 +24,8 @@ export interface ClientDefaults {
   maxServerWaitMs: number;
   /** Page size sent explicitly on every list request (the API's maximum is 100). */
   perPage: number;
+  /** Most pages one list may take; a server whose `total_pages` never ends fails with a `PaginationError`. */
+  maxPages: number;
   /** The client-side model of Cloudflare's rolling-window rate limit, shared per process and credential. */
   rateBudget: {
     /** Requests allowed per window. */
@@ -67,6 +69,7 @@ export const CLIENT_DEFAULTS = {
   // cloudflare-go, Stainless ≤ v5 and Wrangler all stop honouring Retry-After at 60 s.
   maxServerWaitMs: 60_000,
   perPage: 100,
+  maxPages: 1_000, // 100 000 objects a list: far beyond any account, small enough to stop a runaway server
   // 1200 requests per rolling 5 minutes per user; exceeding it blocks every call for 5 minutes.
   // The last 10 % of the budget goes to writes first: looks thin out instead of holding writes up.
   rateBudget: { limit: 1_200, windowMs: 300_000, safetyMargin: 0.05, writeReserve: 0.1 },

@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   server: "CF_SHARING_ERR_SERVER",
   connection: "CF_SHARING_ERR_CONNECTION",
   timeout: "CF_SHARING_ERR_TIMEOUT",
+  pagination: "CF_SHARING_ERR_PAGINATION",
 } as const;
 
 /** Cloudflare error code for "object not found" (observed on shares, recipients and resources). */
@@ -220,6 +221,30 @@ export class RequestTimeoutError extends CloudflareSharingError {
   }
 }
 brand(RequestTimeoutError, ERROR_CODES.timeout);
+
+/**
+ * A list the server does not page as asked: it answers another page than the one requested, repeats a
+ * page already seen, or reports ever more pages. Stopping beats looping forever on the rate budget.
+ *
+ * @example
+ * try { await client.shares.listAll(accountId); } catch (e) { if (e instanceof PaginationError) console.error(e.path, e.page); }
+ */
+export class PaginationError extends CloudflareSharingError {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, ERROR_CODES.pagination);
+  }
+  /** Request path (no query string). */
+  readonly path: string;
+  /** The page that showed the fault. */
+  readonly page: number;
+
+  constructor(path: string, page: number, reason: string) {
+    super(`GET ${path} failed: the server does not page as asked: ${reason}`, ERROR_CODES.pagination);
+    this.path = path;
+    this.page = page;
+  }
+}
+brand(PaginationError, ERROR_CODES.pagination);
 
 /** `GET /accounts/a/shares/s failed: 404 Not Found: [1004] Share not found` */
 function formatApiMessage(init: ApiErrorInit): string {

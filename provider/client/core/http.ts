@@ -10,7 +10,7 @@ import { assertCredentials, authHeaders, credentialFingerprint } from "./credent
 import type { ClientDefaults, DeepPartial } from "./defaults";
 import { resolveDefaults } from "./defaults";
 import type { CloudflareSharingError } from "./errors";
-import { ApiError, ConnectionError, RateLimitError, RequestTimeoutError } from "./errors";
+import { ApiError, ConnectionError, PaginationError, RateLimitError, RequestTimeoutError } from "./errors";
 import type { HeaderBag, RateWaitInfo } from "./rate-budget";
 import { RateBudget, sharedRateBudget } from "./rate-budget";
 
@@ -183,12 +183,26 @@ export class HttpCore {
    * Iterates every item of a paginated GET, sending an explicit `per_page` on every request (never rely
    * on server defaults: the official client repeats items when it does). Stops on an empty page, a
    * short page, or `page >= total_pages`, so 250 items at 100 per page take exactly 3 requests.
+   * A server that ignores `page` (answers another page number, or repeats a page of items already seen)
+   * or never runs out of pages (`maxPages`) fails with a {@link PaginationError} instead of looping.
    */
   async *paginate<T>(path: string, query?: object, options: { signal?: AbortSignal } = {}): AsyncGenerator<T, void, undefined> {
     const perPage = this.settings.perPage;
+    const seenIds = new Set<unknown>();
     for (let page = 1; ; page++) {
+      if (page > this.settings.maxPages) throw new PaginationError(path, page, `more than ${this.settings.maxPages} pages (maxPages)`);
       const { result, resultInfo } = await this.execute<T[]>({ method: "GET", path, query: { ...query, page, per_page: perPage }, signal: options.signal });
       const items = Array.isArray(result) ? result : [];
+      if (resultInfo?.page !== undefined && resultInfo.page !== page && items.length > 0) {
+        throw new PaginationError(path, page, `asked for page ${page}, answered page ${resultInfo.page}`);
+      }
+      // A page made only of items already seen is the same page again: the server ignores `page`. (One
+      // or two repeats are normal: objects removed meanwhile shift the later pages up.)
+      const ids = items.map((item) => (item as { id?: unknown } | null)?.id);
+      if (page > 1 && ids.length > 0 && ids.every((id) => id !== undefined && seenIds.has(id))) {
+        throw new PaginationError(path, page, `page ${page} repeats items of earlier pages`);
+      }
+      for (const id of ids) seenIds.add(id);
       yield* items;
       const pageSize = resultInfo?.per_page ?? perPage; // the server may cap per_page below what we asked
       if (items.length === 0 || items.length < pageSize) return;
