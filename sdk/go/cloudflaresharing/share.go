@@ -28,6 +28,11 @@ type Share struct {
 	// with dynamic providers). It must belong to `accountId`; its name, recipients and resources are
 	// then brought to what is declared. Ignored after creation.
 	Adopt pulumi.StringPtrOutput `pulumi:"adopt"`
+	// With `adopt`: take the share over only if it is exactly as declared (name, live recipients,
+	// active resources with their owning account and `meta`); otherwise `up` fails, names every
+	// difference and changes nothing. `discover` writes programs with it, so that a share changed
+	// after it was discovered is never silently rewritten.
+	AdoptOnlyIfMatching pulumi.BoolPtrOutput `pulumi:"adoptOnlyIfMatching"`
 	// When the share was created (RFC 3339), as Cloudflare reports it.
 	Created pulumi.StringOutput `pulumi:"created"`
 	// `sent` (this account owns the share).
@@ -106,6 +111,11 @@ type shareArgs struct {
 	// with dynamic providers). It must belong to `accountId`; its name, recipients and resources are
 	// then brought to what is declared. Ignored after creation.
 	Adopt *string `pulumi:"adopt"`
+	// With `adopt`: take the share over only if it is exactly as declared (name, live recipients,
+	// active resources with their owning account and `meta`); otherwise `up` fails, names every
+	// difference and changes nothing. `discover` writes programs with it, so that a share changed
+	// after it was discovered is never silently rewritten.
+	AdoptOnlyIfMatching *bool `pulumi:"adoptOnlyIfMatching"`
 	// The share's name. Names are not unique in Cloudflare. Updated in place.
 	Name string `pulumi:"name"`
 	// The recipients this Share manages: at least one (Cloudflare creates a share only with a
@@ -129,6 +139,11 @@ type ShareArgs struct {
 	// with dynamic providers). It must belong to `accountId`; its name, recipients and resources are
 	// then brought to what is declared. Ignored after creation.
 	Adopt pulumi.StringPtrInput
+	// With `adopt`: take the share over only if it is exactly as declared (name, live recipients,
+	// active resources with their owning account and `meta`); otherwise `up` fails, names every
+	// difference and changes nothing. `discover` writes programs with it, so that a share changed
+	// after it was discovered is never silently rewritten.
+	AdoptOnlyIfMatching pulumi.BoolPtrInput
 	// The share's name. Names are not unique in Cloudflare. Updated in place.
 	Name pulumi.StringInput
 	// The recipients this Share manages: at least one (Cloudflare creates a share only with a
@@ -246,6 +261,14 @@ func (o ShareOutput) AccountName() pulumi.StringOutput {
 // then brought to what is declared. Ignored after creation.
 func (o ShareOutput) Adopt() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Share) pulumi.StringPtrOutput { return v.Adopt }).(pulumi.StringPtrOutput)
+}
+
+// With `adopt`: take the share over only if it is exactly as declared (name, live recipients,
+// active resources with their owning account and `meta`); otherwise `up` fails, names every
+// difference and changes nothing. `discover` writes programs with it, so that a share changed
+// after it was discovered is never silently rewritten.
+func (o ShareOutput) AdoptOnlyIfMatching() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *Share) pulumi.BoolPtrOutput { return v.AdoptOnlyIfMatching }).(pulumi.BoolPtrOutput)
 }
 
 // When the share was created (RFC 3339), as Cloudflare reports it.

@@ -24,6 +24,7 @@ class ShareArgs:
                  account_id: pulumi.Input[_builtins.str],
                  name: pulumi.Input[_builtins.str],
                  adopt: pulumi.Input[Optional[_builtins.str]] = None,
+                 adopt_only_if_matching: pulumi.Input[Optional[_builtins.bool]] = None,
                  recipients: pulumi.Input[Optional[Sequence[pulumi.Input['ShareRecipientDeclarationArgs']]]] = None,
                  resources: pulumi.Input[Optional[Sequence[pulumi.Input['ShareResourceDeclarationArgs']]]] = None,
                  timeouts: pulumi.Input[Optional['TimeoutsArgs']] = None):
@@ -35,6 +36,10 @@ class ShareArgs:
         :param pulumi.Input[_builtins.str] adopt: The id of an existing share to take over instead of creating one (`pulumi import` does not work
                with dynamic providers). It must belong to `accountId`; its name, recipients and resources are
                then brought to what is declared. Ignored after creation.
+        :param pulumi.Input[_builtins.bool] adopt_only_if_matching: With `adopt`: take the share over only if it is exactly as declared (name, live recipients,
+               active resources with their owning account and `meta`); otherwise `up` fails, names every
+               difference and changes nothing. `discover` writes programs with it, so that a share changed
+               after it was discovered is never silently rewritten.
         :param pulumi.Input[Sequence[pulumi.Input['ShareRecipientDeclarationArgs']]] recipients: The recipients this Share manages: at least one (Cloudflare creates a share only with a
                recipient). Adding or removing one changes the share in place; a removed recipient is waited
                for until it is `disassociated`. Recipients declared as separate {@link ShareRecipient }
@@ -48,6 +53,8 @@ class ShareArgs:
         pulumi.set(__self__, "name", name)
         if adopt is not None:
             pulumi.set(__self__, "adopt", adopt)
+        if adopt_only_if_matching is not None:
+            pulumi.set(__self__, "adopt_only_if_matching", adopt_only_if_matching)
         if recipients is not None:
             pulumi.set(__self__, "recipients", recipients)
         if resources is not None:
@@ -92,6 +99,21 @@ class ShareArgs:
     @adopt.setter
     def adopt(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "adopt", value)
+
+    @_builtins.property
+    @pulumi.getter(name="adoptOnlyIfMatching")
+    def adopt_only_if_matching(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        With `adopt`: take the share over only if it is exactly as declared (name, live recipients,
+        active resources with their owning account and `meta`); otherwise `up` fails, names every
+        difference and changes nothing. `discover` writes programs with it, so that a share changed
+        after it was discovered is never silently rewritten.
+        """
+        return pulumi.get(self, "adopt_only_if_matching")
+
+    @adopt_only_if_matching.setter
+    def adopt_only_if_matching(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "adopt_only_if_matching", value)
 
     @_builtins.property
     @pulumi.getter
@@ -143,6 +165,7 @@ class Share(pulumi.CustomResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  account_id: pulumi.Input[Optional[_builtins.str]] = None,
                  adopt: pulumi.Input[Optional[_builtins.str]] = None,
+                 adopt_only_if_matching: pulumi.Input[Optional[_builtins.bool]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  recipients: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ShareRecipientDeclarationArgs', 'ShareRecipientDeclarationArgsDict']]]]] = None,
                  resources: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ShareResourceDeclarationArgs', 'ShareResourceDeclarationArgsDict']]]]] = None,
@@ -161,6 +184,10 @@ class Share(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] adopt: The id of an existing share to take over instead of creating one (`pulumi import` does not work
                with dynamic providers). It must belong to `accountId`; its name, recipients and resources are
                then brought to what is declared. Ignored after creation.
+        :param pulumi.Input[_builtins.bool] adopt_only_if_matching: With `adopt`: take the share over only if it is exactly as declared (name, live recipients,
+               active resources with their owning account and `meta`); otherwise `up` fails, names every
+               difference and changes nothing. `discover` writes programs with it, so that a share changed
+               after it was discovered is never silently rewritten.
         :param pulumi.Input[_builtins.str] name: The share's name. Names are not unique in Cloudflare. Updated in place.
         :param pulumi.Input[Sequence[pulumi.Input[Union['ShareRecipientDeclarationArgs', 'ShareRecipientDeclarationArgsDict']]]] recipients: The recipients this Share manages: at least one (Cloudflare creates a share only with a
                recipient). Adding or removing one changes the share in place; a removed recipient is waited
@@ -201,6 +228,7 @@ class Share(pulumi.CustomResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  account_id: pulumi.Input[Optional[_builtins.str]] = None,
                  adopt: pulumi.Input[Optional[_builtins.str]] = None,
+                 adopt_only_if_matching: pulumi.Input[Optional[_builtins.bool]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  recipients: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ShareRecipientDeclarationArgs', 'ShareRecipientDeclarationArgsDict']]]]] = None,
                  resources: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ShareResourceDeclarationArgs', 'ShareResourceDeclarationArgsDict']]]]] = None,
@@ -218,6 +246,7 @@ class Share(pulumi.CustomResource):
                 raise TypeError("Missing required property 'account_id'")
             __props__.__dict__["account_id"] = account_id
             __props__.__dict__["adopt"] = adopt
+            __props__.__dict__["adopt_only_if_matching"] = adopt_only_if_matching
             if name is None and not opts.urn:
                 raise TypeError("Missing required property 'name'")
             __props__.__dict__["name"] = name
@@ -258,6 +287,7 @@ class Share(pulumi.CustomResource):
         __props__.__dict__["account_id"] = None
         __props__.__dict__["account_name"] = None
         __props__.__dict__["adopt"] = None
+        __props__.__dict__["adopt_only_if_matching"] = None
         __props__.__dict__["created"] = None
         __props__.__dict__["kind"] = None
         __props__.__dict__["modified"] = None
@@ -297,6 +327,17 @@ class Share(pulumi.CustomResource):
         then brought to what is declared. Ignored after creation.
         """
         return pulumi.get(self, "adopt")
+
+    @_builtins.property
+    @pulumi.getter(name="adoptOnlyIfMatching")
+    def adopt_only_if_matching(self) -> pulumi.Output[Optional[_builtins.bool]]:
+        """
+        With `adopt`: take the share over only if it is exactly as declared (name, live recipients,
+        active resources with their owning account and `meta`); otherwise `up` fails, names every
+        difference and changes nothing. `discover` writes programs with it, so that a share changed
+        after it was discovered is never silently rewritten.
+        """
+        return pulumi.get(self, "adopt_only_if_matching")
 
     @_builtins.property
     @pulumi.getter
