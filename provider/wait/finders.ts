@@ -140,10 +140,16 @@ export async function lookupLiveRecipient(
   signal?: AbortSignal,
   options: { statusOnly?: boolean } = {},
 ): Promise<RecipientObject | undefined> {
-  const recipient = ctx.coalesce
-    ? await watchRecipient(ctx, shareId, recipientId, { ...options, signal })
-    : await lookupRecipient(ctx, shareId, recipientId, undefined, signal);
-  return recipient === undefined || recipient === ALL_GONE || isRemoved(RECIPIENT_LIFECYCLE, recipient.association_status) ? undefined : recipient;
+  let recipient: RecipientObject | undefined;
+  if (ctx.coalesce) {
+    const look = await watchRecipient(ctx, shareId, recipientId, { ...options, signal });
+    if (look === ALL_GONE) return undefined;
+    // Absent from a list is not gone (lists may trail writes): ask by id.
+    recipient = look ?? (await orUndefinedWhenNotFound(ctx.api.recipients.get(ctx.accountId, shareId, recipientId, { include_resources: true }, { signal })));
+  } else {
+    recipient = await lookupRecipient(ctx, shareId, recipientId, undefined, signal);
+  }
+  return recipient === undefined || isRemoved(RECIPIENT_LIFECYCLE, recipient.association_status) ? undefined : recipient;
 }
 
 /** The share resource, unless it has been removed (404, `deleted`, or its share gone). */

@@ -73,7 +73,9 @@ describe("finders treat a list as a snapshot", () => {
     const [first, fresh] = await Promise.all([lookupRecipient(ctx, "s", "r1"), lookupLiveRecipient(ctx, "s", "new")]);
     expect(first?.id).toBe("r1");
     expect(fresh?.id).toBe("new");
-    expect(calls).toEqual(["list recipients", "GET recipient new"]);
+    // The live lookup reads the recipient list (through the recipient watch), then asks by id for what it lacks.
+    expect(calls.filter((call) => call === "list recipients")).toHaveLength(1);
+    expect(calls.indexOf("GET recipient new")).toBeGreaterThan(calls.indexOf("list recipients"));
   });
 
   it("a share resource missing from its share's listed resources is looked up by id", async () => {
