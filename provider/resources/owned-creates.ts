@@ -110,6 +110,7 @@ export function resourceCreate(
     lookup: async (id) => live(await orUndefined(api.resources.get(accountId, shareId, id)), (resource) => resource.status),
     statusOf: (resource) => resource.status,
     unique: true,
+    sameObject: (resource) => resource.resource_account_id === body.resource_account_id,
     adoptAdvice: (resource) =>
       declaring === "this ShareResource"
         ? `add \`adopt: "${resource.id}"\` to this ShareResource's arguments`

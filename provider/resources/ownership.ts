@@ -48,6 +48,11 @@ export interface OwnedCreate<T extends ApiObject> {
    * object another resource holds: such a create first looks for a live holder.
    */
   unique?: boolean;
+  /**
+   * Whether a holder of the key is the very object this create would make (a share resource of the
+   * same resource account); one that differs is not in the way of a create the API accepts.
+   */
+  sameObject?(item: T): boolean;
   /** How long lists may trail writes (the client's `listLagMs`); 0 when they never do. */
   listLagMs?: number;
   /** What to add to the program to take `item` over, e.g. `adopt: "<id>"` on this resource. */
@@ -156,7 +161,7 @@ export async function createOwned<T extends ApiObject>(spec: OwnedCreate<T>): Pr
     writeEntry({ stack, kind, key, startedAt: Date.now() });
   }
   if (spec.unique) {
-    const existing = await liveHolder(spec);
+    const existing = await liveHolder(spec, (item) => spec.sameObject?.(item) ?? true);
     if (existing !== undefined) {
       if (stack !== undefined) removeEntry(stack, kind, key);
       throw notOwned(spec, existing);
@@ -221,10 +226,10 @@ async function findWhileListsLag<T extends ApiObject>(spec: OwnedCreate<T>, crea
  * The live object holding the key, as its GET shows it now: a list that trails writes may still show
  * one removed a moment ago with its earlier status.
  */
-async function liveHolder<T extends ApiObject>(spec: OwnedCreate<T>): Promise<T | undefined> {
+async function liveHolder<T extends ApiObject>(spec: OwnedCreate<T>, accept: (item: T) => boolean = () => true): Promise<T | undefined> {
   for (const listed of await spec.find(0)) {
     const current = await spec.lookup(listed.id);
-    if (current !== undefined) return current;
+    if (current !== undefined && accept(current)) return current;
   }
   return undefined;
 }

@@ -22,7 +22,7 @@ export async function madeByShareCreate<T extends { id: string; created: string 
     for (const listed of await spec.find(createdAt - SAME_CREATE_MARGIN_MS)) {
       if (Date.parse(listed.created) > createdAt + SAME_CREATE_MARGIN_MS) continue;
       const current = await spec.lookup(listed.id);
-      if (current !== undefined) return current;
+      if (current !== undefined && (spec.sameObject?.(current) ?? true)) return current;
     }
     return undefined;
   };
