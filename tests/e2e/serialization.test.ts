@@ -43,7 +43,8 @@ it("each provider serializes to a one-line require of the installed package, wit
 }, 60_000);
 
 const referenceScript = `
-const { providerReference } = require("pulumi-cloudflare-sharing/dist/provider/resources/resource-base.js");
+// An internal module, so reached by its file (the package exports only its public paths).
+const { providerReference } = require(require("node:path").join(process.env.PACKAGE_DIR, "dist/provider/resources/resource-base.js"));
 const requireFromString = require(require.resolve("require-from-string", { paths: [require.resolve("@pulumi/pulumi")] }));
 const pulumi = require("@pulumi/pulumi");
 (async () => {
@@ -65,6 +66,7 @@ const pulumi = require("@pulumi/pulumi");
 it("stores a one-line require of the installed provider as each resource's provider reference, which loads that provider, as the reference in earlier state does", () => {
   const output = execFileSync(process.execPath, ["-e", referenceScript], {
     cwd: path.join(repoRoot, "tests", "e2e", "programs", "smoke"),
+    env: { ...process.env, PACKAGE_DIR: path.join(repoRoot, "node_modules", "pulumi-cloudflare-sharing") },
     encoding: "utf8",
   });
   const references = JSON.parse(output) as Record<string, { text: string; loadsTheProvider: boolean; earlierStateLoadsIt: boolean }>;
