@@ -8,7 +8,7 @@ import type { RecipientObject } from "../client/types";
 import { rememberStackConfig } from "../config";
 import { runtimeFor } from "../runtime";
 import { forReading, lookupRecipient } from "../wait/finders";
-import { TerminalStatusError } from "../wait/errors";
+import { TerminalStatusError, WaitTimeoutError } from "../wait/errors";
 import { isGone, isSettled, RECIPIENT_LIFECYCLE } from "../wait/lifecycle";
 import { rememberRecipientWrite } from "../wait/watched-recipients";
 import { budgetOf, describeRecipient, waitRecipientAssociated, waitRecipientGone, WaitContext } from "../wait/waits";
@@ -109,8 +109,9 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
       });
       return { id: created.id, outs: recipientOutputsOf(inputs, settled) };
     } catch (error) {
-      // The latest view, so that state records a terminal error (and the next `up` replaces it).
-      const known = (await lookupRecipient(wait, inputs.shareId, created.id).catch(() => undefined)) ?? created;
+      // The latest view, so that state records a terminal error (and the next `up` replaces it). Not
+      // after a timeout: the deadline has passed, and one more look (with its retries) would overrun it.
+      const known = error instanceof WaitTimeoutError ? created : ((await lookupRecipient(wait, inputs.shareId, created.id).catch(() => undefined)) ?? created);
       throw new ResourceInitError(created.id, { ...recipientOutputsOf(inputs, known) }, raw, [messageOf(adviseOnTerminal(error))]);
     }
   },
