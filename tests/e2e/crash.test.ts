@@ -3,7 +3,9 @@
 // Then the README's recipe ("Recovering after a killed `pulumi up`"): release the lock, restore a torn
 // checkpoint, `pulumi refresh --clear-pending-creates`, `pulumi up` on the same machine (same journal).
 // The API must end with exactly what the program declares: no orphan, nothing created twice, everything
-// settled, and what the killed run made taken over through this stack's journal.
+// settled, and what the killed run made taken over through this stack's journal. Two creates are held
+// mid-wait by the emulator (a recipient kept `associating`), so the kill always finds them on the API and
+// outside state, and the take-over of each is asserted.
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -101,7 +103,7 @@ describe("pulumi up killed mid-creation, then refresh --clear-pending-creates an
     emulator = await startEmulator({
       seed: 5,
       settings: {
-        // Slow settles so the kill lands while shares wait for their recipients; long retention so
+        // Slow settles so more creates are in flight at the kill; long retention so
         // every object ever created stays visible to the "created twice" check.
         timings: { ...FAST_TIMINGS, recipientAssociateMs: [1000, 2500], deletedShareRetentionMs: 600_000, deletedResourceRetentionMs: 600_000 },
       },
@@ -118,26 +120,47 @@ describe("pulumi up killed mid-creation, then refresh --clear-pending-creates an
   const sharePosts = () => posts().filter((e) => /\/shares$/.test(e.path));
   const childPosts = () => posts().filter((e) => /\/shares\/[0-9a-f]+\/(recipients|resources)$/.test(e.path));
 
+  // Held `associating` until cleared (a non-terminal recipient error): share s2 (its inline recipient)
+  // and the separate recipient r0 cannot finish their creates, so when the kill lands both are on the
+  // API and outside state, whatever the timing: the journal take-over is always exercised.
+  const HELD = [partner(21), partner(100)];
+  let heldIds: string[] = [];
+
   it("the kill lands while objects are mid-creation", async () => {
+    for (const accountId of HELD) emulator.control.injectRecipientError({ accountId, error: "Recipient is being provisioned", terminal: false });
     let kill: () => void = () => undefined;
     const run = cli(testStack, ["up", "--yes", "--skip-preview"], 120_000, (k) => (kill = k));
-    // Wait until every share POST landed and the first separate recipient/resource POST too: by then at
-    // least one share is still waiting for its recipients to associate (they take 1–2.5 s).
-    await until(() => sharePosts().length >= 3 && childPosts().length >= 1, 90_000, "the share and child POSTs");
+    const shareNamed = (name: string) => emulator.control.listShares().find((share) => share.name === name);
+    const heldShare = () => shareNamed("crash fleet 2");
+    const heldRecipient = () => {
+      const s0 = shareNamed("crash fleet 0");
+      return s0 && emulator.control.listRecipients(s0.id).find((r) => r.account_id === partner(100));
+    };
+    // Every share POST answered (s2 among them) and the POST of r0 answered: both now wait on a held
+    // recipient, so neither can reach state before the kill.
+    const r0Posted = () => {
+      const s0 = shareNamed("crash fleet 0");
+      return s0 !== undefined && childPosts().some((e) => e.path.endsWith(`/shares/${s0.id}/recipients`));
+    };
+    await until(() => sharePosts().length >= 3 && heldShare() !== undefined && heldRecipient() !== undefined && r0Posted(), 90_000, "the POSTs of share s2 and recipient r0");
     kill();
     const result = await run;
     expect(result.signal).toBe("SIGKILL");
     killedAfter = posts().map((e) => `${e.method} ${e.path}`);
+    heldIds = [heldShare()!.id, heldRecipient()!.id];
     // The kill may land while the engine writes its checkpoint and leave it empty; an operator then
     // restores the backup the file backend keeps beside it. What that older state misses is found
     // again through the stack's journal of in-flight creates below.
     restoreCheckpointIfTorn(testStack.backendDir);
 
-    // Something really was interrupted: objects exist that the state does not (yet) know.
+    // Something really was interrupted: the held share and recipient exist and the state does not know them.
     const ids = idsInState(await testStack.exportState());
     const lost = orphans(liveObjects(emulator, OWNER), ids);
     lostAtKill = lost;
-    expect(lost.length + ids.pending.length).toBeGreaterThan(0);
+    expect(ids.shares.has(heldIds[0]) || ids.recipients.has(heldIds[1])).toBe(false);
+    for (const id of heldIds) expect(lost.some((line) => line.includes(id))).toBe(true);
+    // The held recipients may settle now: the recovery below must then finish what the killed run began.
+    emulator.control.clearRecipientErrors();
   });
 
   it("refresh --clear-pending-creates, then up, converge: no orphan, nothing twice, everything settled", async () => {
@@ -152,7 +175,8 @@ describe("pulumi up killed mid-creation, then refresh --clear-pending-creates an
     const up = await cli(testStack, ["up", "--yes", "--skip-preview"], 120_000);
     if (up.code !== 0) throw new Error(`up failed:\n${up.output}`);
     // What the killed run made outside state was taken over through the journal, and said so.
-    if (lostAtKill.length > 0) expect(up.output).toMatch(/this stack created it \(its journal entry says so\).*taking it over/);
+    expect(lostAtKill.length).toBeGreaterThan(0);
+    for (const id of heldIds) expect(up.output).toMatch(new RegExp(`exists as ${id} \\([a-z]+\\): this stack created it \\(its journal entry says so\\).*taking it over`));
 
     const live = liveObjects(emulator, OWNER);
     const ids = idsInState(await testStack.exportState());
