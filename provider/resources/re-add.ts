@@ -53,14 +53,15 @@ export async function waitForLeavingRecipients(ctx: WaitContext, shareId: string
   const target = body.recipient_account_id ?? body.account_id ?? body.organization_id;
   const listed = await listedUntilSeen(ctx, async () => (await ctx.api.recipients.listAll(ctx.accountId, shareId)).filter((recipient) => recipient.account_id === target));
   // A list may trail writes and show a leaving record's earlier status: its GET tells the current one.
-  const current = await Promise.all(listed.map((recipient) => orUndefinedWhenNotFound(ctx.api.recipients.get(ctx.accountId, shareId, recipient.id))));
-  const leaving = current.filter((recipient): recipient is RecipientObject => recipient !== undefined && isLeaving(RECIPIENT_LIFECYCLE, recipient.association_status));
+  // A GET may also answer 404 for a record made a moment ago: then the list's view is the best there is.
+  const current = await Promise.all(listed.map(async (recipient) => (await orUndefinedWhenNotFound(ctx.api.recipients.get(ctx.accountId, shareId, recipient.id))) ?? recipient));
+  const leaving = current.filter((recipient): recipient is RecipientObject => isLeaving(RECIPIENT_LIFECYCLE, recipient.association_status));
   for (const recipient of leaving) {
     ctx.log(`${describeRecipient(shareId, recipient.id)} for ${target} is still ${recipient.association_status}; adding the recipient again once that is done`);
   }
   await Promise.all(leaving.map((recipient) => waitRecipientGone(ctx, shareId, recipient.id, timeoutMs, recipient)));
   // One that finished leaving between the 409 and this look was in the way too.
-  return leaving.length > 0 || current.some((recipient) => recipient === undefined || isRemoved(RECIPIENT_LIFECYCLE, recipient.association_status));
+  return leaving.length > 0 || current.some((recipient) => isRemoved(RECIPIENT_LIFECYCLE, recipient.association_status));
 }
 
 /**
@@ -77,13 +78,13 @@ export async function waitForLeavingResources(ctx: WaitContext, shareId: string,
     ),
   );
   // As for recipients: the current status is the GET's, not the list's.
-  const current = await Promise.all(listed.map((resource) => orUndefinedWhenNotFound(ctx.api.resources.get(ctx.accountId, shareId, resource.id))));
-  const leaving = current.filter((resource): resource is ShareResourceObject => resource !== undefined && isLeaving(RESOURCE_LIFECYCLE, resource.status));
+  const current = await Promise.all(listed.map(async (resource) => (await orUndefinedWhenNotFound(ctx.api.resources.get(ctx.accountId, shareId, resource.id))) ?? resource));
+  const leaving = current.filter((resource): resource is ShareResourceObject => isLeaving(RESOURCE_LIFECYCLE, resource.status));
   for (const resource of leaving) {
     ctx.log(`${describeResource(shareId, resource.id)} for ${body.resource_type} ${body.resource_id} is still ${resource.status}; adding it again once that is done`);
   }
   await Promise.all(leaving.map((resource) => waitResourceGone(ctx, shareId, resource.id, timeoutMs, resource)));
-  return leaving.length > 0 || current.some((resource) => resource === undefined || isRemoved(RESOURCE_LIFECYCLE, resource.status));
+  return leaving.length > 0 || current.some((resource) => isRemoved(RESOURCE_LIFECYCLE, resource.status));
 }
 
 /**
