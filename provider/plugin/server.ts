@@ -2,7 +2,7 @@
 // request becomes plain values, runs the provider's check/diff/create/read/update/delete with the
 // engine's deadline and a per-URN log sink in force (call-context.ts), and its result goes back as
 // the protocol's response. Methods not listed are answered UNIMPLEMENTED by grpc-js, which the
-// engine understands (no invokes, no components, no mappings).
+// engine understands (no components, no mappings).
 
 import * as grpc from "@grpc/grpc-js";
 import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
@@ -16,6 +16,8 @@ import type { EngineLog } from "./engine-log";
 import { withOwnerStack } from "./owner-stack";
 import { applyPluginConfig, changedConfigKeys, checkPluginConfig } from "./plugin-config";
 import { fromStruct, Plain, toStruct } from "./properties";
+import { InvalidArgumentsError } from "../functions/errors";
+import { invokeFunction } from "./function-table";
 import { servedResource } from "./resource-table";
 
 type Unary<Req, Res> = (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => void;
@@ -141,6 +143,19 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
       const context = { log: progressTo(request.getUrn()), timeoutMs: deadline(request.getTimeout()) };
       await withCallContext(context, () => provider.delete!(request.getId(), fromStruct(request.getProperties())));
       return new emptyproto.Empty();
+    }),
+
+    // A lookup (getShare, listShares, …). Broken argument rules come back as check failures, each
+    // naming its argument, so the engine reports them the way it reports a resource's.
+    invoke: unary(async (request: provproto.InvokeRequest) => {
+      try {
+        const result = await invokeFunction(request.getTok(), fromStruct(request.getArgs()));
+        return new provproto.InvokeResponse().setReturn(toStruct(result));
+      } catch (error) {
+        if (!(error instanceof InvalidArgumentsError)) throw error;
+        const failures = error.problems.map((problem) => new provproto.CheckFailure().setProperty(problem.argument).setReason(problem.rule));
+        return new provproto.InvokeResponse().setFailuresList(failures);
+      }
     }),
 
     // Nothing to stop: each call ends at its own deadline.
