@@ -2,7 +2,9 @@
 // Generates schema.json, the plugin's Pulumi package schema, from the TypeScript the dynamic
 // providers are declared with: each resource's inputs are its `…Args` interface, its outputs those
 // inputs plus the class's `declare readonly` properties, and every description is the TSDoc of the
-// property. One source for both faces, so they cannot drift; tests/plugin/schema.test.ts fails when
+// property. The functions likewise: inputs the lookup's `…Args` interface (provider/functions/args.ts),
+// outputs its result type (results.ts), the description the TSDoc of the TypeScript function
+// (pulumi.ts), all as provider/functions/index.ts exports them. One source for both faces, so they cannot drift; tests/plugin/schema.test.ts fails when
 // the committed schema.json is not what this script makes.
 //
 // Usage: node scripts/schema.js [--check]   (--check: exit 1 if schema.json is out of date)
@@ -22,6 +24,10 @@ const RESOURCES = [
   { name: "ShareResource", file: "provider/resources/share-resource.ts", args: "ShareResourceArgs" },
 ];
 
+const FUNCTIONS_FILE = "provider/functions/index.ts";
+/** The lookups, named as the TypeScript functions are; each `<Name>Args` in, `<Name>Result` out. */
+const FUNCTIONS = ["getShare", "listShares", "listOrganizationShares", "listShareRecipients", "listShareResources"];
+
 /** Names of object types that TypeScript leaves anonymous (a `Pick<…>`, an inline literal). */
 const ANONYMOUS_TYPE_NAMES = {
   "ShareRecipient.timeouts": "ShareRecipientTimeouts",
@@ -29,7 +35,7 @@ const ANONYMOUS_TYPE_NAMES = {
 
 function generate() {
   const program = ts.createProgram(
-    RESOURCES.map((resource) => path.join(root, resource.file)),
+    [...RESOURCES.map((resource) => path.join(root, resource.file)), path.join(root, FUNCTIONS_FILE)],
     { strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, skipLibCheck: true, types: ["node"] },
   );
   const checker = program.getTypeChecker();
@@ -52,6 +58,8 @@ function generate() {
     if (ts.isUnionTypeNode(node)) {
       const members = node.types.filter((member) => member.kind !== ts.SyntaxKind.UndefinedKeyword);
       if (members.length === 1) return typeSpec(members[0], context, direction);
+      // `"sent" | "received"`: a string; the function's argument check names the allowed values.
+      if (members.every((member) => ts.isLiteralTypeNode(member) && ts.isStringLiteral(member.literal))) return { type: "string" };
       // `string | Record<string, unknown>` (meta): any JSON value; `check` says what is allowed.
       return { $ref: "pulumi.json#/Any" };
     }
@@ -134,6 +142,34 @@ function generate() {
       requiredInputs: inputs.required,
     };
   }
+  const functions = {};
+  const functionsSource = program.getSourceFile(path.join(root, FUNCTIONS_FILE));
+  const functionsModule = checker.getSymbolAtLocation(functionsSource);
+  const exported = (name) => {
+    const symbol = checker.getExportsOfModule(functionsModule).find((candidate) => candidate.name === name);
+    if (!symbol) throw new Error(`${FUNCTIONS_FILE} exports no ${name}`);
+    return symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+  };
+  for (const name of FUNCTIONS) {
+    const title = name[0].toUpperCase() + name.slice(1);
+    const description = docOf(exported(name)).replace(/\n*@example[\s\S]*$/, "");
+    if (!description) throw new Error(`${name} has no TSDoc: every schema function needs a description`);
+    const inputs = propertiesOf(checker.getDeclaredTypeOfSymbol(exported(`${title}Args`)).getProperties(), `${name}Args`, "input");
+    const resultSymbol = exported(`${title}Result`);
+    const resultType = checker.getDeclaredTypeOfSymbol(resultSymbol);
+    const outputs = propertiesOf(resultType.getProperties(), `${name}Result`, "output");
+    for (const [kind, properties] of [["Args", inputs.properties], ["Result", outputs.properties]]) {
+      for (const [property, spec] of Object.entries(properties)) {
+        if (!spec.description) throw new Error(`${name}${kind}.${property} has no TSDoc: every schema property needs a description`);
+      }
+    }
+    functions[`${PACKAGE}:index:${name}`] = {
+      description,
+      inputs: withoutEmpty({ properties: inputs.properties, required: inputs.required }),
+      outputs: withoutEmpty({ properties: outputs.properties, required: outputs.required }),
+    };
+  }
+
   for (const [token, type] of Object.entries(types)) {
     for (const [name, spec] of Object.entries(type.properties ?? {})) {
       if (!spec.description) throw new Error(`${token}.${name} has no TSDoc: every schema property needs a description`);
@@ -158,6 +194,7 @@ function generate() {
     provider: { description: "The cloudflare-sharing provider: credentials and API endpoint.", inputProperties: config },
     types: Object.fromEntries(Object.entries(types).sort(([a], [b]) => a.localeCompare(b))),
     resources,
+    functions,
     language: {
       python: { packageName: "pulumi_cloudflare_sharing", respectSchemaVersion: true },
       go: { importBasePath: "pulumi-cloudflare-sharing/sdk/go/cloudflaresharing", generateResourceContainerTypes: true, respectSchemaVersion: true },

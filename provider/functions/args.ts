@@ -18,7 +18,7 @@ export interface ShareListFilters {
   tags?: string[];
   /** Adds `associatedRecipientCount` and the three other counts to each share. */
   includeRecipientCounts?: boolean;
-  /** Adds `resources` to each share. */
+  /** Adds `shareResources` to each share. */
   includeResources?: boolean;
   /** Sort key: `name` or `created` (Cloudflare's default order when absent). */
   order?: "name" | "created";
@@ -30,6 +30,7 @@ export interface ShareListFilters {
 export interface GetShareArgs {
   /** The account the share belongs to (or was sent to). */
   accountId: string;
+  /** The share's id. */
   shareId: string;
   /** Adds the share's `resources`. */
   includeResources?: boolean;
@@ -39,17 +40,21 @@ export interface GetShareArgs {
 
 /** Arguments of `listShares`: an account's shares, sent and received unless `kind` says. */
 export interface ListSharesArgs extends ShareListFilters {
+  /** The account whose shares to list. */
   accountId: string;
 }
 
 /** Arguments of `listOrganizationShares`: the shares of every account of an organization. */
 export interface ListOrganizationSharesArgs extends ShareListFilters {
+  /** The organization whose accounts' shares to list. */
   organizationId: string;
 }
 
 /** Arguments of `listShareRecipients`. */
 export interface ListShareRecipientsArgs {
+  /** The account the share belongs to. */
   accountId: string;
+  /** The share whose recipients to list. */
   shareId: string;
   /** Adds each recipient's per-resource state (`resources`: version, error, terminal). */
   includeResources?: boolean;
@@ -57,7 +62,9 @@ export interface ListShareRecipientsArgs {
 
 /** Arguments of `listShareResources`. */
 export interface ListShareResourcesArgs {
+  /** The account the share belongs to. */
   accountId: string;
+  /** The share whose resources to list. */
   shareId: string;
   /** `active`, `deleting` or `deleted`. Every status when absent. */
   status?: "active" | "deleting" | "deleted";

@@ -8,27 +8,37 @@ import { normalizeMeta, withoutUndefined } from "../resources/inputs";
 export interface ShareResourceInfo {
   /** The share-resource id (what `ShareResource`'s `adopt` takes), not the shared object's id. */
   id: string;
+  /** The share the object is on. */
   shareId: string;
+  /** The kind of object, e.g. `custom-ruleset` or `gateway-policy`. */
   resourceType: string;
   /** The id of the shared object (e.g. the ruleset id). */
   resourceId: string;
+  /** The account that owns the shared object. */
   resourceAccountId: string;
   /** Compact JSON with sorted keys, as `ShareResource.meta`. */
   meta: string;
   /** `active`, `deleting` or `deleted`. */
   status: string;
+  /** The version of the shared object, raised each time it changes. */
   resourceVersion: number;
+  /** When it was added (RFC 3339). */
   created: string;
+  /** When it last changed (RFC 3339). */
   modified: string;
 }
 
 /** A share, as `Share` names its outputs. */
 export interface ShareInfo {
+  /** The share's id. */
   id: string;
   /** The owning (sending) account. */
   accountId: string;
+  /** The owning account's name. */
   accountName: string;
+  /** The owning account's organization. */
   organizationId: string;
+  /** The share's name. */
   name: string;
   /** `active`, `deleting` or `deleted`. */
   status: string;
@@ -36,12 +46,17 @@ export interface ShareInfo {
   targetType: string;
   /** `sent` or `received`, relative to the account asked about (absent in organization lists). */
   kind?: string;
+  /** When the share was created (RFC 3339). */
   created: string;
+  /** When the share last changed (RFC 3339). */
   modified: string;
-  /** With `includeRecipientCounts`. */
+  /** With `includeRecipientCounts`: how many recipients are `associated`. */
   associatedRecipientCount?: number;
+  /** With `includeRecipientCounts`: how many recipients are `associating`. */
   associatingRecipientCount?: number;
+  /** With `includeRecipientCounts`: how many recipients are `disassociated`. */
   disassociatedRecipientCount?: number;
+  /** With `includeRecipientCounts`: how many recipients are `disassociating`. */
   disassociatingRecipientCount?: number;
   /**
    * With `includeResources`: the share's resources. (Not `resources`: that name is a member of every
@@ -54,8 +69,11 @@ export interface ShareInfo {
 export interface RecipientResourceInfo {
   /** The share-resource id. */
   resourceId: string;
+  /** The version of the shared object the recipient has. */
   resourceVersion: number;
+  /** Why sharing the object with this recipient failed; empty when it did not. */
   error: string;
+  /** True when the recipient's state for the object will not change any more. */
   terminal: boolean;
 }
 
@@ -63,14 +81,17 @@ export interface RecipientResourceInfo {
 export interface ShareRecipientInfo {
   /** The recipient id (what `ShareRecipient`'s `adopt` takes). */
   id: string;
+  /** The share the recipient is on. */
   shareId: string;
   /** The account the API reports for this recipient (for an organization recipient, see the README). */
   recipientAccount: string;
   /** `associating`, `associated`, `disassociating` or `disassociated` (removed recipients are listed forever). */
   associationStatus: string;
+  /** When the recipient was added (RFC 3339). */
   created: string;
+  /** When the recipient last changed (RFC 3339). */
   modified: string;
-  /** With `includeResources`. */
+  /** With `includeResources`: the recipient's state for each shared object. */
   resources?: RecipientResourceInfo[];
 }
 
@@ -78,24 +99,32 @@ export interface ShareRecipientInfo {
 export type GetShareResult = ShareInfo;
 /** Result of `listShares`. */
 export interface ListSharesResult {
+  /** The account asked about. */
   accountId: string;
   /** Every matching share, each once, in the order asked for. */
   shares: ShareInfo[];
 }
 /** Result of `listOrganizationShares`. */
 export interface ListOrganizationSharesResult {
+  /** The organization asked about. */
   organizationId: string;
+  /** Every matching share of the organization's accounts, each once. */
   shares: ShareInfo[];
 }
 /** Result of `listShareRecipients`. */
 export interface ListShareRecipientsResult {
+  /** The account the share belongs to. */
   accountId: string;
+  /** The share asked about. */
   shareId: string;
+  /** Every recipient of the share, removed ones included. */
   recipients: ShareRecipientInfo[];
 }
 /** Result of `listShareResources`. */
 export interface ListShareResourcesResult {
+  /** The account the share belongs to. */
   accountId: string;
+  /** The share asked about. */
   shareId: string;
   /** (Not `resources`, a member of every Pulumi Output: `listShareResourcesOutput(…).shareResources` reaches the list.) */
   shareResources: ShareResourceInfo[];

@@ -31,6 +31,28 @@ describe("schema.json", () => {
     expect(generated.types["cloudflare-sharing:index:ShareRecipientTimeouts"].properties).not.toHaveProperty("update");
   });
 
+  it("declares the lookups as functions, inputs and outputs named as the TypeScript functions name them, with their TSDoc", () => {
+    expect(Object.keys(generated.functions).sort()).toEqual(
+      ["getShare", "listOrganizationShares", "listShareRecipients", "listShareResources", "listShares"].map((name) => `cloudflare-sharing:index:${name}`),
+    );
+    const getShare = generated.functions["cloudflare-sharing:index:getShare"];
+    expect(getShare.description).toMatch(/^One share of an account, by id/);
+    expect(getShare.description).not.toContain("@example");
+    expect(Object.keys(getShare.inputs.properties).sort()).toEqual(["accountId", "includeRecipientCounts", "includeResources", "shareId"]);
+    expect(getShare.inputs.required).toEqual(["accountId", "shareId"]);
+    expect(getShare.outputs.properties.shareResources).toMatchObject({ type: "array", items: { $ref: "#/types/cloudflare-sharing:index:ShareResourceInfo" } });
+    expect(getShare.outputs.required).not.toContain("shareResources");
+    const listShares = generated.functions["cloudflare-sharing:index:listShares"];
+    // Filters inherited from ShareListFilters; a string-literal union is a string.
+    expect(listShares.inputs.properties.kind).toEqual({ type: "string", description: "`sent` (shares this account owns) or `received`. Both when absent." });
+    expect(listShares.inputs.properties.tags).toMatchObject({ type: "array", items: { type: "string" } });
+    const recipients = generated.functions["cloudflare-sharing:index:listShareRecipients"];
+    expect(recipients.outputs.properties.recipients.items).toEqual({ $ref: "#/types/cloudflare-sharing:index:ShareRecipientInfo" });
+    expect(generated.types["cloudflare-sharing:index:ShareRecipientInfo"].properties).toHaveProperty("associationStatus");
+    expect(generated.functions["cloudflare-sharing:index:listOrganizationShares"].inputs.required).toEqual(["organizationId"]);
+    expect(generated.functions["cloudflare-sharing:index:listShareResources"].outputs.required).toEqual(["accountId", "shareId", "shareResources"]);
+  });
+
   it("keeps the credentials secret", () => {
     expect(generated.config.variables.apiToken.secret).toBe(true);
     expect(generated.config.variables.apiKey.secret).toBe(true);

@@ -177,6 +177,73 @@ func (o ManagedResourceArrayOutput) Index(i pulumi.IntInput) ManagedResourceOutp
 	}).(ManagedResourceOutput)
 }
 
+// A recipient's state for one shared object.
+type RecipientResourceInfo struct {
+	// Why sharing the object with this recipient failed; empty when it did not.
+	Error string `pulumi:"error"`
+	// The share-resource id.
+	ResourceId string `pulumi:"resourceId"`
+	// The version of the shared object the recipient has.
+	ResourceVersion float64 `pulumi:"resourceVersion"`
+	// True when the recipient's state for the object will not change any more.
+	Terminal bool `pulumi:"terminal"`
+}
+
+// A recipient's state for one shared object.
+type RecipientResourceInfoOutput struct{ *pulumi.OutputState }
+
+func (RecipientResourceInfoOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*RecipientResourceInfo)(nil)).Elem()
+}
+
+func (o RecipientResourceInfoOutput) ToRecipientResourceInfoOutput() RecipientResourceInfoOutput {
+	return o
+}
+
+func (o RecipientResourceInfoOutput) ToRecipientResourceInfoOutputWithContext(ctx context.Context) RecipientResourceInfoOutput {
+	return o
+}
+
+// Why sharing the object with this recipient failed; empty when it did not.
+func (o RecipientResourceInfoOutput) Error() pulumi.StringOutput {
+	return o.ApplyT(func(v RecipientResourceInfo) string { return v.Error }).(pulumi.StringOutput)
+}
+
+// The share-resource id.
+func (o RecipientResourceInfoOutput) ResourceId() pulumi.StringOutput {
+	return o.ApplyT(func(v RecipientResourceInfo) string { return v.ResourceId }).(pulumi.StringOutput)
+}
+
+// The version of the shared object the recipient has.
+func (o RecipientResourceInfoOutput) ResourceVersion() pulumi.Float64Output {
+	return o.ApplyT(func(v RecipientResourceInfo) float64 { return v.ResourceVersion }).(pulumi.Float64Output)
+}
+
+// True when the recipient's state for the object will not change any more.
+func (o RecipientResourceInfoOutput) Terminal() pulumi.BoolOutput {
+	return o.ApplyT(func(v RecipientResourceInfo) bool { return v.Terminal }).(pulumi.BoolOutput)
+}
+
+type RecipientResourceInfoArrayOutput struct{ *pulumi.OutputState }
+
+func (RecipientResourceInfoArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]RecipientResourceInfo)(nil)).Elem()
+}
+
+func (o RecipientResourceInfoArrayOutput) ToRecipientResourceInfoArrayOutput() RecipientResourceInfoArrayOutput {
+	return o
+}
+
+func (o RecipientResourceInfoArrayOutput) ToRecipientResourceInfoArrayOutputWithContext(ctx context.Context) RecipientResourceInfoArrayOutput {
+	return o
+}
+
+func (o RecipientResourceInfoArrayOutput) Index(i pulumi.IntInput) RecipientResourceInfoOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) RecipientResourceInfo {
+		return vs[0].([]RecipientResourceInfo)[vs[1].(int)]
+	}).(RecipientResourceInfoOutput)
+}
+
 // Per-resource state of a recipient, as the API reports it.
 type RecipientResourceState struct {
 	// Why delivering the object to the recipient failed, if it did.
@@ -242,6 +309,152 @@ func (o RecipientResourceStateArrayOutput) Index(i pulumi.IntInput) RecipientRes
 	return pulumi.All(o, i).ApplyT(func(vs []interface{}) RecipientResourceState {
 		return vs[0].([]RecipientResourceState)[vs[1].(int)]
 	}).(RecipientResourceStateOutput)
+}
+
+// A share, as `Share` names its outputs.
+type ShareInfo struct {
+	// The owning (sending) account.
+	AccountId string `pulumi:"accountId"`
+	// The owning account's name.
+	AccountName string `pulumi:"accountName"`
+	// With `includeRecipientCounts`: how many recipients are `associated`.
+	AssociatedRecipientCount *float64 `pulumi:"associatedRecipientCount"`
+	// With `includeRecipientCounts`: how many recipients are `associating`.
+	AssociatingRecipientCount *float64 `pulumi:"associatingRecipientCount"`
+	// When the share was created (RFC 3339).
+	Created string `pulumi:"created"`
+	// With `includeRecipientCounts`: how many recipients are `disassociated`.
+	DisassociatedRecipientCount *float64 `pulumi:"disassociatedRecipientCount"`
+	// With `includeRecipientCounts`: how many recipients are `disassociating`.
+	DisassociatingRecipientCount *float64 `pulumi:"disassociatingRecipientCount"`
+	// The share's id.
+	Id string `pulumi:"id"`
+	// `sent` or `received`, relative to the account asked about (absent in organization lists).
+	Kind *string `pulumi:"kind"`
+	// When the share last changed (RFC 3339).
+	Modified string `pulumi:"modified"`
+	// The share's name.
+	Name string `pulumi:"name"`
+	// The owning account's organization.
+	OrganizationId string `pulumi:"organizationId"`
+	// With `includeResources`: the share's resources. (Not `resources`: that name is a member of every
+	// Pulumi Output, so `getShareOutput(…).resources` would not reach the list.)
+	ShareResources []ShareResourceInfo `pulumi:"shareResources"`
+	// `active`, `deleting` or `deleted`.
+	Status string `pulumi:"status"`
+	// `account` or `organization`.
+	TargetType string `pulumi:"targetType"`
+}
+
+// A share, as `Share` names its outputs.
+type ShareInfoOutput struct{ *pulumi.OutputState }
+
+func (ShareInfoOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ShareInfo)(nil)).Elem()
+}
+
+func (o ShareInfoOutput) ToShareInfoOutput() ShareInfoOutput {
+	return o
+}
+
+func (o ShareInfoOutput) ToShareInfoOutputWithContext(ctx context.Context) ShareInfoOutput {
+	return o
+}
+
+// The owning (sending) account.
+func (o ShareInfoOutput) AccountId() pulumi.StringOutput {
+	return o.ApplyT(func(v ShareInfo) string { return v.AccountId }).(pulumi.StringOutput)
+}
+
+// The owning account's name.
+func (o ShareInfoOutput) AccountName() pulumi.StringOutput {
+	return o.ApplyT(func(v ShareInfo) string { return v.AccountName }).(pulumi.StringOutput)
+}
+
+// With `includeRecipientCounts`: how many recipients are `associated`.
+func (o ShareInfoOutput) AssociatedRecipientCount() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v ShareInfo) *float64 { return v.AssociatedRecipientCount }).(pulumi.Float64PtrOutput)
+}
+
+// With `includeRecipientCounts`: how many recipients are `associating`.
+func (o ShareInfoOutput) AssociatingRecipientCount() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v ShareInfo) *float64 { return v.AssociatingRecipientCount }).(pulumi.Float64PtrOutput)
+}
+
+// When the share was created (RFC 3339).
+func (o ShareInfoOutput) Created() pulumi.StringOutput {
+	return o.ApplyT(func(v ShareInfo) string { return v.Created }).(pulumi.StringOutput)
+}
+
+// With `includeRecipientCounts`: how many recipients are `disassociated`.
+func (o ShareInfoOutput) DisassociatedRecipientCount() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v ShareInfo) *float64 { return v.DisassociatedRecipientCount }).(pulumi.Float64PtrOutput)
+}
+
+// With `includeRecipientCounts`: how many recipients are `disassociating`.
+func (o ShareInfoOutput) DisassociatingRecipientCount() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v ShareInfo) *float64 { return v.DisassociatingRecipientCount }).(pulumi.Float64PtrOutput)
+}
+
+// The share's id.
+func (o ShareInfoOutput) Id() pulumi.StringOutput {
+	return o.ApplyT(func(v ShareInfo) string { return v.Id }).(pulumi.StringOutput)
+}
+
+// `sent` or `received`, relative to the account asked about (absent in organization lists).
+func (o ShareInfoOutput) Kind() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ShareInfo) *string { return v.Kind }).(pulumi.StringPtrOutput)
+}
+
+// When the share last changed (RFC 3339).
+func (o ShareInfoOutput) Modified() pulumi.StringOutput {
+	return o.ApplyT(func(v ShareInfo) string { return v.Modified }).(pulumi.StringOutput)
+}
+
+// The share's name.
+func (o ShareInfoOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v ShareInfo) string { return v.Name }).(pulumi.StringOutput)
+}
+
+// The owning account's organization.
+func (o ShareInfoOutput) OrganizationId() pulumi.StringOutput {
+	return o.ApplyT(func(v ShareInfo) string { return v.OrganizationId }).(pulumi.StringOutput)
+}
+
+// With `includeResources`: the share's resources. (Not `resources`: that name is a member of every
+// Pulumi Output, so `getShareOutput(…).resources` would not reach the list.)
+func (o ShareInfoOutput) ShareResources() ShareResourceInfoArrayOutput {
+	return o.ApplyT(func(v ShareInfo) []ShareResourceInfo { return v.ShareResources }).(ShareResourceInfoArrayOutput)
+}
+
+// `active`, `deleting` or `deleted`.
+func (o ShareInfoOutput) Status() pulumi.StringOutput {
+	return o.ApplyT(func(v ShareInfo) string { return v.Status }).(pulumi.StringOutput)
+}
+
+// `account` or `organization`.
+func (o ShareInfoOutput) TargetType() pulumi.StringOutput {
+	return o.ApplyT(func(v ShareInfo) string { return v.TargetType }).(pulumi.StringOutput)
+}
+
+type ShareInfoArrayOutput struct{ *pulumi.OutputState }
+
+func (ShareInfoArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]ShareInfo)(nil)).Elem()
+}
+
+func (o ShareInfoArrayOutput) ToShareInfoArrayOutput() ShareInfoArrayOutput {
+	return o
+}
+
+func (o ShareInfoArrayOutput) ToShareInfoArrayOutputWithContext(ctx context.Context) ShareInfoArrayOutput {
+	return o
+}
+
+func (o ShareInfoArrayOutput) Index(i pulumi.IntInput) ShareInfoOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) ShareInfo {
+		return vs[0].([]ShareInfo)[vs[1].(int)]
+	}).(ShareInfoOutput)
 }
 
 // A recipient declared inline on a {@link Share}: exactly one of the two fields.
@@ -351,6 +564,94 @@ func (o ShareRecipientDeclarationArrayOutput) Index(i pulumi.IntInput) ShareReci
 	return pulumi.All(o, i).ApplyT(func(vs []interface{}) ShareRecipientDeclaration {
 		return vs[0].([]ShareRecipientDeclaration)[vs[1].(int)]
 	}).(ShareRecipientDeclarationOutput)
+}
+
+// A recipient of a share, as `ShareRecipient` names its outputs.
+type ShareRecipientInfo struct {
+	// `associating`, `associated`, `disassociating` or `disassociated` (removed recipients are listed forever).
+	AssociationStatus string `pulumi:"associationStatus"`
+	// When the recipient was added (RFC 3339).
+	Created string `pulumi:"created"`
+	// The recipient id (what `ShareRecipient`'s `adopt` takes).
+	Id string `pulumi:"id"`
+	// When the recipient last changed (RFC 3339).
+	Modified string `pulumi:"modified"`
+	// The account the API reports for this recipient (for an organization recipient, see the README).
+	RecipientAccount string `pulumi:"recipientAccount"`
+	// With `includeResources`: the recipient's state for each shared object.
+	Resources []RecipientResourceInfo `pulumi:"resources"`
+	// The share the recipient is on.
+	ShareId string `pulumi:"shareId"`
+}
+
+// A recipient of a share, as `ShareRecipient` names its outputs.
+type ShareRecipientInfoOutput struct{ *pulumi.OutputState }
+
+func (ShareRecipientInfoOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ShareRecipientInfo)(nil)).Elem()
+}
+
+func (o ShareRecipientInfoOutput) ToShareRecipientInfoOutput() ShareRecipientInfoOutput {
+	return o
+}
+
+func (o ShareRecipientInfoOutput) ToShareRecipientInfoOutputWithContext(ctx context.Context) ShareRecipientInfoOutput {
+	return o
+}
+
+// `associating`, `associated`, `disassociating` or `disassociated` (removed recipients are listed forever).
+func (o ShareRecipientInfoOutput) AssociationStatus() pulumi.StringOutput {
+	return o.ApplyT(func(v ShareRecipientInfo) string { return v.AssociationStatus }).(pulumi.StringOutput)
+}
+
+// When the recipient was added (RFC 3339).
+func (o ShareRecipientInfoOutput) Created() pulumi.StringOutput {
+	return o.ApplyT(func(v ShareRecipientInfo) string { return v.Created }).(pulumi.StringOutput)
+}
+
+// The recipient id (what `ShareRecipient`'s `adopt` takes).
+func (o ShareRecipientInfoOutput) Id() pulumi.StringOutput {
+	return o.ApplyT(func(v ShareRecipientInfo) string { return v.Id }).(pulumi.StringOutput)
+}
+
+// When the recipient last changed (RFC 3339).
+func (o ShareRecipientInfoOutput) Modified() pulumi.StringOutput {
+	return o.ApplyT(func(v ShareRecipientInfo) string { return v.Modified }).(pulumi.StringOutput)
+}
+
+// The account the API reports for this recipient (for an organization recipient, see the README).
+func (o ShareRecipientInfoOutput) RecipientAccount() pulumi.StringOutput {
+	return o.ApplyT(func(v ShareRecipientInfo) string { return v.RecipientAccount }).(pulumi.StringOutput)
+}
+
+// With `includeResources`: the recipient's state for each shared object.
+func (o ShareRecipientInfoOutput) Resources() RecipientResourceInfoArrayOutput {
+	return o.ApplyT(func(v ShareRecipientInfo) []RecipientResourceInfo { return v.Resources }).(RecipientResourceInfoArrayOutput)
+}
+
+// The share the recipient is on.
+func (o ShareRecipientInfoOutput) ShareId() pulumi.StringOutput {
+	return o.ApplyT(func(v ShareRecipientInfo) string { return v.ShareId }).(pulumi.StringOutput)
+}
+
+type ShareRecipientInfoArrayOutput struct{ *pulumi.OutputState }
+
+func (ShareRecipientInfoArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]ShareRecipientInfo)(nil)).Elem()
+}
+
+func (o ShareRecipientInfoArrayOutput) ToShareRecipientInfoArrayOutput() ShareRecipientInfoArrayOutput {
+	return o
+}
+
+func (o ShareRecipientInfoArrayOutput) ToShareRecipientInfoArrayOutputWithContext(ctx context.Context) ShareRecipientInfoArrayOutput {
+	return o
+}
+
+func (o ShareRecipientInfoArrayOutput) Index(i pulumi.IntInput) ShareRecipientInfoOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) ShareRecipientInfo {
+		return vs[0].([]ShareRecipientInfo)[vs[1].(int)]
+	}).(ShareRecipientInfoOutput)
 }
 
 type ShareRecipientTimeouts struct {
@@ -636,6 +937,115 @@ func (o ShareResourceDeclarationArrayOutput) Index(i pulumi.IntInput) ShareResou
 	}).(ShareResourceDeclarationOutput)
 }
 
+// A shared object on a share, as `ShareResource` names its outputs.
+type ShareResourceInfo struct {
+	// When it was added (RFC 3339).
+	Created string `pulumi:"created"`
+	// The share-resource id (what `ShareResource`'s `adopt` takes), not the shared object's id.
+	Id string `pulumi:"id"`
+	// Compact JSON with sorted keys, as `ShareResource.meta`.
+	Meta string `pulumi:"meta"`
+	// When it last changed (RFC 3339).
+	Modified string `pulumi:"modified"`
+	// The account that owns the shared object.
+	ResourceAccountId string `pulumi:"resourceAccountId"`
+	// The id of the shared object (e.g. the ruleset id).
+	ResourceId string `pulumi:"resourceId"`
+	// The kind of object, e.g. `custom-ruleset` or `gateway-policy`.
+	ResourceType string `pulumi:"resourceType"`
+	// The version of the shared object, raised each time it changes.
+	ResourceVersion float64 `pulumi:"resourceVersion"`
+	// The share the object is on.
+	ShareId string `pulumi:"shareId"`
+	// `active`, `deleting` or `deleted`.
+	Status string `pulumi:"status"`
+}
+
+// A shared object on a share, as `ShareResource` names its outputs.
+type ShareResourceInfoOutput struct{ *pulumi.OutputState }
+
+func (ShareResourceInfoOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ShareResourceInfo)(nil)).Elem()
+}
+
+func (o ShareResourceInfoOutput) ToShareResourceInfoOutput() ShareResourceInfoOutput {
+	return o
+}
+
+func (o ShareResourceInfoOutput) ToShareResourceInfoOutputWithContext(ctx context.Context) ShareResourceInfoOutput {
+	return o
+}
+
+// When it was added (RFC 3339).
+func (o ShareResourceInfoOutput) Created() pulumi.StringOutput {
+	return o.ApplyT(func(v ShareResourceInfo) string { return v.Created }).(pulumi.StringOutput)
+}
+
+// The share-resource id (what `ShareResource`'s `adopt` takes), not the shared object's id.
+func (o ShareResourceInfoOutput) Id() pulumi.StringOutput {
+	return o.ApplyT(func(v ShareResourceInfo) string { return v.Id }).(pulumi.StringOutput)
+}
+
+// Compact JSON with sorted keys, as `ShareResource.meta`.
+func (o ShareResourceInfoOutput) Meta() pulumi.StringOutput {
+	return o.ApplyT(func(v ShareResourceInfo) string { return v.Meta }).(pulumi.StringOutput)
+}
+
+// When it last changed (RFC 3339).
+func (o ShareResourceInfoOutput) Modified() pulumi.StringOutput {
+	return o.ApplyT(func(v ShareResourceInfo) string { return v.Modified }).(pulumi.StringOutput)
+}
+
+// The account that owns the shared object.
+func (o ShareResourceInfoOutput) ResourceAccountId() pulumi.StringOutput {
+	return o.ApplyT(func(v ShareResourceInfo) string { return v.ResourceAccountId }).(pulumi.StringOutput)
+}
+
+// The id of the shared object (e.g. the ruleset id).
+func (o ShareResourceInfoOutput) ResourceId() pulumi.StringOutput {
+	return o.ApplyT(func(v ShareResourceInfo) string { return v.ResourceId }).(pulumi.StringOutput)
+}
+
+// The kind of object, e.g. `custom-ruleset` or `gateway-policy`.
+func (o ShareResourceInfoOutput) ResourceType() pulumi.StringOutput {
+	return o.ApplyT(func(v ShareResourceInfo) string { return v.ResourceType }).(pulumi.StringOutput)
+}
+
+// The version of the shared object, raised each time it changes.
+func (o ShareResourceInfoOutput) ResourceVersion() pulumi.Float64Output {
+	return o.ApplyT(func(v ShareResourceInfo) float64 { return v.ResourceVersion }).(pulumi.Float64Output)
+}
+
+// The share the object is on.
+func (o ShareResourceInfoOutput) ShareId() pulumi.StringOutput {
+	return o.ApplyT(func(v ShareResourceInfo) string { return v.ShareId }).(pulumi.StringOutput)
+}
+
+// `active`, `deleting` or `deleted`.
+func (o ShareResourceInfoOutput) Status() pulumi.StringOutput {
+	return o.ApplyT(func(v ShareResourceInfo) string { return v.Status }).(pulumi.StringOutput)
+}
+
+type ShareResourceInfoArrayOutput struct{ *pulumi.OutputState }
+
+func (ShareResourceInfoArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]ShareResourceInfo)(nil)).Elem()
+}
+
+func (o ShareResourceInfoArrayOutput) ToShareResourceInfoArrayOutput() ShareResourceInfoArrayOutput {
+	return o
+}
+
+func (o ShareResourceInfoArrayOutput) ToShareResourceInfoArrayOutputWithContext(ctx context.Context) ShareResourceInfoArrayOutput {
+	return o
+}
+
+func (o ShareResourceInfoArrayOutput) Index(i pulumi.IntInput) ShareResourceInfoOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) ShareResourceInfo {
+		return vs[0].([]ShareResourceInfo)[vs[1].(int)]
+	}).(ShareResourceInfoOutput)
+}
+
 // Per-operation deadlines, as durations such as "30s", "5m", "1h30m". Each defaults to "5m".
 type Timeouts struct {
 	// How long creating waits for the object to settle.
@@ -827,14 +1237,22 @@ func init() {
 	pulumi.RegisterOutputType(ManagedRecipientArrayOutput{})
 	pulumi.RegisterOutputType(ManagedResourceOutput{})
 	pulumi.RegisterOutputType(ManagedResourceArrayOutput{})
+	pulumi.RegisterOutputType(RecipientResourceInfoOutput{})
+	pulumi.RegisterOutputType(RecipientResourceInfoArrayOutput{})
 	pulumi.RegisterOutputType(RecipientResourceStateOutput{})
 	pulumi.RegisterOutputType(RecipientResourceStateArrayOutput{})
+	pulumi.RegisterOutputType(ShareInfoOutput{})
+	pulumi.RegisterOutputType(ShareInfoArrayOutput{})
 	pulumi.RegisterOutputType(ShareRecipientDeclarationOutput{})
 	pulumi.RegisterOutputType(ShareRecipientDeclarationArrayOutput{})
+	pulumi.RegisterOutputType(ShareRecipientInfoOutput{})
+	pulumi.RegisterOutputType(ShareRecipientInfoArrayOutput{})
 	pulumi.RegisterOutputType(ShareRecipientTimeoutsOutput{})
 	pulumi.RegisterOutputType(ShareRecipientTimeoutsPtrOutput{})
 	pulumi.RegisterOutputType(ShareResourceDeclarationOutput{})
 	pulumi.RegisterOutputType(ShareResourceDeclarationArrayOutput{})
+	pulumi.RegisterOutputType(ShareResourceInfoOutput{})
+	pulumi.RegisterOutputType(ShareResourceInfoArrayOutput{})
 	pulumi.RegisterOutputType(TimeoutsOutput{})
 	pulumi.RegisterOutputType(TimeoutsPtrOutput{})
 }

@@ -6,6 +6,11 @@ import builtins as _builtins
 from . import _utilities
 import typing
 # Export this package's modules as members:
+from .get_share import *
+from .list_organization_shares import *
+from .list_share_recipients import *
+from .list_share_resources import *
+from .list_shares import *
 from .provider import *
 from .share import *
 from .share_recipient import *

@@ -13,12 +13,17 @@ if sys.version_info >= (3, 11):
 else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
+from . import outputs
 
 __all__ = [
     'ManagedRecipient',
     'ManagedResource',
+    'RecipientResourceInfo',
     'RecipientResourceState',
+    'ShareInfo',
+    'ShareRecipientInfo',
     'ShareRecipientTimeouts',
+    'ShareResourceInfo',
     'Timeouts',
 ]
 
@@ -230,6 +235,62 @@ class ManagedResource(dict):
 
 
 @pulumi.output_type
+class RecipientResourceInfo(dict):
+    """
+    A recipient's state for one shared object.
+    """
+    def __init__(__self__, *,
+                 error: _builtins.str,
+                 resource_id: _builtins.str,
+                 resource_version: _builtins.float,
+                 terminal: _builtins.bool):
+        """
+        A recipient's state for one shared object.
+
+        :param _builtins.str error: Why sharing the object with this recipient failed; empty when it did not.
+        :param _builtins.str resource_id: The share-resource id.
+        :param _builtins.float resource_version: The version of the shared object the recipient has.
+        :param _builtins.bool terminal: True when the recipient's state for the object will not change any more.
+        """
+        pulumi.set(__self__, "error", error)
+        pulumi.set(__self__, "resource_id", resource_id)
+        pulumi.set(__self__, "resource_version", resource_version)
+        pulumi.set(__self__, "terminal", terminal)
+
+    @_builtins.property
+    @pulumi.getter
+    def error(self) -> _builtins.str:
+        """
+        Why sharing the object with this recipient failed; empty when it did not.
+        """
+        return pulumi.get(self, "error")
+
+    @_builtins.property
+    @pulumi.getter(name="resourceId")
+    def resource_id(self) -> _builtins.str:
+        """
+        The share-resource id.
+        """
+        return pulumi.get(self, "resource_id")
+
+    @_builtins.property
+    @pulumi.getter(name="resourceVersion")
+    def resource_version(self) -> _builtins.float:
+        """
+        The version of the shared object the recipient has.
+        """
+        return pulumi.get(self, "resource_version")
+
+    @_builtins.property
+    @pulumi.getter
+    def terminal(self) -> _builtins.bool:
+        """
+        True when the recipient's state for the object will not change any more.
+        """
+        return pulumi.get(self, "terminal")
+
+
+@pulumi.output_type
 class RecipientResourceState(dict):
     """
     Per-resource state of a recipient, as the API reports it.
@@ -305,6 +366,281 @@ class RecipientResourceState(dict):
 
 
 @pulumi.output_type
+class ShareInfo(dict):
+    """
+    A share, as `Share` names its outputs.
+    """
+    def __init__(__self__, *,
+                 account_id: _builtins.str,
+                 account_name: _builtins.str,
+                 created: _builtins.str,
+                 id: _builtins.str,
+                 modified: _builtins.str,
+                 name: _builtins.str,
+                 organization_id: _builtins.str,
+                 status: _builtins.str,
+                 target_type: _builtins.str,
+                 associated_recipient_count: Optional[_builtins.float] = None,
+                 associating_recipient_count: Optional[_builtins.float] = None,
+                 disassociated_recipient_count: Optional[_builtins.float] = None,
+                 disassociating_recipient_count: Optional[_builtins.float] = None,
+                 kind: Optional[_builtins.str] = None,
+                 share_resources: Optional[Sequence['outputs.ShareResourceInfo']] = None):
+        """
+        A share, as `Share` names its outputs.
+
+        :param _builtins.str account_id: The owning (sending) account.
+        :param _builtins.str account_name: The owning account's name.
+        :param _builtins.str created: When the share was created (RFC 3339).
+        :param _builtins.str id: The share's id.
+        :param _builtins.str modified: When the share last changed (RFC 3339).
+        :param _builtins.str name: The share's name.
+        :param _builtins.str organization_id: The owning account's organization.
+        :param _builtins.str status: `active`, `deleting` or `deleted`.
+        :param _builtins.str target_type: `account` or `organization`.
+        :param _builtins.float associated_recipient_count: With `includeRecipientCounts`: how many recipients are `associated`.
+        :param _builtins.float associating_recipient_count: With `includeRecipientCounts`: how many recipients are `associating`.
+        :param _builtins.float disassociated_recipient_count: With `includeRecipientCounts`: how many recipients are `disassociated`.
+        :param _builtins.float disassociating_recipient_count: With `includeRecipientCounts`: how many recipients are `disassociating`.
+        :param _builtins.str kind: `sent` or `received`, relative to the account asked about (absent in organization lists).
+        :param Sequence['ShareResourceInfo'] share_resources: With `includeResources`: the share's resources. (Not `resources`: that name is a member of every
+               Pulumi Output, so `getShareOutput(…).resources` would not reach the list.)
+        """
+        pulumi.set(__self__, "account_id", account_id)
+        pulumi.set(__self__, "account_name", account_name)
+        pulumi.set(__self__, "created", created)
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "modified", modified)
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "organization_id", organization_id)
+        pulumi.set(__self__, "status", status)
+        pulumi.set(__self__, "target_type", target_type)
+        if associated_recipient_count is not None:
+            pulumi.set(__self__, "associated_recipient_count", associated_recipient_count)
+        if associating_recipient_count is not None:
+            pulumi.set(__self__, "associating_recipient_count", associating_recipient_count)
+        if disassociated_recipient_count is not None:
+            pulumi.set(__self__, "disassociated_recipient_count", disassociated_recipient_count)
+        if disassociating_recipient_count is not None:
+            pulumi.set(__self__, "disassociating_recipient_count", disassociating_recipient_count)
+        if kind is not None:
+            pulumi.set(__self__, "kind", kind)
+        if share_resources is not None:
+            pulumi.set(__self__, "share_resources", share_resources)
+
+    @_builtins.property
+    @pulumi.getter(name="accountId")
+    def account_id(self) -> _builtins.str:
+        """
+        The owning (sending) account.
+        """
+        return pulumi.get(self, "account_id")
+
+    @_builtins.property
+    @pulumi.getter(name="accountName")
+    def account_name(self) -> _builtins.str:
+        """
+        The owning account's name.
+        """
+        return pulumi.get(self, "account_name")
+
+    @_builtins.property
+    @pulumi.getter
+    def created(self) -> _builtins.str:
+        """
+        When the share was created (RFC 3339).
+        """
+        return pulumi.get(self, "created")
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> _builtins.str:
+        """
+        The share's id.
+        """
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter
+    def modified(self) -> _builtins.str:
+        """
+        When the share last changed (RFC 3339).
+        """
+        return pulumi.get(self, "modified")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        The share's name.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter(name="organizationId")
+    def organization_id(self) -> _builtins.str:
+        """
+        The owning account's organization.
+        """
+        return pulumi.get(self, "organization_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def status(self) -> _builtins.str:
+        """
+        `active`, `deleting` or `deleted`.
+        """
+        return pulumi.get(self, "status")
+
+    @_builtins.property
+    @pulumi.getter(name="targetType")
+    def target_type(self) -> _builtins.str:
+        """
+        `account` or `organization`.
+        """
+        return pulumi.get(self, "target_type")
+
+    @_builtins.property
+    @pulumi.getter(name="associatedRecipientCount")
+    def associated_recipient_count(self) -> Optional[_builtins.float]:
+        """
+        With `includeRecipientCounts`: how many recipients are `associated`.
+        """
+        return pulumi.get(self, "associated_recipient_count")
+
+    @_builtins.property
+    @pulumi.getter(name="associatingRecipientCount")
+    def associating_recipient_count(self) -> Optional[_builtins.float]:
+        """
+        With `includeRecipientCounts`: how many recipients are `associating`.
+        """
+        return pulumi.get(self, "associating_recipient_count")
+
+    @_builtins.property
+    @pulumi.getter(name="disassociatedRecipientCount")
+    def disassociated_recipient_count(self) -> Optional[_builtins.float]:
+        """
+        With `includeRecipientCounts`: how many recipients are `disassociated`.
+        """
+        return pulumi.get(self, "disassociated_recipient_count")
+
+    @_builtins.property
+    @pulumi.getter(name="disassociatingRecipientCount")
+    def disassociating_recipient_count(self) -> Optional[_builtins.float]:
+        """
+        With `includeRecipientCounts`: how many recipients are `disassociating`.
+        """
+        return pulumi.get(self, "disassociating_recipient_count")
+
+    @_builtins.property
+    @pulumi.getter
+    def kind(self) -> Optional[_builtins.str]:
+        """
+        `sent` or `received`, relative to the account asked about (absent in organization lists).
+        """
+        return pulumi.get(self, "kind")
+
+    @_builtins.property
+    @pulumi.getter(name="shareResources")
+    def share_resources(self) -> Optional[Sequence['outputs.ShareResourceInfo']]:
+        """
+        With `includeResources`: the share's resources. (Not `resources`: that name is a member of every
+        Pulumi Output, so `getShareOutput(…).resources` would not reach the list.)
+        """
+        return pulumi.get(self, "share_resources")
+
+
+@pulumi.output_type
+class ShareRecipientInfo(dict):
+    """
+    A recipient of a share, as `ShareRecipient` names its outputs.
+    """
+    def __init__(__self__, *,
+                 association_status: _builtins.str,
+                 created: _builtins.str,
+                 id: _builtins.str,
+                 modified: _builtins.str,
+                 recipient_account: _builtins.str,
+                 share_id: _builtins.str,
+                 resources: Optional[Sequence['outputs.RecipientResourceInfo']] = None):
+        """
+        A recipient of a share, as `ShareRecipient` names its outputs.
+
+        :param _builtins.str association_status: `associating`, `associated`, `disassociating` or `disassociated` (removed recipients are listed forever).
+        :param _builtins.str created: When the recipient was added (RFC 3339).
+        :param _builtins.str id: The recipient id (what `ShareRecipient`'s `adopt` takes).
+        :param _builtins.str modified: When the recipient last changed (RFC 3339).
+        :param _builtins.str recipient_account: The account the API reports for this recipient (for an organization recipient, see the README).
+        :param _builtins.str share_id: The share the recipient is on.
+        :param Sequence['RecipientResourceInfo'] resources: With `includeResources`: the recipient's state for each shared object.
+        """
+        pulumi.set(__self__, "association_status", association_status)
+        pulumi.set(__self__, "created", created)
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "modified", modified)
+        pulumi.set(__self__, "recipient_account", recipient_account)
+        pulumi.set(__self__, "share_id", share_id)
+        if resources is not None:
+            pulumi.set(__self__, "resources", resources)
+
+    @_builtins.property
+    @pulumi.getter(name="associationStatus")
+    def association_status(self) -> _builtins.str:
+        """
+        `associating`, `associated`, `disassociating` or `disassociated` (removed recipients are listed forever).
+        """
+        return pulumi.get(self, "association_status")
+
+    @_builtins.property
+    @pulumi.getter
+    def created(self) -> _builtins.str:
+        """
+        When the recipient was added (RFC 3339).
+        """
+        return pulumi.get(self, "created")
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> _builtins.str:
+        """
+        The recipient id (what `ShareRecipient`'s `adopt` takes).
+        """
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter
+    def modified(self) -> _builtins.str:
+        """
+        When the recipient last changed (RFC 3339).
+        """
+        return pulumi.get(self, "modified")
+
+    @_builtins.property
+    @pulumi.getter(name="recipientAccount")
+    def recipient_account(self) -> _builtins.str:
+        """
+        The account the API reports for this recipient (for an organization recipient, see the README).
+        """
+        return pulumi.get(self, "recipient_account")
+
+    @_builtins.property
+    @pulumi.getter(name="shareId")
+    def share_id(self) -> _builtins.str:
+        """
+        The share the recipient is on.
+        """
+        return pulumi.get(self, "share_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def resources(self) -> Optional[Sequence['outputs.RecipientResourceInfo']]:
+        """
+        With `includeResources`: the recipient's state for each shared object.
+        """
+        return pulumi.get(self, "resources")
+
+
+@pulumi.output_type
 class ShareRecipientTimeouts(dict):
     def __init__(__self__, *,
                  create: Optional[_builtins.str] = None,
@@ -333,6 +669,128 @@ class ShareRecipientTimeouts(dict):
         How long deleting waits for the object to be gone.
         """
         return pulumi.get(self, "delete")
+
+
+@pulumi.output_type
+class ShareResourceInfo(dict):
+    """
+    A shared object on a share, as `ShareResource` names its outputs.
+    """
+    def __init__(__self__, *,
+                 created: _builtins.str,
+                 id: _builtins.str,
+                 meta: _builtins.str,
+                 modified: _builtins.str,
+                 resource_account_id: _builtins.str,
+                 resource_id: _builtins.str,
+                 resource_type: _builtins.str,
+                 resource_version: _builtins.float,
+                 share_id: _builtins.str,
+                 status: _builtins.str):
+        """
+        A shared object on a share, as `ShareResource` names its outputs.
+
+        :param _builtins.str created: When it was added (RFC 3339).
+        :param _builtins.str id: The share-resource id (what `ShareResource`'s `adopt` takes), not the shared object's id.
+        :param _builtins.str meta: Compact JSON with sorted keys, as `ShareResource.meta`.
+        :param _builtins.str modified: When it last changed (RFC 3339).
+        :param _builtins.str resource_account_id: The account that owns the shared object.
+        :param _builtins.str resource_id: The id of the shared object (e.g. the ruleset id).
+        :param _builtins.str resource_type: The kind of object, e.g. `custom-ruleset` or `gateway-policy`.
+        :param _builtins.float resource_version: The version of the shared object, raised each time it changes.
+        :param _builtins.str share_id: The share the object is on.
+        :param _builtins.str status: `active`, `deleting` or `deleted`.
+        """
+        pulumi.set(__self__, "created", created)
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "meta", meta)
+        pulumi.set(__self__, "modified", modified)
+        pulumi.set(__self__, "resource_account_id", resource_account_id)
+        pulumi.set(__self__, "resource_id", resource_id)
+        pulumi.set(__self__, "resource_type", resource_type)
+        pulumi.set(__self__, "resource_version", resource_version)
+        pulumi.set(__self__, "share_id", share_id)
+        pulumi.set(__self__, "status", status)
+
+    @_builtins.property
+    @pulumi.getter
+    def created(self) -> _builtins.str:
+        """
+        When it was added (RFC 3339).
+        """
+        return pulumi.get(self, "created")
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> _builtins.str:
+        """
+        The share-resource id (what `ShareResource`'s `adopt` takes), not the shared object's id.
+        """
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter
+    def meta(self) -> _builtins.str:
+        """
+        Compact JSON with sorted keys, as `ShareResource.meta`.
+        """
+        return pulumi.get(self, "meta")
+
+    @_builtins.property
+    @pulumi.getter
+    def modified(self) -> _builtins.str:
+        """
+        When it last changed (RFC 3339).
+        """
+        return pulumi.get(self, "modified")
+
+    @_builtins.property
+    @pulumi.getter(name="resourceAccountId")
+    def resource_account_id(self) -> _builtins.str:
+        """
+        The account that owns the shared object.
+        """
+        return pulumi.get(self, "resource_account_id")
+
+    @_builtins.property
+    @pulumi.getter(name="resourceId")
+    def resource_id(self) -> _builtins.str:
+        """
+        The id of the shared object (e.g. the ruleset id).
+        """
+        return pulumi.get(self, "resource_id")
+
+    @_builtins.property
+    @pulumi.getter(name="resourceType")
+    def resource_type(self) -> _builtins.str:
+        """
+        The kind of object, e.g. `custom-ruleset` or `gateway-policy`.
+        """
+        return pulumi.get(self, "resource_type")
+
+    @_builtins.property
+    @pulumi.getter(name="resourceVersion")
+    def resource_version(self) -> _builtins.float:
+        """
+        The version of the shared object, raised each time it changes.
+        """
+        return pulumi.get(self, "resource_version")
+
+    @_builtins.property
+    @pulumi.getter(name="shareId")
+    def share_id(self) -> _builtins.str:
+        """
+        The share the object is on.
+        """
+        return pulumi.get(self, "share_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def status(self) -> _builtins.str:
+        """
+        `active`, `deleting` or `deleted`.
+        """
+        return pulumi.get(self, "status")
 
 
 @pulumi.output_type
