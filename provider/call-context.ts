@@ -1,5 +1,5 @@
-// What the host of the current provider call supplies beyond the inputs: where progress lines go
-// and the engine's deadline for the operation. The plugin host sets it around each call (Pulumi's
+// What the host of the current provider call supplies beyond the inputs: where progress lines and
+// warnings go, and the engine's deadline for the operation. The plugin host sets it around each call (Pulumi's
 // dynamic-provider host has neither); the CRUD code reads it through `log` and `timeoutMs`, so it
 // stays the same under both hosts. AsyncLocalStorage carries it through every await of the call.
 
@@ -8,6 +8,8 @@ import { AsyncLocalStorage } from "node:async_hooks";
 export interface CallContext {
   /** Receives each progress line of this call (e.g. logged to the engine against the resource's URN). */
   log?: (line: string) => void;
+  /** Receives each warning of this call (e.g. of `check`), for the resource's own row. */
+  warn?: (message: string) => void;
   /** The engine's deadline for this operation (`customTimeouts`), in milliseconds; overrides `timeouts`. */
   timeoutMs?: number;
 }

@@ -87,6 +87,22 @@ export function log(line: string): void {
   else console.log(line);
 }
 
+/**
+ * A warning of a provider (e.g. an unknown resource type in `check`): to the warning sink of the
+ * current call when its host gave one (the plugin logs it as a warning against the resource's URN),
+ * else printed as `warning: …` (the dynamic-provider host shows it on the Stack's row).
+ *
+ * @example
+ * ```ts
+ * for (const warning of checker.warnings) warn(warning);
+ * ```
+ */
+export function warn(message: string): void {
+  const sink = currentCallContext()?.warn;
+  if (sink) sink(message);
+  else console.log(`warning: ${message}`);
+}
+
 function describeClientEvent(event: ClientEvent): string {
   switch (event.type) {
     case "retry":

@@ -8,6 +8,8 @@ import * as engrpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 export interface EngineLog {
   /** Logs `message` at info level on the row of `urn`. Never throws; a lost line is not an error. */
   info(urn: string, message: string): void;
+  /** Logs `message` as a warning on the row of `urn` (e.g. a warning of `check`). Never throws. */
+  warn(urn: string, message: string): void;
 }
 
 /**
@@ -22,16 +24,18 @@ export interface EngineLog {
  */
 export function connectEngineLog(address: string): EngineLog {
   const client = new engrpc.EngineClient(address, grpc.credentials.createInsecure());
+  const send = (severity: engproto.LogSeverity, urn: string, message: string) => {
+    const request = new engproto.LogRequest();
+    request.setSeverity(severity);
+    request.setMessage(message);
+    request.setUrn(urn);
+    request.setEphemeral(false);
+    client.log(request, (error) => {
+      if (error) process.stderr.write(`could not log to the engine: ${error.message}\n`);
+    });
+  };
   return {
-    info(urn, message) {
-      const request = new engproto.LogRequest();
-      request.setSeverity(engproto.LogSeverity.INFO);
-      request.setMessage(message);
-      request.setUrn(urn);
-      request.setEphemeral(false);
-      client.log(request, (error) => {
-        if (error) process.stderr.write(`could not log to the engine: ${error.message}\n`);
-      });
-    },
+    info: (urn, message) => send(engproto.LogSeverity.INFO, urn, message),
+    warn: (urn, message) => send(engproto.LogSeverity.WARNING, urn, message),
   };
 }

@@ -42,6 +42,7 @@ export interface ProviderServerOptions {
 export function providerHandlers(options: ProviderServerOptions): Record<string, Unary<any, any>> {
   const { engineLog } = options;
   const progressTo = (urn: string) => (line: string) => engineLog.info(urn, line);
+  const warningsTo = (urn: string) => (message: string) => engineLog.warn(urn, message);
   /** The deadline the engine sends (`customTimeouts`, in seconds); 0 means none. */
   const deadline = (seconds: number) => (seconds > 0 ? seconds * 1000 : undefined);
 
@@ -78,7 +79,9 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
       const { provider } = servedResource(request.getType() || typeOf(request.getUrn()));
       // The stack that owns what this resource creates, as the TypeScript classes pass it (owner-stack.ts).
       const news = withOwnerStack(fromStruct(request.getNews()), request.getUrn());
-      const result = await provider.check!(fromStruct(request.getOlds()), news);
+      // Its warnings (an unknown resource type…) go on the resource's row, not the Stack's.
+      const context = { log: progressTo(request.getUrn()), warn: warningsTo(request.getUrn()) };
+      const result = await withCallContext(context, () => provider.check!(fromStruct(request.getOlds()), news));
       return checkResponse(result.inputs ?? {}, result.failures ?? []);
     }),
 

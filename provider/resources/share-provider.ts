@@ -11,7 +11,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { ValidationError } from "../client/core/errors";
 import type { ShareObject } from "../client/types";
 import { rememberStackConfig } from "../config";
-import { runtimeFor } from "../runtime";
+import { runtimeFor, warn } from "../runtime";
 import { forReading, lookupRecipient, lookupShare } from "../wait/finders";
 import { isGone, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE } from "../wait/lifecycle";
 import { describeShare, waitRecipientGone, waitShareGone } from "../wait/waits";
@@ -54,7 +54,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
     if (news.adoptOnlyIfMatching !== undefined && news.adoptOnlyIfMatching !== null && typeof news.adoptOnlyIfMatching !== "boolean" && !isUnknown(news.adoptOnlyIfMatching)) {
       checker.fail("adoptOnlyIfMatching", `adoptOnlyIfMatching must be true or false, got ${JSON.stringify(news.adoptOnlyIfMatching)}`);
     }
-    for (const warning of checker.warnings) console.log(`warning: ${warning}`);
+    for (const warning of checker.warnings) warn(warning);
     if (checker.failures.length > 0) return { failures: checker.failures };
     const resources = Array.isArray(news.resources)
       ? news.resources.map((resource) => (containsUnknown(resource) ? resource : { ...resource, meta: normalizeMeta(resource.meta) }))

@@ -5,7 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ShareResourceObject } from "../client/types";
 import { rememberStackConfig } from "../config";
-import { runtimeFor } from "../runtime";
+import { runtimeFor, warn } from "../runtime";
 import { forReading, lookupResource } from "../wait/finders";
 import { isGone, isSettled, RESOURCE_LIFECYCLE } from "../wait/lifecycle";
 import { TerminalStatusError } from "../wait/errors";
@@ -40,7 +40,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
     checker.meta("meta", news.meta);
     checker.timeouts("timeouts", news.timeouts, TIMEOUT_KEYS);
     checker.id("adopt", news.adopt, false);
-    for (const warning of checker.warnings) console.log(`warning: ${warning}`);
+    for (const warning of checker.warnings) warn(warning);
     if (checker.failures.length > 0) return { failures: checker.failures };
     const meta = news.meta === undefined ? "{}" : containsUnknown(news.meta) ? news.meta : normalizeMeta(news.meta);
     return { inputs: withoutNulls({ ...news, meta }) };

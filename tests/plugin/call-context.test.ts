@@ -1,7 +1,7 @@
 // What the plugin host puts in force around a call reaches the unchanged CRUD code.
 import { withCallContext } from "../../provider/call-context";
 import { DEFAULT_TIMEOUT_MS, timeoutMs } from "../../provider/resources/inputs";
-import { log } from "../../provider/runtime";
+import { log, warn } from "../../provider/runtime";
 
 describe("the call context", () => {
   it("the engine's deadline overrides the `timeouts` input, only inside the call", async () => {
@@ -35,6 +35,21 @@ describe("the call context", () => {
       expect(b).toEqual(["b1"]);
       expect(printed).toHaveBeenCalledWith("outside");
       expect(printed).toHaveBeenCalledTimes(1);
+    } finally {
+      printed.mockRestore();
+    }
+  });
+
+  it("warnings go to the call's warning sink, else are printed as `warning: …` (the dynamic host)", async () => {
+    const warnings: string[] = [];
+    const lines: string[] = [];
+    const printed = jest.spyOn(console, "log").mockImplementation(() => undefined);
+    try {
+      await withCallContext({ log: (line) => lines.push(line), warn: (message) => warnings.push(message) }, async () => warn("inside"));
+      warn("outside");
+      expect(warnings).toEqual(["inside"]);
+      expect(lines).toEqual([]);
+      expect(printed.mock.calls).toEqual([["warning: outside"]]);
     } finally {
       printed.mockRestore();
     }

@@ -45,7 +45,7 @@ describe("the plugin's functions (Invoke)", () => {
     delete process.env.CLOUDFLARE_API_KEY;
     delete process.env.CLOUDFLARE_BASE_URL;
     server = new grpc.Server();
-    server.addService(provrpc.ResourceProviderService, providerHandlers({ version: "0.0.0-test", schema: "{}", engineLog: { info: () => undefined } }));
+    server.addService(provrpc.ResourceProviderService, providerHandlers({ version: "0.0.0-test", schema: "{}", engineLog: { info: () => undefined, warn: () => undefined } }));
     const port = await new Promise<number>((resolve, reject) =>
       server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
     );

@@ -29,6 +29,7 @@ describe("the plugin's protocol server", () => {
   let server: grpc.Server;
   let client: provrpc.ResourceProviderClient;
   const logged: { urn: string; message: string }[] = [];
+  const warned: { urn: string; message: string }[] = [];
   const saved = { env: { ...process.env } };
   const journalDir = fs.mkdtempSync(path.join(os.tmpdir(), "plugin-journal-"));
 
@@ -44,7 +45,7 @@ describe("the plugin's protocol server", () => {
     process.env[JOURNAL_DIR_ENV] = journalDir;
     process.env[TUNING_ENV] = JSON.stringify({ poll: { firstDelayMs: 25, factor: 1.5, maxDelayMs: 100, gridMs: 25 }, progressEveryMs: 100, createNotFoundChecks: 5 });
     server = new grpc.Server();
-    server.addService(provrpc.ResourceProviderService, providerHandlers({ version: "0.0.0-test", schema: '{"name":"cloudflare-sharing"}', engineLog: { info: (urn, message) => logged.push({ urn, message }) } }));
+    server.addService(provrpc.ResourceProviderService, providerHandlers({ version: "0.0.0-test", schema: '{"name":"cloudflare-sharing"}', engineLog: { info: (urn, message) => logged.push({ urn, message }), warn: (urn, message) => warned.push({ urn, message }) } }));
     const port = await new Promise<number>((resolve, reject) =>
       server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
     );
@@ -94,6 +95,26 @@ describe("the plugin's protocol server", () => {
     );
     expect(check.getFailuresList().map((failure) => failure.getProperty()).sort()).toEqual(["recipientAccountId", "shareId"]);
     expect(emulator.control.requestLog()).toEqual([]);
+  });
+
+  it("a warning of Check goes to the engine as a warning on the resource's URN, not to stdout", async () => {
+    const urn = "urn:pulumi:dev::proj::cloudflare-sharing:index:ShareResource::custom";
+    const printed = jest.spyOn(console, "log").mockImplementation(() => undefined);
+    try {
+      const check = await call<provproto.CheckResponse>(
+        "check",
+        new provproto.CheckRequest()
+          .setUrn(urn)
+          .setType("cloudflare-sharing:index:ShareResource")
+          .setNews(toStruct({ accountId: OWNER, shareId: "a".repeat(32), resourceType: "custom-thing", resourceId: RULESET, resourceAccountId: OWNER })),
+      );
+      expect(check.getFailuresList()).toEqual([]);
+      expect(printed).not.toHaveBeenCalled();
+    } finally {
+      printed.mockRestore();
+    }
+    expect(warned).toEqual([{ urn, message: expect.stringContaining('resourceType "custom-thing" is not one of the known resource types') }]);
+    expect(logged.filter((line) => line.urn === urn)).toEqual([]);
   });
 
   it("Create honours the engine's deadline, logs progress on the URN, and keeps an unsettled object", async () => {
