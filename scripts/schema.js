@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Generates schema.json, the plugin's Pulumi package schema, from the TypeScript the dynamic
 // providers are declared with: each resource's inputs are its `…Args` interface, its outputs those
-// inputs plus the class's `declare readonly` properties, and every description is the TSDoc of the
-// property. The functions likewise: inputs the lookup's `…Args` interface (provider/functions/args.ts),
+// inputs plus its `…Properties` interface (what both classes read back), and every description is
+// the TSDoc of the property. The functions likewise: inputs the lookup's `…Args` interface (provider/functions/args.ts),
 // outputs its result type (results.ts), the description the TSDoc of the TypeScript function
 // (pulumi.ts), all as provider/functions/index.ts exports them. One source for both faces, so they cannot drift; tests/plugin/schema.test.ts fails when
 // the committed schema.json is not what this script makes.
@@ -120,10 +120,9 @@ function generate() {
     const cls = source.statements.find((statement) => ts.isClassDeclaration(statement) && statement.name.text === resource.name);
     const argSymbols = checker.getDeclaredTypeOfSymbol(checker.getSymbolAtLocation(args.name)).getProperties();
     const inputs = propertiesOf(argSymbols, resource.name, "input");
-    // Outputs: the inputs as stored, overridden by what the class declares it reads back.
-    const declared = cls.members
-      .filter((member) => ts.isPropertyDeclaration(member) && member.modifiers?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword))
-      .map((member) => checker.getSymbolAtLocation(member.name));
+    // Outputs: the inputs as stored, overridden by what the resource declares it reads back.
+    const read = source.statements.find((statement) => ts.isInterfaceDeclaration(statement) && statement.name.text === `${resource.name}Properties`);
+    const declared = checker.getDeclaredTypeOfSymbol(checker.getSymbolAtLocation(read.name)).getProperties();
     const outputs = propertiesOf(declared, resource.name, "output");
     const properties = {};
     for (const [name, spec] of Object.entries({ ...inputs.properties, ...outputs.properties })) {

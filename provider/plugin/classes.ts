@@ -4,11 +4,10 @@
 // progress work). A stack moves from one to the other with `aliases` (see MOVED_FROM_DYNAMIC).
 
 import * as pulumi from "@pulumi/pulumi";
-import type { ManagedRecipientOutput, ManagedResourceOutput, ShareArgs } from "../resources/share";
-import type { ShareRecipientArgs } from "../resources/share-recipient";
-import type { ShareResourceArgs } from "../resources/share-resource";
-import type { RecipientResourceState } from "../resources/share-recipient-model";
-import { TYPE_MODULE } from "../resources/resource-base";
+import { SHARE_READ_BACK, ShareArgs, ShareProperties } from "../resources/share";
+import { SHARE_RECIPIENT_READ_BACK, ShareRecipientArgs, ShareRecipientProperties } from "../resources/share-recipient";
+import { SHARE_RESOURCE_READ_BACK, ShareResourceArgs, ShareResourceProperties } from "../resources/share-resource";
+import { OutputProperties, TYPE_MODULE, withReadBack } from "../resources/resource-base";
 
 /**
  * The alias that moves a resource of the dynamic face onto the plugin without replacing it: the
@@ -24,6 +23,9 @@ export const MOVED_FROM_DYNAMIC = {
   ShareRecipient: { type: `pulumi-nodejs:dynamic/${TYPE_MODULE}:ShareRecipient` },
   ShareResource: { type: `pulumi-nodejs:dynamic/${TYPE_MODULE}:ShareResource` },
 } as const;
+
+// The outputs, declared once for both faces in ShareProperties (a TSDoc here would join the class's).
+export interface Share extends OutputProperties<ShareProperties> {}
 
 /**
  * A share, served by the `cloudflare-sharing` plugin. Same arguments and outputs as the dynamic {@link Share}.
@@ -41,25 +43,13 @@ export const MOVED_FROM_DYNAMIC = {
  * ```
  */
 export class Share extends pulumi.CustomResource {
-  declare readonly accountId: pulumi.Output<string>;
-  declare readonly name: pulumi.Output<string>;
-  declare readonly recipients: pulumi.Output<ManagedRecipientOutput[]>;
-  declare readonly resources: pulumi.Output<ManagedResourceOutput[]>;
-  declare readonly recipientIds: pulumi.Output<string[]>;
-  declare readonly resourceIds: pulumi.Output<string[]>;
-  declare readonly status: pulumi.Output<string>;
-  declare readonly accountName: pulumi.Output<string>;
-  declare readonly organizationId: pulumi.Output<string>;
-  declare readonly targetType: pulumi.Output<string>;
-  declare readonly kind: pulumi.Output<string>;
-  declare readonly created: pulumi.Output<string>;
-  declare readonly modified: pulumi.Output<string>;
-
   constructor(name: string, args: ShareArgs, opts?: pulumi.CustomResourceOptions) {
-    const outputs = ["recipientIds", "resourceIds", "status", "accountName", "organizationId", "targetType", "kind", "created", "modified"];
-    super("cloudflare-sharing:index:Share", name, withOutputs(args, outputs), opts);
+    super("cloudflare-sharing:index:Share", name, withReadBack(args, SHARE_READ_BACK), opts);
   }
 }
+
+// The outputs, declared once for both faces in ShareRecipientProperties (a TSDoc here would join the class's).
+export interface ShareRecipient extends OutputProperties<ShareRecipientProperties> {}
 
 /**
  * One recipient of a share, served by the `cloudflare-sharing` plugin. Same arguments and outputs as the dynamic {@link ShareRecipient}.
@@ -70,21 +60,13 @@ export class Share extends pulumi.CustomResource {
  * ```
  */
 export class ShareRecipient extends pulumi.CustomResource {
-  declare readonly accountId: pulumi.Output<string>;
-  declare readonly shareId: pulumi.Output<string>;
-  declare readonly recipientAccountId: pulumi.Output<string | undefined>;
-  declare readonly organizationId: pulumi.Output<string | undefined>;
-  declare readonly associationStatus: pulumi.Output<string>;
-  declare readonly recipientAccount: pulumi.Output<string>;
-  declare readonly resources: pulumi.Output<RecipientResourceState[]>;
-  declare readonly created: pulumi.Output<string>;
-  declare readonly modified: pulumi.Output<string>;
-
   constructor(name: string, args: ShareRecipientArgs, opts?: pulumi.CustomResourceOptions) {
-    const outputs = ["recipientAccountId", "organizationId", "associationStatus", "recipientAccount", "resources", "created", "modified"];
-    super("cloudflare-sharing:index:ShareRecipient", name, withOutputs(args, outputs), opts);
+    super("cloudflare-sharing:index:ShareRecipient", name, withReadBack(args, SHARE_RECIPIENT_READ_BACK), opts);
   }
 }
+
+// The outputs, declared once for both faces in ShareResourceProperties (a TSDoc here would join the class's).
+export interface ShareResource extends OutputProperties<ShareResourceProperties> {}
 
 /**
  * One shared object, served by the `cloudflare-sharing` plugin. Same arguments and outputs as the dynamic {@link ShareResource}.
@@ -95,24 +77,7 @@ export class ShareRecipient extends pulumi.CustomResource {
  * ```
  */
 export class ShareResource extends pulumi.CustomResource {
-  declare readonly accountId: pulumi.Output<string>;
-  declare readonly shareId: pulumi.Output<string>;
-  declare readonly resourceType: pulumi.Output<string>;
-  declare readonly resourceId: pulumi.Output<string>;
-  declare readonly resourceAccountId: pulumi.Output<string>;
-  declare readonly meta: pulumi.Output<string>;
-  declare readonly status: pulumi.Output<string>;
-  declare readonly resourceVersion: pulumi.Output<number>;
-  declare readonly created: pulumi.Output<string>;
-  declare readonly modified: pulumi.Output<string>;
-
   constructor(name: string, args: ShareResourceArgs, opts?: pulumi.CustomResourceOptions) {
-    const outputs = ["meta", "status", "resourceVersion", "created", "modified"];
-    super("cloudflare-sharing:index:ShareResource", name, withOutputs(args, outputs), opts);
+    super("cloudflare-sharing:index:ShareResource", name, withReadBack(args, SHARE_RESOURCE_READ_BACK), opts);
   }
-}
-
-/** The arguments plus each output-only property as `undefined`, so the SDK resolves it from state. */
-function withOutputs(args: object, outputs: string[]): pulumi.Inputs {
-  return { ...Object.fromEntries(outputs.map((name) => [name, undefined])), ...args } as pulumi.Inputs;
 }

@@ -32,6 +32,29 @@ export interface TimeoutsArgs {
   delete?: pulumi.Input<string>;
 }
 
+/**
+ * A resource's outputs as its class shows them: each property of `T` (a `…Properties` interface, the
+ * one declaration of what a resource reads back, shared by the dynamic and the plugin classes) as a
+ * read-only Output, with its TSDoc.
+ *
+ * @example
+ * export interface Share extends OutputProperties<ShareProperties> {}
+ * export class Share extends SharingResource { … }
+ */
+export type OutputProperties<T> = { readonly [K in keyof T]: pulumi.Output<T[K]> };
+
+/**
+ * The properties to register: the arguments, and each of `readBack` (what the program may leave out
+ * but the resource reports) as `undefined` where the arguments do not give it, so that Pulumi
+ * resolves its Output from state.
+ *
+ * @example
+ * withReadBack({ accountId, shareId }, SHARE_RECIPIENT_READ_BACK); // { accountId, shareId, associationStatus: undefined, … }
+ */
+export function withReadBack(args: object, readBack: readonly string[]): pulumi.Inputs {
+  return { ...Object.fromEntries(readBack.map((name) => [name, undefined])), ...args } as pulumi.Inputs;
+}
+
 /** Where Pulumi keeps the code that finds a dynamic resource's provider again (state key). */
 const PROVIDER_KEY = "__provider";
 

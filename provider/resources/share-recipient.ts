@@ -1,7 +1,7 @@
 import type { RecipientResourceState } from "./share-recipient-model";
 import * as pulumi from "@pulumi/pulumi";
 import shareRecipientProvider = require("./share-recipient-provider");
-import { currentStack, SharingResource, TimeoutsArgs, warnIfNotInstalled } from "./resource-base";
+import { currentStack, OutputProperties, SharingResource, TimeoutsArgs, warnIfNotInstalled, withReadBack } from "./resource-base";
 
 /** Arguments of a {@link ShareRecipient}: exactly one of `recipientAccountId` or `organizationId`. */
 export interface ShareRecipientArgs {
@@ -18,6 +18,38 @@ export interface ShareRecipientArgs {
   /** The id of an existing recipient of the share to take over instead of adding one. Ignored after creation. */
   adopt?: pulumi.Input<string>;
 }
+
+/** What a {@link ShareRecipient} reads back (the outputs of the dynamic and the plugin `ShareRecipient` alike). */
+export interface ShareRecipientProperties {
+  accountId: string;
+  shareId: string;
+  recipientAccountId: string | undefined;
+  organizationId: string | undefined;
+  /** `associating`, `associated`, `disassociating` or `disassociated`. */
+  associationStatus: string;
+  /** The account the API reports for this recipient. */
+  recipientAccount: string;
+  /** Per shared object: its version as seen by the recipient, and any error delivering it (`terminal` errors are not retried by Cloudflare). */
+  resources: RecipientResourceState[];
+  /** When the recipient was created (RFC 3339), as Cloudflare reports it. */
+  created: string;
+  /** When the recipient last changed (RFC 3339), as Cloudflare reports it. */
+  modified: string;
+}
+
+/** The properties of a ShareRecipient that the program may leave out but the resource reports. */
+export const SHARE_RECIPIENT_READ_BACK = [
+  "recipientAccountId",
+  "organizationId",
+  "associationStatus",
+  "recipientAccount",
+  "resources",
+  "created",
+  "modified",
+] as const satisfies readonly (keyof ShareRecipientProperties)[];
+
+// The outputs, declared once for both faces in ShareRecipientProperties (a TSDoc here would join the class's).
+export interface ShareRecipient extends OutputProperties<ShareRecipientProperties> {}
 
 /**
  * One recipient of a share. `pulumi up` returns once the API reports it `associated` (and fails
@@ -37,32 +69,9 @@ export interface ShareRecipientArgs {
  * ```
  */
 export class ShareRecipient extends SharingResource {
-  declare readonly accountId: pulumi.Output<string>;
-  declare readonly shareId: pulumi.Output<string>;
-  declare readonly recipientAccountId: pulumi.Output<string | undefined>;
-  declare readonly organizationId: pulumi.Output<string | undefined>;
-  /** `associating`, `associated`, `disassociating` or `disassociated`. */
-  declare readonly associationStatus: pulumi.Output<string>;
-  /** The account the API reports for this recipient. */
-  declare readonly recipientAccount: pulumi.Output<string>;
-  /** Per shared object: its version as seen by the recipient, and any error delivering it (`terminal` errors are not retried by Cloudflare). */
-  declare readonly resources: pulumi.Output<RecipientResourceState[]>;
-  /** When the recipient was created (RFC 3339), as Cloudflare reports it. */
-  declare readonly created: pulumi.Output<string>;
-  /** When the recipient last changed (RFC 3339), as Cloudflare reports it. */
-  declare readonly modified: pulumi.Output<string>;
-
   constructor(name: string, args: ShareRecipientArgs, opts?: pulumi.CustomResourceOptions) {
     warnIfNotInstalled();
-    const props = {
-      ...args,
-      ownerStack: currentStack(),
-      associationStatus: undefined,
-      recipientAccount: undefined,
-      resources: undefined,
-      created: undefined,
-      modified: undefined,
-    };
+    const props = { ...withReadBack(args, SHARE_RECIPIENT_READ_BACK), ownerStack: currentStack() };
     super("ShareRecipient", require.resolve("./share-recipient-provider"), shareRecipientProvider, name, props, opts);
   }
 }

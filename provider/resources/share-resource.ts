@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import shareResourceProvider = require("./share-resource-provider");
-import { currentStack, SharingResource, TimeoutsArgs, warnIfNotInstalled } from "./resource-base";
+import { currentStack, OutputProperties, SharingResource, TimeoutsArgs, warnIfNotInstalled, withReadBack } from "./resource-base";
 
 /** Arguments of a {@link ShareResource}. */
 export interface ShareResourceArgs {
@@ -33,6 +33,31 @@ export interface ShareResourceArgs {
   adopt?: pulumi.Input<string>;
 }
 
+/** What a {@link ShareResource} reads back (the outputs of the dynamic and the plugin `ShareResource` alike). */
+export interface ShareResourceProperties {
+  accountId: string;
+  shareId: string;
+  resourceType: string;
+  resourceId: string;
+  resourceAccountId: string;
+  /** Metadata as compact JSON with sorted keys. */
+  meta: string;
+  /** `active`, `deleting` or `deleted`. */
+  status: string;
+  /** Incremented by the API each time the shared object's state is republished. */
+  resourceVersion: number;
+  /** When the share resource was created (RFC 3339), as Cloudflare reports it. */
+  created: string;
+  /** When the share resource last changed (RFC 3339), as Cloudflare reports it. */
+  modified: string;
+}
+
+/** The properties of a ShareResource that the program may leave out but the resource reports. */
+export const SHARE_RESOURCE_READ_BACK = ["meta", "status", "resourceVersion", "created", "modified"] as const satisfies readonly (keyof ShareResourceProperties)[];
+
+// The outputs, declared once for both faces in ShareResourceProperties (a TSDoc here would join the class's).
+export interface ShareResource extends OutputProperties<ShareResourceProperties> {}
+
 /**
  * One object (a custom ruleset, a Gateway policy…) shared by a share. `pulumi up` returns once the
  * API reports it `active`, and once a `meta` change is visible; `destroy` once it is `deleted`.
@@ -53,25 +78,9 @@ export interface ShareResourceArgs {
  * ```
  */
 export class ShareResource extends SharingResource {
-  declare readonly accountId: pulumi.Output<string>;
-  declare readonly shareId: pulumi.Output<string>;
-  declare readonly resourceType: pulumi.Output<string>;
-  declare readonly resourceId: pulumi.Output<string>;
-  declare readonly resourceAccountId: pulumi.Output<string>;
-  /** Metadata as compact JSON with sorted keys. */
-  declare readonly meta: pulumi.Output<string>;
-  /** `active`, `deleting` or `deleted`. */
-  declare readonly status: pulumi.Output<string>;
-  /** Incremented by the API each time the shared object's state is republished. */
-  declare readonly resourceVersion: pulumi.Output<number>;
-  /** When the share resource was created (RFC 3339), as Cloudflare reports it. */
-  declare readonly created: pulumi.Output<string>;
-  /** When the share resource last changed (RFC 3339), as Cloudflare reports it. */
-  declare readonly modified: pulumi.Output<string>;
-
   constructor(name: string, args: ShareResourceArgs, opts?: pulumi.CustomResourceOptions) {
     warnIfNotInstalled();
-    const props = { ...args, ownerStack: currentStack(), status: undefined, resourceVersion: undefined, created: undefined, modified: undefined };
+    const props = { ...withReadBack(args, SHARE_RESOURCE_READ_BACK), ownerStack: currentStack() };
     super("ShareResource", require.resolve("./share-resource-provider"), shareResourceProvider, name, props, opts);
   }
 }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import shareProvider = require("./share-provider");
-import { currentStack, SharingResource, TimeoutsArgs, warnIfNotInstalled } from "./resource-base";
+import { currentStack, OutputProperties, SharingResource, TimeoutsArgs, warnIfNotInstalled, withReadBack } from "./resource-base";
 import type { ManagedRecipient, ManagedResource } from "./share-model";
 
 /** A recipient declared inline on a {@link Share}: exactly one of the two fields. */
@@ -64,6 +64,40 @@ export type ManagedRecipientOutput = ManagedRecipient;
 /** An inline resource as the Share tracks it: its declaration, its share-resource `id`, `status` and `resourceVersion`. */
 export type ManagedResourceOutput = ManagedResource;
 
+/** What a {@link Share} reads back (the outputs of the dynamic and the plugin `Share` alike). */
+export interface ShareProperties {
+  accountId: string;
+  name: string;
+  /** The inline recipients, each with its id and status. */
+  recipients: ManagedRecipientOutput[];
+  /** The inline resources, each with its share-resource id and status. */
+  resources: ManagedResourceOutput[];
+  /** Ids of the inline recipients. */
+  recipientIds: string[];
+  /** Share-resource ids of the inline resources. */
+  resourceIds: string[];
+  /** `active`, `deleting` or `deleted`. */
+  status: string;
+  /** Display name of the owning account. */
+  accountName: string;
+  /** Organization of the owning account. */
+  organizationId: string;
+  /** `account` or `organization`, computed by Cloudflare from the recipients. */
+  targetType: string;
+  /** `sent` (this account owns the share). */
+  kind: string;
+  /** When the share was created (RFC 3339), as Cloudflare reports it. */
+  created: string;
+  /** When the share last changed (RFC 3339), as Cloudflare reports it. */
+  modified: string;
+}
+
+/** The properties of a Share that Cloudflare sets (no argument gives them). */
+export const SHARE_READ_BACK = ["recipientIds", "resourceIds", "status", "accountName", "organizationId", "targetType", "kind", "created", "modified"] as const satisfies readonly (keyof ShareProperties)[];
+
+// The outputs, declared once for both faces in ShareProperties (a TSDoc here would join the class's).
+export interface Share extends OutputProperties<ShareProperties> {}
+
 /**
  * A Cloudflare resource share with its recipients and shared objects. `pulumi up` returns once the
  * share is `active`, every declared recipient `associated` and every declared resource `active`, so
@@ -92,46 +126,9 @@ export type ManagedResourceOutput = ManagedResource;
  * ```
  */
 export class Share extends SharingResource {
-  declare readonly accountId: pulumi.Output<string>;
-  declare readonly name: pulumi.Output<string>;
-  /** The inline recipients, each with its id and status. */
-  declare readonly recipients: pulumi.Output<ManagedRecipientOutput[]>;
-  /** The inline resources, each with its share-resource id and status. */
-  declare readonly resources: pulumi.Output<ManagedResourceOutput[]>;
-  /** Ids of the inline recipients. */
-  declare readonly recipientIds: pulumi.Output<string[]>;
-  /** Share-resource ids of the inline resources. */
-  declare readonly resourceIds: pulumi.Output<string[]>;
-  /** `active`, `deleting` or `deleted`. */
-  declare readonly status: pulumi.Output<string>;
-  /** Display name of the owning account. */
-  declare readonly accountName: pulumi.Output<string>;
-  /** Organization of the owning account. */
-  declare readonly organizationId: pulumi.Output<string>;
-  /** `account` or `organization`, computed by Cloudflare from the recipients. */
-  declare readonly targetType: pulumi.Output<string>;
-  /** `sent` (this account owns the share). */
-  declare readonly kind: pulumi.Output<string>;
-  /** When the share was created (RFC 3339), as Cloudflare reports it. */
-  declare readonly created: pulumi.Output<string>;
-  /** When the share last changed (RFC 3339), as Cloudflare reports it. */
-  declare readonly modified: pulumi.Output<string>;
-
   constructor(name: string, args: ShareArgs, opts?: pulumi.CustomResourceOptions) {
     warnIfNotInstalled();
-    const props = {
-      ...args,
-      ownerStack: currentStack(),
-      recipientIds: undefined,
-      resourceIds: undefined,
-      status: undefined,
-      accountName: undefined,
-      organizationId: undefined,
-      targetType: undefined,
-      kind: undefined,
-      created: undefined,
-      modified: undefined,
-    };
+    const props = { ...withReadBack(args, SHARE_READ_BACK), ownerStack: currentStack() };
     super("Share", require.resolve("./share-provider"), shareProvider, name, props, opts);
   }
 }
