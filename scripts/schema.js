@@ -121,8 +121,10 @@ function generate() {
     const argSymbols = checker.getDeclaredTypeOfSymbol(checker.getSymbolAtLocation(args.name)).getProperties();
     const inputs = propertiesOf(argSymbols, resource.name, "input");
     // Outputs: the inputs as stored, overridden by what the resource declares it reads back.
-    const read = source.statements.find((statement) => ts.isInterfaceDeclaration(statement) && statement.name.text === `${resource.name}Properties`);
-    const declared = checker.getDeclaredTypeOfSymbol(checker.getSymbolAtLocation(read.name)).getProperties();
+    let read = checker.getExportsOfModule(checker.getSymbolAtLocation(source)).find((symbol) => symbol.name === `${resource.name}Properties`);
+    if (!read) throw new Error(`${resource.file} exports no ${resource.name}Properties`);
+    if (read.flags & ts.SymbolFlags.Alias) read = checker.getAliasedSymbol(read);
+    const declared = checker.getDeclaredTypeOfSymbol(read).getProperties();
     const outputs = propertiesOf(declared, resource.name, "output");
     const properties = {};
     for (const [name, spec] of Object.entries({ ...inputs.properties, ...outputs.properties })) {

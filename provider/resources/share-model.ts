@@ -68,25 +68,39 @@ export interface ManagedResource {
   resourceVersion: number;
 }
 
-export interface ShareOutputs {
+/** What a `Share` reads back (the outputs of the dynamic and the plugin `Share` alike). */
+export interface ShareProperties {
   accountId: string;
   name: string;
-  /** Only the recipients this Share declared; others on the same share are left alone. */
+  /** The inline recipients, each with its id and status: only those this Share declares (others on the same share are left alone). */
   recipients: ManagedRecipient[];
-  /** Only the resources this Share declared. */
+  /** The inline resources, each with its share-resource id and status: only those this Share declares. */
   resources: ManagedResource[];
+  /** Ids of the inline recipients. */
   recipientIds: string[];
+  /** Share-resource ids of the inline resources. */
   resourceIds: string[];
+  /** `active`, `deleting` or `deleted`. */
+  status: string;
+  /** Display name of the owning account. */
+  accountName: string;
+  /** Organization of the owning account. */
+  organizationId: string;
+  /** `account` or `organization`, computed by Cloudflare from the recipients. */
+  targetType: string;
+  /** `sent` (this account owns the share). */
+  kind: string;
+  /** When the share was created (RFC 3339), as Cloudflare reports it. */
+  created: string;
+  /** When the share last changed (RFC 3339), as Cloudflare reports it. */
+  modified: string;
+}
+
+/** State as stored by the engine: what the Share reads back, and the inputs only the provider reads. */
+export interface ShareOutputs extends ShareProperties {
   timeouts?: Timeouts;
   adopt?: string;
   ownerStack?: string;
-  status: string;
-  accountName: string;
-  organizationId: string;
-  targetType: string;
-  kind: string;
-  created: string;
-  modified: string;
 }
 
 export const TIMEOUT_KEYS = ["create", "update", "delete"] as const;

@@ -18,21 +18,30 @@ export interface ShareResourceInputs {
   ownerStack?: string;
 }
 
-/** State as stored by the engine. */
-export interface ShareResourceOutputs {
+/** What a `ShareResource` reads back (the outputs of the dynamic and the plugin `ShareResource` alike). */
+export interface ShareResourceProperties {
   accountId: string;
   shareId: string;
   resourceType: string;
   resourceId: string;
   resourceAccountId: string;
+  /** Metadata as compact JSON with sorted keys. */
   meta: string;
+  /** `active`, `deleting` or `deleted`. */
+  status: string;
+  /** Incremented by the API each time the shared object's state is republished. */
+  resourceVersion: number;
+  /** When the share resource was created (RFC 3339), as Cloudflare reports it. */
+  created: string;
+  /** When the share resource last changed (RFC 3339), as Cloudflare reports it. */
+  modified: string;
+}
+
+/** State as stored by the engine: what the ShareResource reads back, and the inputs only the provider reads. */
+export interface ShareResourceOutputs extends ShareResourceProperties {
   timeouts?: Timeouts;
   adopt?: string;
   ownerStack?: string;
-  status: string;
-  resourceVersion: number;
-  created: string;
-  modified: string;
 }
 
 export const TIMEOUT_KEYS = ["create", "update", "delete"] as const;

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import shareResourceProvider = require("./share-resource-provider");
+import type { ShareResourceProperties } from "./share-resource-model";
 import { currentStack, OutputProperties, SharingResource, TimeoutsArgs, warnIfNotInstalled, withReadBack } from "./resource-base";
 
 /** Arguments of a {@link ShareResource}. */
@@ -33,24 +34,7 @@ export interface ShareResourceArgs {
   adopt?: pulumi.Input<string>;
 }
 
-/** What a {@link ShareResource} reads back (the outputs of the dynamic and the plugin `ShareResource` alike). */
-export interface ShareResourceProperties {
-  accountId: string;
-  shareId: string;
-  resourceType: string;
-  resourceId: string;
-  resourceAccountId: string;
-  /** Metadata as compact JSON with sorted keys. */
-  meta: string;
-  /** `active`, `deleting` or `deleted`. */
-  status: string;
-  /** Incremented by the API each time the shared object's state is republished. */
-  resourceVersion: number;
-  /** When the share resource was created (RFC 3339), as Cloudflare reports it. */
-  created: string;
-  /** When the share resource last changed (RFC 3339), as Cloudflare reports it. */
-  modified: string;
-}
+export type { ShareResourceProperties } from "./share-resource-model";
 
 /** The properties of a ShareResource that the program may leave out but the resource reports. */
 export const SHARE_RESOURCE_READ_BACK = ["meta", "status", "resourceVersion", "created", "modified"] as const satisfies readonly (keyof ShareResourceProperties)[];

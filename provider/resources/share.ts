@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import shareProvider = require("./share-provider");
 import { currentStack, OutputProperties, SharingResource, TimeoutsArgs, warnIfNotInstalled, withReadBack } from "./resource-base";
-import type { ManagedRecipient, ManagedResource } from "./share-model";
+import type { ManagedRecipient, ManagedResource, ShareProperties } from "./share-model";
+
+export type { ShareProperties } from "./share-model";
 
 /** A recipient declared inline on a {@link Share}: exactly one of the two fields. */
 export interface ShareRecipientDeclarationArgs {
@@ -63,34 +65,6 @@ export interface ShareArgs {
 export type ManagedRecipientOutput = ManagedRecipient;
 /** An inline resource as the Share tracks it: its declaration, its share-resource `id`, `status` and `resourceVersion`. */
 export type ManagedResourceOutput = ManagedResource;
-
-/** What a {@link Share} reads back (the outputs of the dynamic and the plugin `Share` alike). */
-export interface ShareProperties {
-  accountId: string;
-  name: string;
-  /** The inline recipients, each with its id and status. */
-  recipients: ManagedRecipientOutput[];
-  /** The inline resources, each with its share-resource id and status. */
-  resources: ManagedResourceOutput[];
-  /** Ids of the inline recipients. */
-  recipientIds: string[];
-  /** Share-resource ids of the inline resources. */
-  resourceIds: string[];
-  /** `active`, `deleting` or `deleted`. */
-  status: string;
-  /** Display name of the owning account. */
-  accountName: string;
-  /** Organization of the owning account. */
-  organizationId: string;
-  /** `account` or `organization`, computed by Cloudflare from the recipients. */
-  targetType: string;
-  /** `sent` (this account owns the share). */
-  kind: string;
-  /** When the share was created (RFC 3339), as Cloudflare reports it. */
-  created: string;
-  /** When the share last changed (RFC 3339), as Cloudflare reports it. */
-  modified: string;
-}
 
 /** The properties of a Share that Cloudflare sets (no argument gives them). */
 export const SHARE_READ_BACK = ["recipientIds", "resourceIds", "status", "accountName", "organizationId", "targetType", "kind", "created", "modified"] as const satisfies readonly (keyof ShareProperties)[];

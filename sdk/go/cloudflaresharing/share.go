@@ -45,11 +45,11 @@ type Share struct {
 	OrganizationId pulumi.StringOutput `pulumi:"organizationId"`
 	// Ids of the inline recipients.
 	RecipientIds pulumi.StringArrayOutput `pulumi:"recipientIds"`
-	// The inline recipients, each with its id and status.
+	// The inline recipients, each with its id and status: only those this Share declares (others on the same share are left alone).
 	Recipients ManagedRecipientArrayOutput `pulumi:"recipients"`
 	// Share-resource ids of the inline resources.
 	ResourceIds pulumi.StringArrayOutput `pulumi:"resourceIds"`
-	// The inline resources, each with its share-resource id and status.
+	// The inline resources, each with its share-resource id and status: only those this Share declares.
 	Resources ManagedResourceArrayOutput `pulumi:"resources"`
 	// `active`, `deleting` or `deleted`.
 	Status pulumi.StringOutput `pulumi:"status"`
@@ -301,7 +301,7 @@ func (o ShareOutput) RecipientIds() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *Share) pulumi.StringArrayOutput { return v.RecipientIds }).(pulumi.StringArrayOutput)
 }
 
-// The inline recipients, each with its id and status.
+// The inline recipients, each with its id and status: only those this Share declares (others on the same share are left alone).
 func (o ShareOutput) Recipients() ManagedRecipientArrayOutput {
 	return o.ApplyT(func(v *Share) ManagedRecipientArrayOutput { return v.Recipients }).(ManagedRecipientArrayOutput)
 }
@@ -311,7 +311,7 @@ func (o ShareOutput) ResourceIds() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *Share) pulumi.StringArrayOutput { return v.ResourceIds }).(pulumi.StringArrayOutput)
 }
 
-// The inline resources, each with its share-resource id and status.
+// The inline resources, each with its share-resource id and status: only those this Share declares.
 func (o ShareOutput) Resources() ManagedResourceArrayOutput {
 	return o.ApplyT(func(v *Share) ManagedResourceArrayOutput { return v.Resources }).(ManagedResourceArrayOutput)
 }

@@ -391,7 +391,7 @@ class Share(pulumi.CustomResource):
     @pulumi.getter
     def recipients(self) -> pulumi.Output[Sequence['outputs.ManagedRecipient']]:
         """
-        The inline recipients, each with its id and status.
+        The inline recipients, each with its id and status: only those this Share declares (others on the same share are left alone).
         """
         return pulumi.get(self, "recipients")
 
@@ -407,7 +407,7 @@ class Share(pulumi.CustomResource):
     @pulumi.getter
     def resources(self) -> pulumi.Output[Sequence['outputs.ManagedResource']]:
         """
-        The inline resources, each with its share-resource id and status.
+        The inline resources, each with its share-resource id and status: only those this Share declares.
         """
         return pulumi.get(self, "resources")
 
