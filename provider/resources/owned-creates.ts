@@ -3,7 +3,8 @@
 
 import type { CloudflareSharingClient } from "../client";
 import { NotFoundError } from "../client/core/errors";
-import { RECIPIENT_LEAVING_STATUSES, recipientNaturalKey, resourceNaturalKey, SHARE_LEAVING_STATUSES, shareNaturalKey } from "../client/natural-keys";
+import { isGone, Lifecycle, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE } from "../wait/lifecycle";
+import { recipientNaturalKey, resourceNaturalKey, shareNaturalKey } from "../client/natural-keys";
 import type { RecipientObject, ResourceInput, ShareCreateBody, ShareObject, ShareResourceObject } from "../client/types";
 import { metaObject } from "./inputs";
 import { confirmInState, OwnedCreate } from "./ownership";
@@ -19,10 +20,8 @@ async function orUndefined<T>(request: Promise<T>): Promise<T | undefined> {
 }
 
 /** The object unless it is gone or on its way out (it then no longer holds its natural key). */
-function live<T>(item: T | undefined, status: (item: T) => string): T | undefined {
-  if (item === undefined) return undefined;
-  const current = status(item);
-  return RECIPIENT_LEAVING_STATUSES.includes(current) || SHARE_LEAVING_STATUSES.includes(current) ? undefined : item;
+function live<T>(item: T | undefined, lifecycle: Lifecycle<T>): T | undefined {
+  return item === undefined || isGone(lifecycle, lifecycle.status(item)) ? undefined : item;
 }
 
 /** Which declaration makes the object: it decides what "take it over" means in messages. */
@@ -42,7 +41,7 @@ export function shareCreate(api: CloudflareSharingClient, log: (line: string) =>
     what: `share "${body.name}" in account ${accountId}`,
     post: () => api.shares.create(accountId, body),
     find: (createdNotBefore) => api.shares.findByNaturalKey(accountId, body, createdNotBefore),
-    lookup: async (id) => live(await orUndefined(api.shares.get(accountId, id, { include_resources: true })), (share) => share.status),
+    lookup: async (id) => live(await orUndefined(api.shares.get(accountId, id, { include_resources: true })), SHARE_LIFECYCLE),
     statusOf: (share) => share.status,
     adoptAdvice: (share) => `add \`adopt: "${share.id}"\` to this Share's arguments`,
     listLagMs: api.http.settings.listLagMs,
@@ -73,7 +72,7 @@ export function recipientCreate(
     what: `the recipient ${describeTarget(target)} of share ${shareId}`,
     post: () => api.recipients.create(accountId, shareId, body),
     find: (createdNotBefore) => api.recipients.findByNaturalKey(accountId, shareId, body, createdNotBefore),
-    lookup: async (id) => live(await orUndefined(api.recipients.get(accountId, shareId, id, { include_resources: true })), (recipient) => recipient.association_status),
+    lookup: async (id) => live(await orUndefined(api.recipients.get(accountId, shareId, id, { include_resources: true })), RECIPIENT_LIFECYCLE),
     statusOf: (recipient) => recipient.association_status,
     unique: true,
     adoptAdvice: (recipient) =>
@@ -107,7 +106,7 @@ export function resourceCreate(
     what: `${body.resource_type} ${body.resource_id} on share ${shareId}`,
     post: () => api.resources.create(accountId, shareId, body),
     find: (createdNotBefore) => api.resources.findByNaturalKey(accountId, shareId, body, createdNotBefore),
-    lookup: async (id) => live(await orUndefined(api.resources.get(accountId, shareId, id)), (resource) => resource.status),
+    lookup: async (id) => live(await orUndefined(api.resources.get(accountId, shareId, id)), RESOURCE_LIFECYCLE),
     statusOf: (resource) => resource.status,
     unique: true,
     sameObject: (resource) => resource.resource_account_id === body.resource_account_id,

@@ -159,7 +159,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
 async function adopt(wait: WaitContext, inputs: ShareResourceInputs): Promise<ShareResourceObject> {
   const existing = await lookupResource(wait, inputs.shareId, inputs.adopt!);
   const what = describeResource(inputs.shareId, inputs.adopt!);
-  if (existing === undefined || existing.status !== "active") {
+  if (existing === undefined || !isSettled(RESOURCE_LIFECYCLE, existing.status)) {
     throw new Error(`cannot adopt ${what}: it ${existing ? `is ${existing.status}` : "does not exist"}`);
   }
   const mismatches = [
