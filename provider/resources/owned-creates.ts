@@ -1,5 +1,6 @@
 // The creates of the three object types, described for ./ownership: the POST, the natural key
 // (provider/client/natural-keys) and how to find what holds it, and the `adopt` advice for messages.
+// `signal` is the operation's deadline (../wait/deadline-signal): every request of the create stops there.
 
 import type { CloudflareSharingClient } from "../client";
 import { NotFoundError } from "../client/core/errors";
@@ -33,15 +34,23 @@ export type Declaring = "this Share" | "this ShareRecipient" | "this ShareResour
  * @example
  * const share = await createOwned(shareCreate(api, wait.log, inputs.ownerStack, accountId, body), journal);
  */
-export function shareCreate(api: CloudflareSharingClient, log: (line: string) => void, stack: string | undefined, accountId: string, body: ShareCreateBody): OwnedCreate<ShareObject> {
+export function shareCreate(
+  api: CloudflareSharingClient,
+  log: (line: string) => void,
+  stack: string | undefined,
+  accountId: string,
+  body: ShareCreateBody,
+  signal?: AbortSignal,
+): OwnedCreate<ShareObject> {
+  const options = { signal };
   return {
     stack,
     kind: "share",
     key: shareJournalKey(accountId, body),
     what: `share "${body.name}" in account ${accountId}`,
-    post: () => api.shares.create(accountId, body),
-    find: (createdNotBefore) => api.shares.findByNaturalKey(accountId, body, createdNotBefore),
-    lookup: async (id) => live(await orUndefined(api.shares.get(accountId, id, { include_resources: true })), SHARE_LIFECYCLE),
+    post: () => api.shares.create(accountId, body, options),
+    find: (createdNotBefore) => api.shares.findByNaturalKey(accountId, body, createdNotBefore, options),
+    lookup: async (id) => live(await orUndefined(api.shares.get(accountId, id, { include_resources: true }, options)), SHARE_LIFECYCLE),
     statusOf: (share) => share.status,
     adoptAdvice: (share) => `add \`adopt: "${share.id}"\` to this Share's arguments`,
     listLagMs: api.http.settings.listLagMs,
@@ -63,16 +72,18 @@ export function recipientCreate(
   shareId: string,
   target: { recipientAccountId?: string; organizationId?: string },
   declaring: Declaring,
+  signal?: AbortSignal,
 ): OwnedCreate<RecipientObject> {
   const body = recipientInput(target);
+  const options = { signal };
   return {
     stack,
     kind: "recipient",
     key: recipientJournalKey(accountId, shareId, target),
     what: `the recipient ${describeTarget(target)} of share ${shareId}`,
-    post: () => api.recipients.create(accountId, shareId, body),
-    find: (createdNotBefore) => api.recipients.findByNaturalKey(accountId, shareId, body, createdNotBefore),
-    lookup: async (id) => live(await orUndefined(api.recipients.get(accountId, shareId, id, { include_resources: true })), RECIPIENT_LIFECYCLE),
+    post: () => api.recipients.create(accountId, shareId, body, options),
+    find: (createdNotBefore) => api.recipients.findByNaturalKey(accountId, shareId, body, createdNotBefore, options),
+    lookup: async (id) => live(await orUndefined(api.recipients.get(accountId, shareId, id, { include_resources: true }, options)), RECIPIENT_LIFECYCLE),
     statusOf: (recipient) => recipient.association_status,
     unique: true,
     adoptAdvice: (recipient) =>
@@ -98,15 +109,17 @@ export function resourceCreate(
   shareId: string,
   body: ResourceInput,
   declaring: Declaring,
+  signal?: AbortSignal,
 ): OwnedCreate<ShareResourceObject> {
+  const options = { signal };
   return {
     stack,
     kind: "resource",
     key: resourceJournalKey(accountId, shareId, body),
     what: `${body.resource_type} ${body.resource_id} on share ${shareId}`,
-    post: () => api.resources.create(accountId, shareId, body),
-    find: (createdNotBefore) => api.resources.findByNaturalKey(accountId, shareId, body, createdNotBefore),
-    lookup: async (id) => live(await orUndefined(api.resources.get(accountId, shareId, id)), RESOURCE_LIFECYCLE),
+    post: () => api.resources.create(accountId, shareId, body, options),
+    find: (createdNotBefore) => api.resources.findByNaturalKey(accountId, shareId, body, createdNotBefore, options),
+    lookup: async (id) => live(await orUndefined(api.resources.get(accountId, shareId, id, options)), RESOURCE_LIFECYCLE),
     statusOf: (resource) => resource.status,
     unique: true,
     sameObject: (resource) => resource.resource_account_id === body.resource_account_id,
