@@ -15,6 +15,7 @@ import { runtimeFor } from "../runtime";
 import { forReading, lookupRecipient, lookupShare } from "../wait/finders";
 import { isGone, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE } from "../wait/lifecycle";
 import { deadlineSignal } from "../wait/deadline-signal";
+import { TerminalStatusError } from "../wait/errors";
 import { latestView } from "../wait/latest-view";
 import { describeShare, waitRecipientGone, waitShareGone } from "../wait/waits";
 import { deleteTolerantly, explain, readResult, ResourceInitError } from "./common";
@@ -22,7 +23,9 @@ import { Checker, containsUnknown, isUnknown, normalizeMeta, timeoutMs, withoutN
 import { confirmShareInState, shareCreate, shareCreateBody } from "./owned-creates";
 import { createOwned, handedOverLine, isTakenOver } from "./ownership";
 import { adoptShare, manageExisting } from "./share-adopt";
+import { confirmCreatePropagated } from "./share-create-propagation";
 import { discover, observeCreated } from "./share-discovery";
+import { terminalAdvice } from "./terminal";
 import { checkShareItems } from "./share-items";
 import {
   ManagedRecipient,
@@ -109,8 +112,13 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
       // The create's one deadline: discovery gets what the POST left of it.
       known = await discover(runtime, inputs, share, budget);
       // The create's one deadline: the reconcile gets what discovery left of it.
-      return { id: share.id, outs: await reconcile(runtime, share.id, known, inputs, budget) };
+      known = await reconcile(runtime, share.id, known, inputs, budget);
+      // In effect once every inline recipient reports every inline resource (a terminal error there
+      // is recorded on its recipient, which the next `up` replaces).
+      await confirmCreatePropagated(runtime.wait, share.id, known, budget, (recorded) => (known = recorded));
+      return { id: share.id, outs: known };
     } catch (error) {
+      if (error instanceof TerminalStatusError && known !== undefined) throw shareInitError(share.id, known, inputs, terminalAdvice(error));
       // Discovery failed: one more look, so that state records the items the create made and a
       // refresh sees them (the next `up` would otherwise find them only by their 409s). Bounded, so
       // that the error still comes by the deadline plus one request timeout.
