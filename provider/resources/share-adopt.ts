@@ -8,7 +8,7 @@ import { adoptDifferences } from "./share-adopt-check";
 import { Runtime } from "../runtime";
 import { lookupShare } from "../wait/finders";
 import { isSettled, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE } from "../wait/lifecycle";
-import { describeShare } from "../wait/waits";
+import { describeShare, WaitTimeout } from "../wait/waits";
 import { managedRecipient, managedResource, matchRecipients, recipientKey, resourceKey, ShareInputs, ShareOutputs, shareOutputsOf } from "./share-model";
 import { reconcile, shareInitError } from "./share-reconcile";
 
@@ -59,7 +59,7 @@ export async function manageExisting(
   runtime: Runtime,
   inputs: ShareInputs,
   share: ShareObject,
-  timeout: number,
+  timeout: WaitTimeout,
   recipients?: readonly RecipientObject[],
 ): Promise<pulumi.dynamic.CreateResult<ShareOutputs>> {
   const shareId = share.id;

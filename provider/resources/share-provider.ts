@@ -102,9 +102,10 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
     } catch (error) {
       throw explain(`creating share "${inputs.name}" in account ${inputs.accountId}`, error);
     }
-    // Left by an interrupted run of this stack: managed from what it has now, as an adopted share is.
+    // Left by an interrupted run of this stack: managed from what it has now, as an adopted share is
+    // (with what the create's deadline has left).
     if (recovered) {
-      return manageExisting(runtime, inputs, share, timeout);
+      return manageExisting(runtime, inputs, share, budget);
     }
     // From here on the share exists: every failure must keep it (and what it made) in state.
     let known: ShareOutputs | undefined;
