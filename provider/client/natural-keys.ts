@@ -8,12 +8,10 @@
 // - A share resource: its share and the shared object (resource_type, resource_id); the API refuses the
 //   same object twice on one share, whatever the owning account.
 
+import { isGone, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE } from "./lifecycle";
 import type { RecipientInput, RecipientObject, ResourceInput, ShareCreateBody, ShareObject, ShareResourceObject } from "./types";
 
-/** Statuses in which a recipient no longer receives the share: it no longer holds its natural key. */
-export const RECIPIENT_LEAVING_STATUSES: readonly string[] = ["disassociating", "disassociated"];
-/** Statuses in which a share or share resource no longer holds its natural key. */
-export const SHARE_LEAVING_STATUSES: readonly string[] = ["deleting", "deleted"];
+// An object on its way out, or removed (the lifecycle table's "gone"), no longer holds its natural key.
 
 /**
  * The natural key of a share resource: the object it shares.
@@ -48,7 +46,7 @@ export function recipientNaturalKey(body: RecipientInput): string | undefined {
  * recipients.filter((r) => recipientHoldsKey(r, { recipient_account_id: partner }));
  */
 export function recipientHoldsKey(recipient: RecipientObject, body: RecipientInput): boolean {
-  if (RECIPIENT_LEAVING_STATUSES.includes(recipient.association_status)) return false;
+  if (isGone(RECIPIENT_LIFECYCLE, recipient.association_status)) return false;
   const target = body.recipient_account_id ?? body.account_id ?? body.organization_id;
   if (target === undefined || target === null) return false;
   const organizationId = (recipient as { organization_id?: string }).organization_id;
@@ -64,7 +62,7 @@ export function recipientHoldsKey(recipient: RecipientObject, body: RecipientInp
  * (share.resources ?? []).filter((r) => resourceHoldsKey(r, body));
  */
 export function resourceHoldsKey(resource: ShareResourceObject, body: Pick<ResourceInput, "resource_type" | "resource_id">): boolean {
-  return !SHARE_LEAVING_STATUSES.includes(resource.status) && resourceNaturalKey(resource) === resourceNaturalKey(body);
+  return !isGone(RESOURCE_LIFECYCLE, resource.status) && resourceNaturalKey(resource) === resourceNaturalKey(body);
 }
 
 /**
@@ -89,10 +87,10 @@ export function shareNaturalKey(accountId: string, body: ShareCreateBody): strin
  * if (shareHoldsKey(candidate, await client.recipients.listAll(accountId, candidate.id), body)) return candidate;
  */
 export function shareHoldsKey(share: ShareObject, recipients: readonly RecipientObject[], body: ShareCreateBody): boolean {
-  if (share.name !== body.name || SHARE_LEAVING_STATUSES.includes(share.status)) return false;
+  if (share.name !== body.name || isGone(SHARE_LIFECYCLE, share.status)) return false;
   if (share.kind !== undefined && share.kind !== "sent") return false;
   if (!shareHoldsResources(share, body)) return false;
-  const live = recipients.filter((recipient) => !RECIPIENT_LEAVING_STATUSES.includes(recipient.association_status));
+  const live = recipients.filter((recipient) => !isGone(RECIPIENT_LIFECYCLE, recipient.association_status));
   if (live.length !== body.recipients.length) return false;
   const unclaimed = [...live];
   for (const wanted of body.recipients) {
@@ -111,13 +109,13 @@ export function shareHoldsKey(share: ShareObject, recipients: readonly Recipient
  * const candidates = shares.filter((share) => shareMayHoldKey(share, body));
  */
 export function shareMayHoldKey(share: ShareObject, body: ShareCreateBody): boolean {
-  if (share.name !== body.name || SHARE_LEAVING_STATUSES.includes(share.status)) return false;
+  if (share.name !== body.name || isGone(SHARE_LIFECYCLE, share.status)) return false;
   if (share.kind !== undefined && share.kind !== "sent") return false;
   return shareHoldsResources(share, body);
 }
 
 function shareHoldsResources(share: ShareObject, body: ShareCreateBody): boolean {
-  const held = (share.resources ?? []).filter((resource) => !SHARE_LEAVING_STATUSES.includes(resource.status)).map(resourceNaturalKey).sort();
+  const held = (share.resources ?? []).filter((resource) => !isGone(RESOURCE_LIFECYCLE, resource.status)).map(resourceNaturalKey).sort();
   const wanted = body.resources.map(resourceNaturalKey).sort();
   return held.length === wanted.length && held.every((key, index) => key === wanted[index]);
 }

@@ -8,7 +8,7 @@ import { runtimeFor } from "../runtime";
 import shareProvider = require("../resources/share-provider");
 import shareRecipientProvider = require("../resources/share-recipient-provider");
 import shareResourceProvider = require("../resources/share-resource-provider");
-import { isGone, RECIPIENT_LIFECYCLE } from "../wait/lifecycle";
+import { isGone, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE } from "../wait/lifecycle";
 import { parseImportId, ResourceKind } from "./import-ids";
 
 /** The package name of the plugin and the first part of every type token. */
@@ -43,7 +43,7 @@ const share: ServedResource = {
         recipients: recipients
           .filter((recipient) => !isGone(RECIPIENT_LIFECYCLE, recipient.association_status))
           .map((recipient) => ({ recipientAccountId: recipient.account_id, id: recipient.id, associationStatus: recipient.association_status })),
-        resources: resources.filter((resource) => resource.status === "active").map((resource) => ({ id: resource.id })),
+        resources: resources.filter((resource) => !isGone(RESOURCE_LIFECYCLE, resource.status)).map((resource) => ({ id: resource.id })),
       },
     };
   },

@@ -1,9 +1,11 @@
 // The creates of the three object types, described for ./ownership: the POST, the natural key
 // (provider/client/natural-keys) and how to find what holds it, and the `adopt` advice for messages.
+// `signal` is the operation's deadline (../wait/deadline-signal): every request of the create stops there.
 
 import type { CloudflareSharingClient } from "../client";
 import { NotFoundError } from "../client/core/errors";
-import { RECIPIENT_LEAVING_STATUSES, recipientNaturalKey, resourceNaturalKey, SHARE_LEAVING_STATUSES, shareNaturalKey } from "../client/natural-keys";
+import { isGone, Lifecycle, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE } from "../wait/lifecycle";
+import { recipientNaturalKey, resourceNaturalKey, shareNaturalKey } from "../client/natural-keys";
 import type { RecipientObject, ResourceInput, ShareCreateBody, ShareObject, ShareResourceObject } from "../client/types";
 import { metaObject } from "./inputs";
 import { confirmInState, OwnedCreate } from "./ownership";
@@ -19,10 +21,8 @@ async function orUndefined<T>(request: Promise<T>): Promise<T | undefined> {
 }
 
 /** The object unless it is gone or on its way out (it then no longer holds its natural key). */
-function live<T>(item: T | undefined, status: (item: T) => string): T | undefined {
-  if (item === undefined) return undefined;
-  const current = status(item);
-  return RECIPIENT_LEAVING_STATUSES.includes(current) || SHARE_LEAVING_STATUSES.includes(current) ? undefined : item;
+function live<T>(item: T | undefined, lifecycle: Lifecycle<T>): T | undefined {
+  return item === undefined || isGone(lifecycle, lifecycle.status(item)) ? undefined : item;
 }
 
 /** Which declaration makes the object: it decides what "take it over" means in messages. */
@@ -34,15 +34,23 @@ export type Declaring = "this Share" | "this ShareRecipient" | "this ShareResour
  * @example
  * const share = await createOwned(shareCreate(api, wait.log, inputs.ownerStack, accountId, body), journal);
  */
-export function shareCreate(api: CloudflareSharingClient, log: (line: string) => void, stack: string | undefined, accountId: string, body: ShareCreateBody): OwnedCreate<ShareObject> {
+export function shareCreate(
+  api: CloudflareSharingClient,
+  log: (line: string) => void,
+  stack: string | undefined,
+  accountId: string,
+  body: ShareCreateBody,
+  signal?: AbortSignal,
+): OwnedCreate<ShareObject> {
+  const options = { signal };
   return {
     stack,
     kind: "share",
     key: shareJournalKey(accountId, body),
     what: `share "${body.name}" in account ${accountId}`,
-    post: () => api.shares.create(accountId, body),
-    find: (createdNotBefore) => api.shares.findByNaturalKey(accountId, body, createdNotBefore),
-    lookup: async (id) => live(await orUndefined(api.shares.get(accountId, id, { include_resources: true })), (share) => share.status),
+    post: () => api.shares.create(accountId, body, options),
+    find: (createdNotBefore) => api.shares.findByNaturalKey(accountId, body, createdNotBefore, options),
+    lookup: async (id) => live(await orUndefined(api.shares.get(accountId, id, { include_resources: true }, options)), SHARE_LIFECYCLE),
     statusOf: (share) => share.status,
     adoptAdvice: (share) => `add \`adopt: "${share.id}"\` to this Share's arguments`,
     listLagMs: api.http.settings.listLagMs,
@@ -64,16 +72,18 @@ export function recipientCreate(
   shareId: string,
   target: { recipientAccountId?: string; organizationId?: string },
   declaring: Declaring,
+  signal?: AbortSignal,
 ): OwnedCreate<RecipientObject> {
   const body = recipientInput(target);
+  const options = { signal };
   return {
     stack,
     kind: "recipient",
     key: recipientJournalKey(accountId, shareId, target),
     what: `the recipient ${describeTarget(target)} of share ${shareId}`,
-    post: () => api.recipients.create(accountId, shareId, body),
-    find: (createdNotBefore) => api.recipients.findByNaturalKey(accountId, shareId, body, createdNotBefore),
-    lookup: async (id) => live(await orUndefined(api.recipients.get(accountId, shareId, id, { include_resources: true })), (recipient) => recipient.association_status),
+    post: () => api.recipients.create(accountId, shareId, body, options),
+    find: (createdNotBefore) => api.recipients.findByNaturalKey(accountId, shareId, body, createdNotBefore, options),
+    lookup: async (id) => live(await orUndefined(api.recipients.get(accountId, shareId, id, { include_resources: true }, options)), RECIPIENT_LIFECYCLE),
     statusOf: (recipient) => recipient.association_status,
     unique: true,
     adoptAdvice: (recipient) =>
@@ -99,15 +109,17 @@ export function resourceCreate(
   shareId: string,
   body: ResourceInput,
   declaring: Declaring,
+  signal?: AbortSignal,
 ): OwnedCreate<ShareResourceObject> {
+  const options = { signal };
   return {
     stack,
     kind: "resource",
     key: resourceJournalKey(accountId, shareId, body),
     what: `${body.resource_type} ${body.resource_id} on share ${shareId}`,
-    post: () => api.resources.create(accountId, shareId, body),
-    find: (createdNotBefore) => api.resources.findByNaturalKey(accountId, shareId, body, createdNotBefore),
-    lookup: async (id) => live(await orUndefined(api.resources.get(accountId, shareId, id)), (resource) => resource.status),
+    post: () => api.resources.create(accountId, shareId, body, options),
+    find: (createdNotBefore) => api.resources.findByNaturalKey(accountId, shareId, body, createdNotBefore, options),
+    lookup: async (id) => live(await orUndefined(api.resources.get(accountId, shareId, id, options)), RESOURCE_LIFECYCLE),
     statusOf: (resource) => resource.status,
     unique: true,
     sameObject: (resource) => resource.resource_account_id === body.resource_account_id,

@@ -7,7 +7,8 @@ import { markTakenOver } from "./ownership";
 import { adoptDifferences } from "./share-adopt-check";
 import { Runtime } from "../runtime";
 import { lookupShare } from "../wait/finders";
-import { describeShare } from "../wait/waits";
+import { isSettled, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE } from "../wait/lifecycle";
+import { describeShare, WaitTimeout } from "../wait/waits";
 import { managedRecipient, managedResource, matchRecipients, recipientKey, resourceKey, ShareInputs, ShareOutputs, shareOutputsOf } from "./share-model";
 import { reconcile, shareInitError } from "./share-reconcile";
 
@@ -24,7 +25,7 @@ export async function adoptShare(runtime: Runtime, inputs: ShareInputs, timeout:
   const shareId = inputs.adopt!;
   const share = await lookupShare(runtime.wait, shareId);
   const what = describeShare(shareId);
-  if (share === undefined || share.status !== "active") {
+  if (share === undefined || !isSettled(SHARE_LIFECYCLE, share.status)) {
     throw new Error(`cannot adopt ${what}: it ${share ? `is ${share.status}` : "does not exist"}`);
   }
   if (share.account_id !== inputs.accountId || share.kind === "received") {
@@ -58,7 +59,7 @@ export async function manageExisting(
   runtime: Runtime,
   inputs: ShareInputs,
   share: ShareObject,
-  timeout: number,
+  timeout: WaitTimeout,
   recipients?: readonly RecipientObject[],
 ): Promise<pulumi.dynamic.CreateResult<ShareOutputs>> {
   const shareId = share.id;
@@ -68,7 +69,7 @@ export async function manageExisting(
   // Matched by (type, id) only: one that differs in owning account is then replaced by reconcile.
   const resourceMatches = new Map<string, ShareResourceObject>(
     (share.resources ?? [])
-      .filter((resource) => resource.status === "active")
+      .filter((resource) => isSettled(RESOURCE_LIFECYCLE, resource.status))
       .map((resource) => [resourceKey({ resourceType: resource.resource_type, resourceId: resource.resource_id }), resource]),
   );
   const olds = shareOutputsOf(

@@ -6,7 +6,7 @@ import { Runtime } from "../runtime";
 import { lookupShare } from "../wait/finders";
 import { listRecipientsForWaits } from "../wait/watched-recipients";
 import { Observation, waitForStatus } from "../wait/waiter";
-import { describeShare, isTransientApiError } from "../wait/waits";
+import { describeShare, isTransientApiError, timeLeft, WaitTimeout } from "../wait/waits";
 import { managedRecipient, managedResource, matchRecipients, matchResources, recipientKey, resourceKey, ShareInputs, ShareOutputs, shareOutputsOf } from "./share-model";
 
 /**
@@ -42,15 +42,18 @@ export async function observeCreated(runtime: Runtime, inputs: ShareInputs, shar
  * After a create: waits until every declared item is visible, tolerating a short read-after-create lag.
  *
  * @example
- * const known = await discover(runtime, inputs, share, timeoutMs(inputs.timeouts, "create"));
+ * const known = await discover(runtime, inputs, share, budgetOf(timeoutMs(inputs.timeouts, "create")));
  */
-export async function discover(runtime: Runtime, inputs: ShareInputs, share: ShareObject, timeout: number): Promise<ShareOutputs> {
+export async function discover(runtime: Runtime, inputs: ShareInputs, share: ShareObject, timeout: WaitTimeout): Promise<ShareOutputs> {
   const { wait } = runtime;
   const found = await waitForStatus<ShareOutputs>({
     what: `the recipients and resources of ${describeShare(share.id)}`,
     pending: ["incomplete"],
     target: ["complete"],
-    timeoutMs: timeout,
+    timeoutMs: timeLeft(timeout),
+    reportedTimeoutMs: typeof timeout === "number" ? undefined : timeout.totalMs,
+    // The look after the deadline gets one request timeout: the error comes by then.
+    lastLookMs: wait.api.http.settings.perAttemptTimeoutMs,
     notFoundChecks: wait.createNotFoundChecks,
     schedule: wait.schedule,
     clock: wait.clock,

@@ -14,13 +14,18 @@ import { rememberStackConfig } from "../config";
 import { runtimeFor, warn } from "../runtime";
 import { forReading, lookupRecipient, lookupShare } from "../wait/finders";
 import { isGone, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE } from "../wait/lifecycle";
+import { deadlineSignal } from "../wait/deadline-signal";
+import { TerminalStatusError } from "../wait/errors";
+import { latestView } from "../wait/latest-view";
 import { describeShare, waitRecipientGone, waitShareGone } from "../wait/waits";
 import { deleteTolerantly, explain, readResult, ResourceInitError } from "./common";
 import { Checker, containsUnknown, isUnknown, normalizeMeta, timeoutMs, withoutNulls } from "./inputs";
 import { confirmShareInState, shareCreate, shareCreateBody } from "./owned-creates";
 import { createOwned, handedOverLine, isTakenOver } from "./ownership";
 import { adoptShare, manageExisting } from "./share-adopt";
+import { confirmCreatePropagated } from "./share-create-propagation";
 import { discover, observeCreated } from "./share-discovery";
+import { terminalAdvice } from "./terminal";
 import { checkShareItems } from "./share-items";
 import {
   ManagedRecipient,
@@ -88,27 +93,38 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
     if (inputs.adopt) return adoptShare(runtime, inputs, timeout);
 
     const body = shareCreateBody(inputs);
+    const budget = { totalMs: timeout, deadline: started + timeout };
     let share: ShareObject;
     let recovered: boolean;
     try {
-      ({ object: share, recovered } = await createOwned(shareCreate(runtime.api, runtime.wait.log, inputs.ownerStack, inputs.accountId, body)));
+      const spec = shareCreate(runtime.api, runtime.wait.log, inputs.ownerStack, inputs.accountId, body, deadlineSignal(runtime.wait, budget));
+      ({ object: share, recovered } = await createOwned(spec));
     } catch (error) {
       throw explain(`creating share "${inputs.name}" in account ${inputs.accountId}`, error);
     }
-    // Left by an interrupted run of this stack: managed from what it has now, as an adopted share is.
+    // Left by an interrupted run of this stack: managed from what it has now, as an adopted share is
+    // (with what the create's deadline has left).
     if (recovered) {
-      return manageExisting(runtime, inputs, share, timeout);
+      return manageExisting(runtime, inputs, share, budget);
     }
     // From here on the share exists: every failure must keep it (and what it made) in state.
     let known: ShareOutputs | undefined;
     try {
-      known = await discover(runtime, inputs, share, timeout);
+      // The create's one deadline: discovery gets what the POST left of it.
+      known = await discover(runtime, inputs, share, budget);
       // The create's one deadline: the reconcile gets what discovery left of it.
-      return { id: share.id, outs: await reconcile(runtime, share.id, known, inputs, { totalMs: timeout, deadline: started + timeout }) };
+      known = await reconcile(runtime, share.id, known, inputs, budget);
+      // In effect once every inline recipient reports every inline resource (a terminal error there
+      // is recorded on its recipient, which the next `up` replaces).
+      await confirmCreatePropagated(runtime.wait, share.id, known, budget, (recorded) => (known = recorded));
+      return { id: share.id, outs: known };
     } catch (error) {
+      if (error instanceof TerminalStatusError && known !== undefined) throw shareInitError(share.id, known, inputs, terminalAdvice(error));
       // Discovery failed: one more look, so that state records the items the create made and a
-      // refresh sees them (the next `up` would otherwise find them only by their 409s).
-      known ??= (await observeCreated(runtime, inputs, share.id).catch(() => undefined))?.value ?? shareOutputsOf(inputs, share, [], []);
+      // refresh sees them (the next `up` would otherwise find them only by their 409s). Bounded, so
+      // that the error still comes by the deadline plus one request timeout.
+      known ??=
+        (await latestView(runtime.wait, (signal) => observeCreated(runtime, inputs, share.id, signal), budget.deadline))?.value ?? shareOutputsOf(inputs, share, [], []);
       throw shareInitError(share.id, known, inputs, error);
     }
   },
@@ -156,12 +172,14 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
     if (isTakenOver("share", id)) return wait.log(handedOverLine(describeShare(id)));
     const timeout = timeoutMs(props.timeouts, "delete");
     const started = Date.now();
+    // One deadline for the delete: the DELETE with its retries, then the waits.
+    const signal = deadlineSignal(wait, { totalMs: timeout, deadline: started + timeout });
     let deleted: ShareObject | undefined;
     try {
-      deleted = await deleteTolerantly(api.shares.delete(props.accountId, id));
+      deleted = await deleteTolerantly(api.shares.delete(props.accountId, id, { signal }));
     } catch (error) {
       // Already being deleted (out of band, or a DELETE whose response was lost): just wait.
-      const current = error instanceof ValidationError ? await lookupShare(wait, id) : undefined;
+      const current = error instanceof ValidationError ? await lookupShare(wait, id, undefined, signal) : undefined;
       if (current === undefined || !isGone(SHARE_LIFECYCLE, current.status)) throw explain(`deleting ${describeShare(id)}`, error);
     }
     try {

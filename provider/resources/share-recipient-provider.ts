@@ -8,7 +8,9 @@ import type { RecipientObject } from "../client/types";
 import { rememberStackConfig } from "../config";
 import { runtimeFor } from "../runtime";
 import { forReading, lookupRecipient } from "../wait/finders";
-import { TerminalStatusError, WaitTimeoutError } from "../wait/errors";
+import { TerminalStatusError } from "../wait/errors";
+import { deadlineSignal } from "../wait/deadline-signal";
+import { latestView } from "../wait/latest-view";
 import { isGone, isSettled, RECIPIENT_LIFECYCLE } from "../wait/lifecycle";
 import { rememberRecipientWrite } from "../wait/watched-recipients";
 import { budgetOf, describeRecipient, waitRecipientAssociated, waitRecipientGone, WaitContext } from "../wait/waits";
@@ -91,7 +93,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
       markTakenOver("recipient", created.id);
     } else {
       try {
-        const spec = recipientCreate(api, wait.log, inputs.ownerStack, inputs.accountId, inputs.shareId, inputs, "this ShareRecipient");
+        const spec = recipientCreate(api, wait.log, inputs.ownerStack, inputs.accountId, inputs.shareId, inputs, "this ShareRecipient", deadlineSignal(wait, budget));
         const body = recipientInput(inputs);
         const owned = await createOwned(afterLeaving(spec, () => waitForLeavingRecipients(wait, inputs.shareId, body, budget)));
         created = owned.object;
@@ -109,9 +111,9 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
       });
       return { id: created.id, outs: recipientOutputsOf(inputs, settled) };
     } catch (error) {
-      // The latest view, so that state records a terminal error (and the next `up` replaces it). Not
-      // after a timeout: the deadline has passed, and one more look (with its retries) would overrun it.
-      const known = error instanceof WaitTimeoutError ? created : ((await lookupRecipient(wait, inputs.shareId, created.id).catch(() => undefined)) ?? created);
+      // The latest view, so that state records a terminal error (and the next `up` replaces it);
+      // one bounded look, so that the error still comes by the deadline plus one request timeout.
+      const known = (await latestView(wait, (signal) => lookupRecipient(wait, inputs.shareId, created.id, undefined, signal), budget.deadline)) ?? created;
       throw new ResourceInitError(created.id, { ...recipientOutputsOf(inputs, known) }, raw, [messageOf(adviseOnTerminal(error))]);
     }
   },
@@ -135,11 +137,12 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
     const raw = news as unknown as Record<string, unknown>;
     if (isSettled(RECIPIENT_LIFECYCLE, olds.associationStatus)) return { outs: withoutUndefined({ ...olds, timeouts: news.timeouts, adopt: news.adopt }) };
     const { wait } = runtimeFor(news.accountId);
+    const budget = budgetOf(timeoutMs(news.timeouts, "create"));
     try {
-      const settled = await waitRecipientAssociated(wait, news.shareId, id, timeoutMs(news.timeouts, "create"), { label: label(news, id) });
+      const settled = await waitRecipientAssociated(wait, news.shareId, id, budget, { label: label(news, id) });
       return { outs: recipientOutputsOf(news, settled) };
     } catch (error) {
-      const known = await lookupRecipient(wait, news.shareId, id).catch(() => undefined);
+      const known = await latestView(wait, (signal) => lookupRecipient(wait, news.shareId, id, undefined, signal), budget.deadline);
       if (known === undefined) throw adviseOnTerminal(error);
       throw new ResourceInitError(id, { ...recipientOutputsOf(news, known) }, raw, [messageOf(adviseOnTerminal(error))]);
     }
@@ -149,20 +152,23 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
     const { api, wait } = runtimeFor(props.accountId);
     confirmRecipientInState(props.ownerStack, id, props);
     if (isTakenOver("recipient", id)) return wait.log(handedOverLine(describeRecipient(props.shareId, id)));
+    // One deadline for the delete: the DELETE with its retries, then the wait.
+    const budget = budgetOf(timeoutMs(props.timeouts, "delete"));
+    const signal = deadlineSignal(wait, budget);
     let removed: RecipientObject | undefined;
     try {
-      removed = await deleteTolerantly(api.recipients.delete(props.accountId, props.shareId, id));
+      removed = await deleteTolerantly(api.recipients.delete(props.accountId, props.shareId, id, { signal }));
       if (removed) rememberRecipientWrite(wait, props.shareId, removed);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw explain(`removing ${describeRecipient(props.shareId, id)}`, error);
       // A share being deleted takes its recipients with it, and the API may refuse the DELETE then:
       // that is fine as long as the recipient is on its way out.
-      const current = await lookupRecipient(wait, props.shareId, id);
+      const current = await lookupRecipient(wait, props.shareId, id, undefined, signal);
       if (current !== undefined && !isGone(RECIPIENT_LIFECYCLE, current.association_status)) {
         throw explain(`removing ${describeRecipient(props.shareId, id)}`, error);
       }
     }
-    await waitRecipientGone(wait, props.shareId, id, timeoutMs(props.timeouts, "delete"), removed).catch((error: unknown) => {
+    await waitRecipientGone(wait, props.shareId, id, budget, removed).catch((error: unknown) => {
       throw explain(`removing ${describeRecipient(props.shareId, id)}`, error);
     });
   },

@@ -4,6 +4,7 @@
 import { ConflictError } from "../client/core/errors";
 import type { ShareResourceObject } from "../client/types";
 import { Runtime } from "../runtime";
+import { deadlineSignal } from "../wait/deadline-signal";
 import { TerminalStatusError } from "../wait/errors";
 import { isSettled, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE } from "../wait/lifecycle";
 import {
@@ -67,6 +68,9 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
   let state: ShareOutputs = { ...olds, timeouts: news.timeouts, adopt: news.adopt };
   // One deadline for the whole operation: each wait gets what is left of it.
   const budget = typeof timeout === "number" ? budgetOf(timeout) : timeout;
+  // Writes stop at that deadline too (their retries and rate waits included).
+  const signal = deadlineSignal(wait, budget);
+  const writes = { signal };
   const recipients = new Map(olds.recipients.map((r) => [recipientKey(r), r]));
   const resources = new Map(olds.resources.map((r) => [resourceKey(r), r]));
   const snapshot = () =>
@@ -77,7 +81,7 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
     // The PUT's own response always shows the new name; only a read shows when it is in effect.
     // With the name unchanged and the share last seen active there is nothing to wait for.
     if (news.name !== olds.name || !isSettled(SHARE_LIFECYCLE, olds.status)) {
-      if (news.name !== olds.name) await api.shares.update(account, id, { name: news.name });
+      if (news.name !== olds.name) await api.shares.update(account, id, { name: news.name }, writes);
       const share = await waitShareActive(wait, id, budget, { name: news.name });
       state = { ...state, ...shareFields(share) };
     }
@@ -88,7 +92,7 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
     const declaredRecipients = news.recipients ?? [];
     const declaredKeys = new Set(declaredRecipients.map(recipientKey));
     const removeRecipient = async (key: string, tracked: ManagedRecipient) => {
-      const removed = await deleteTolerantly(api.recipients.delete(account, id, tracked.id));
+      const removed = await deleteTolerantly(api.recipients.delete(account, id, tracked.id, writes));
       if (removed) recipients.set(key, { ...tracked, associationStatus: removed.association_status });
       if (removed) rememberRecipientWrite(wait, id, removed);
       await waitRecipientGone(wait, id, tracked.id, budget, removed);
@@ -104,7 +108,7 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
           tracked = undefined;
         }
         if (tracked === undefined) {
-          const spec = recipientCreate(api, wait.log, news.ownerStack, account, id, declaration, "this Share");
+          const spec = recipientCreate(api, wait.log, news.ownerStack, account, id, declaration, "this Share", signal);
           const body = recipientInput(declaration);
           const fromShareCreate = await madeByShareCreate(spec, state.created);
           const { object: created, recovered } =
@@ -173,19 +177,19 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
         resource_account_id: declaration.resourceAccountId,
         meta: metaObject(meta),
       };
-      const spec = resourceCreate(api, wait.log, news.ownerStack, account, id, body, "this Share");
+      const spec = resourceCreate(api, wait.log, news.ownerStack, account, id, body, "this Share", signal);
       const created =
         (await madeByShareCreate(spec, state.created)) ?? (await createOwned(afterLeaving(spec, () => waitForLeavingResources(wait, id, body, budget)))).object;
       resources.set(key, managedResource(created));
       // One left by an interrupted run may carry other meta; the PUT's response proves nothing, a read does.
       const metaMatches = normalizeMeta(created.meta ?? {}) === meta;
-      if (!metaMatches) await api.resources.update(account, id, created.id, { meta: metaObject(meta) });
+      if (!metaMatches) await api.resources.update(account, id, created.id, { meta: metaObject(meta) }, writes);
       const settled = await waitResourceActive(wait, id, created.id, budget, { initial: metaMatches ? created : undefined, meta, afterCreate: true });
       resources.set(key, managedResource(settled));
       await propagate(settled);
     };
     const removeResource = async (key: string, tracked: ManagedResource) => {
-      const removed = await deleteTolerantly(api.resources.delete(account, id, tracked.id));
+      const removed = await deleteTolerantly(api.resources.delete(account, id, tracked.id, writes));
       if (removed) resources.set(key, managedResource(removed));
       await waitResourceGone(wait, id, tracked.id, budget, removed);
       resources.delete(key);
@@ -218,7 +222,7 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
       const meta = normalizeMeta(declaration.meta);
       if (tracked.meta === meta && isSettled(RESOURCE_LIFECYCLE, tracked.status)) return;
       // As for a rename: the PUT's response shows the new meta at once; wait until reads do.
-      if (tracked.meta !== meta) await api.resources.update(account, id, tracked.id, { meta: metaObject(meta) });
+      if (tracked.meta !== meta) await api.resources.update(account, id, tracked.id, { meta: metaObject(meta) }, writes);
       const settled = await waitResourceActive(wait, id, tracked.id, budget, { meta });
       resources.set(key, managedResource(settled));
       if (tracked.meta !== meta) await propagate(settled);

@@ -9,6 +9,8 @@ import { runtimeFor, warn } from "../runtime";
 import { forReading, lookupResource } from "../wait/finders";
 import { isGone, isSettled, RESOURCE_LIFECYCLE } from "../wait/lifecycle";
 import { TerminalStatusError } from "../wait/errors";
+import { deadlineSignal } from "../wait/deadline-signal";
+import { latestView } from "../wait/latest-view";
 import { budgetOf, describeResource, waitResourceActive, waitResourceGone, waitResourcePropagated, WaitContext } from "../wait/waits";
 import { deleteTolerantly, explain, messageOf, readResult, ResourceInitError } from "./common";
 import { confirmResourceInState, resourceCreate } from "./owned-creates";
@@ -82,7 +84,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
           resource_account_id: inputs.resourceAccountId,
           meta: metaObject(meta),
         };
-        const spec = resourceCreate(api, wait.log, inputs.ownerStack, inputs.accountId, inputs.shareId, body, "this ShareResource");
+        const spec = resourceCreate(api, wait.log, inputs.ownerStack, inputs.accountId, inputs.shareId, body, "this ShareResource", deadlineSignal(wait, budget));
         created = (await createOwned(afterLeaving(spec, () => waitForLeavingResources(wait, inputs.shareId, body, budget)))).object;
       } catch (error) {
         throw explain(`creating share resource ${inputs.resourceType} ${inputs.resourceId} on share ${inputs.shareId}`, error);
@@ -93,7 +95,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
       // interrupted run) may need its meta brought to the declared value, and a PUT's response shows
       // the new meta before reads do, so then only a read counts.
       const metaMatches = normalizeMeta(created.meta ?? {}) === meta;
-      if (!metaMatches) await api.resources.update(inputs.accountId, inputs.shareId, created.id, { meta: metaObject(meta) });
+      if (!metaMatches) await api.resources.update(inputs.accountId, inputs.shareId, created.id, { meta: metaObject(meta) }, { signal: deadlineSignal(wait, budget) });
       const initial = metaMatches && !inputs.adopt ? created : undefined;
       const settled = await waitResourceActive(wait, inputs.shareId, created.id, budget, { initial, meta, afterCreate: true });
       await waitResourcePropagated(wait, inputs.shareId, settled.id, settled.resource_version, budget);
@@ -126,18 +128,21 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
     if (meta === olds.meta && isSettled(RESOURCE_LIFECYCLE, olds.status)) {
       return { outs: withoutUndefined({ ...olds, timeouts: news.timeouts, adopt: news.adopt }) };
     }
+    // One deadline for the update: the PUT with its retries, then each wait gets what is left of it.
+    const budget = { totalMs: timeout, deadline: started + timeout };
     let latest: ShareResourceObject | undefined;
     try {
       if (meta !== olds.meta) {
-        latest = await api.resources.update(news.accountId, news.shareId, id, { meta: metaObject(meta) });
+        latest = await api.resources.update(news.accountId, news.shareId, id, { meta: metaObject(meta) }, { signal: deadlineSignal(wait, budget) });
       }
       // Also the path that resumes a create or update whose wait did not finish last time.
-      const settled = await waitResourceActive(wait, news.shareId, id, timeout, { meta });
-      await waitResourcePropagated(wait, news.shareId, id, settled.resource_version, { totalMs: timeout, deadline: started + timeout });
+      const settled = await waitResourceActive(wait, news.shareId, id, budget, { meta });
+      await waitResourcePropagated(wait, news.shareId, id, settled.resource_version, budget);
       return { outs: resourceOutputsOf(news, settled) };
     } catch (error) {
-      const known = latest ?? (await lookupResource(wait, news.shareId, id).catch(() => undefined));
-      if (known === undefined) throw error;
+      // The latest view: one bounded look, so that the error still comes by the deadline plus one request timeout.
+      const known = latest ?? (await latestView(wait, (signal) => lookupResource(wait, news.shareId, id, undefined, signal), budget.deadline));
+      if (known === undefined) throw explain(`updating ${describeResource(news.shareId, id)}`, error);
       stillSettling(id, news, known, error, raw);
     }
   },
@@ -146,10 +151,12 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
     const { api, wait } = runtimeFor(props.accountId);
     confirmResourceInState(props.ownerStack, id, props);
     if (isTakenOver("resource", id)) return wait.log(handedOverLine(describeResource(props.shareId, id)));
-    const deleted = await deleteTolerantly(api.resources.delete(props.accountId, props.shareId, id)).catch((error) => {
+    // One deadline for the delete: the DELETE with its retries, then the wait.
+    const budget = budgetOf(timeoutMs(props.timeouts, "delete"));
+    const deleted = await deleteTolerantly(api.resources.delete(props.accountId, props.shareId, id, { signal: deadlineSignal(wait, budget) })).catch((error) => {
       throw explain(`deleting ${describeResource(props.shareId, id)}`, error);
     });
-    await waitResourceGone(wait, props.shareId, id, timeoutMs(props.timeouts, "delete"), deleted).catch((error: unknown) => {
+    await waitResourceGone(wait, props.shareId, id, budget, deleted).catch((error: unknown) => {
       throw explain(`deleting ${describeResource(props.shareId, id)}`, error);
     });
   },
@@ -159,7 +166,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
 async function adopt(wait: WaitContext, inputs: ShareResourceInputs): Promise<ShareResourceObject> {
   const existing = await lookupResource(wait, inputs.shareId, inputs.adopt!);
   const what = describeResource(inputs.shareId, inputs.adopt!);
-  if (existing === undefined || existing.status !== "active") {
+  if (existing === undefined || !isSettled(RESOURCE_LIFECYCLE, existing.status)) {
     throw new Error(`cannot adopt ${what}: it ${existing ? `is ${existing.status}` : "does not exist"}`);
   }
   const mismatches = [

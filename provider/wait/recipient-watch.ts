@@ -137,6 +137,15 @@ export class RecipientWatch {
   }
 
   /**
+   * The share's recipients as the last list showed them (with what writes showed since), without a
+   * request; undefined if the share was never listed.
+   */
+  lastList(shareId: string): RecipientObject[] | undefined {
+    const listing = this.listings.get(shareId);
+    return listing === undefined ? undefined : [...listing.byId.values()];
+  }
+
+  /**
    * Records what a write of the caller showed (a POST's new recipient, a DELETE's `disassociating`
    * one) in the share's last list, so that its wait does not need a list of its own: the share's
    * counts include that change, and still prove the list current as long as nothing else moved.

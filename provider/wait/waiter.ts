@@ -197,8 +197,12 @@ const NO_NEWS = Symbol("no news");
  * Runs `refresh` with a signal that aborts after `limitMs` (a real timer, like the HTTP client's
  * per-attempt timeout: a fake clock must not cut off a request that is really in progress). The
  * result rejects at the limit even if `refresh` ignores its signal (a look shared with other waits).
+ *
+ * @example
+ * const bounded = boundedLook((signal) => lookupShare(ctx, shareId, undefined, signal), 1_000);
+ * try { return await bounded.result; } finally { bounded.done(); }
  */
-function boundedLook<V>(refresh: (signal: AbortSignal) => Promise<V>, limitMs: number, outer?: AbortSignal) {
+export function boundedLook<V>(refresh: (signal: AbortSignal) => Promise<V>, limitMs: number, outer?: AbortSignal) {
   const controller = new AbortController();
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;

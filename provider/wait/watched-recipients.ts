@@ -64,6 +64,17 @@ export function listRecipientsForWaits(ctx: LookupContext, shareId: string, sign
 }
 
 /**
+ * The share's recipients as the recipient watch last listed them (the lists the recipient waits and
+ * a Share create's discovery read), without a request; undefined if it never listed them.
+ *
+ * @example
+ * const listed = lastRecipientList(ctx, shareId) ?? [];
+ */
+export function lastRecipientList(ctx: LookupContext, shareId: string): RecipientObject[] | undefined {
+  return ctx.coalesce ? watchFor(ctx).lastList(shareId) : undefined;
+}
+
+/**
  * Tells the account's recipient watch what a write showed of a recipient of `shareId` (the POST's
  * new recipient, the DELETE's `disassociating` one; see RecipientWatch.remember): its wait can then
  * be answered by the share's counts.
