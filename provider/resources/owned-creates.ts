@@ -3,8 +3,12 @@
 
 import type { CloudflareSharingClient } from "../client";
 import { NotFoundError } from "../client/core/errors";
-import { RECIPIENT_LEAVING_STATUSES, recipientNaturalKey, resourceNaturalKey, SHARE_LEAVING_STATUSES, shareNaturalKey } from "../client/natural-keys";
+import { RECIPIENT_LEAVING_STATUSES, recipientHoldsKey, recipientNaturalKey, resourceHoldsKey, resourceNaturalKey, SHARE_LEAVING_STATUSES, shareNaturalKey } from "../client/natural-keys";
 import type { RecipientObject, ResourceInput, ShareCreateBody, ShareObject, ShareResourceObject } from "../client/types";
+import { lookupShare } from "../wait/finders";
+import { nextGridPoint } from "../wait/waiter";
+import type { WaitContext } from "../wait/waits";
+import { watchedMembers } from "../wait/watched-recipients";
 import { metaObject } from "./inputs";
 import { confirmInState, OwnedCreate } from "./ownership";
 import { describeTarget, recipientInput } from "./share-recipient-model";
@@ -54,7 +58,7 @@ export function shareCreate(api: CloudflareSharingClient, log: (line: string) =>
  * A recipient create, for a ShareRecipient or a Share's inline recipient.
  *
  * @example
- * const recipient = await createOwned(recipientCreate(api, wait.log, stack, accountId, shareId, inputs, "this ShareRecipient"), journal);
+ * const recipient = await createOwned(recipientCreate(api, wait.log, stack, accountId, shareId, inputs, "this ShareRecipient", wait), journal);
  */
 export function recipientCreate(
   api: CloudflareSharingClient,
@@ -64,9 +68,12 @@ export function recipientCreate(
   shareId: string,
   target: { recipientAccountId?: string; organizationId?: string },
   declaring: Declaring,
+  lookups?: WaitContext,
 ): OwnedCreate<RecipientObject> {
   const body = recipientInput(target);
   return {
+    // Coalesced: the creates and waits on one share share the recipient watch's looks.
+    holders: lookups?.coalesce ? async () => oldestFirst(((await atGridPoint(lookups, () => watchedMembers(lookups, shareId))) ?? []).filter((recipient) => recipientHoldsKey(recipient, body))) : undefined,
     stack,
     kind: "recipient",
     key: recipientJournalKey(accountId, shareId, target),
@@ -89,7 +96,7 @@ export function recipientCreate(
  * A share-resource create, for a ShareResource or a Share's inline resource.
  *
  * @example
- * const resource = await createOwned(resourceCreate(api, wait.log, stack, accountId, shareId, body, "this ShareResource"), journal);
+ * const resource = await createOwned(resourceCreate(api, wait.log, stack, accountId, shareId, body, "this ShareResource", wait), journal);
  */
 export function resourceCreate(
   api: CloudflareSharingClient,
@@ -99,8 +106,11 @@ export function resourceCreate(
   shareId: string,
   body: ResourceInput,
   declaring: Declaring,
+  lookups?: WaitContext,
 ): OwnedCreate<ShareResourceObject> {
   return {
+    // Coalesced: one share list (with every share's resources) answers the creates of the account.
+    holders: lookups?.coalesce ? async () => oldestFirst(((await atGridPoint(lookups, () => lookupShare(lookups, shareId)))?.resources ?? []).filter((resource) => resourceHoldsKey(resource, body))) : undefined,
     stack,
     kind: "resource",
     key: resourceJournalKey(accountId, shareId, body),
@@ -118,6 +128,20 @@ export function resourceCreate(
     listLagMs: api.http.settings.listLagMs,
     log,
   };
+}
+
+/**
+ * `look`, sent at the next point of the waits' poll grid: the waits on the account look then, so the
+ * look joins their batch instead of costing a request of its own (at most one grid step later).
+ */
+async function atGridPoint<T>(ctx: WaitContext, look: () => Promise<T>): Promise<T> {
+  const now = ctx.clock.now();
+  await ctx.clock.sleep(nextGridPoint(now, ctx.schedule.gridMs) - now);
+  return look();
+}
+
+function oldestFirst<T extends { created: string }>(items: T[]): T[] {
+  return items.sort((a, b) => Date.parse(a.created) - Date.parse(b.created));
 }
 
 /** A share's items as the Share declares (or state records) them. */

@@ -104,7 +104,7 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
           tracked = undefined;
         }
         if (tracked === undefined) {
-          const spec = recipientCreate(api, wait.log, news.ownerStack, account, id, declaration, "this Share");
+          const spec = recipientCreate(api, wait.log, news.ownerStack, account, id, declaration, "this Share", wait);
           const body = recipientInput(declaration);
           const fromShareCreate = await madeByShareCreate(spec, state.created);
           const { object: created, recovered } =
@@ -173,7 +173,7 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
         resource_account_id: declaration.resourceAccountId,
         meta: metaObject(meta),
       };
-      const spec = resourceCreate(api, wait.log, news.ownerStack, account, id, body, "this Share");
+      const spec = resourceCreate(api, wait.log, news.ownerStack, account, id, body, "this Share", wait);
       const created =
         (await madeByShareCreate(spec, state.created)) ?? (await createOwned(afterLeaving(spec, () => waitForLeavingResources(wait, id, body, budget)))).object;
       resources.set(key, managedResource(created));
