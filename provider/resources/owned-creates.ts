@@ -131,12 +131,13 @@ export function resourceCreate(
 }
 
 /**
- * `look`, sent at the next point of the waits' poll grid: the waits on the account look then, so the
- * look joins their batch instead of costing a request of its own (at most one grid step later).
+ * `look`, sent at the next point of the waits' poll grid that waits of every age share (twice the
+ * grid step: waits that have waited a while look at most that often, on those points), so the look
+ * joins their batch instead of costing a request of its own (at most two grid steps later).
  */
 async function atGridPoint<T>(ctx: WaitContext, look: () => Promise<T>): Promise<T> {
   const now = ctx.clock.now();
-  await ctx.clock.sleep(nextGridPoint(now, ctx.schedule.gridMs) - now);
+  await ctx.clock.sleep(nextGridPoint(now, 2 * ctx.schedule.gridMs) - now);
   return look();
 }
 
