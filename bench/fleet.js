@@ -404,6 +404,20 @@ function countsShowAll(control, recipientsOf, statuses) {
 }
 
 /**
+ * Whether a share list or GET with recipient counts, answered at `g.end`, showed no recipient of the
+ * object's share still leaving (`disassociating`) once the object itself was `disassociated`: the
+ * provider reads from such counts that every recipient it saw leaving has been removed.
+ */
+function countsShowNoneLeaving(control, recipientsOf) {
+  return (g, object) => {
+    const p = g.parsed;
+    if (p.sub !== undefined || (p.shareId !== undefined && p.shareId !== object.shareId)) return false;
+    if (statusAt(control, object.id, g.end) !== "disassociated") return false;
+    return recipientsOf.get(object.shareId).every((id) => statusAt(control, id, g.end) !== "disassociating");
+  };
+}
+
+/**
  * Where `up`'s time goes, per share (medians and maxima over shares, seconds from the up call):
  * share created → inline recipient settled → seen settled → first separate item POSTed (the engine
  * hands the share id to the dependents) → last separate recipient settled → seen settled.
@@ -635,7 +649,9 @@ async function runMode(mode, pulumiCommand, runDir) {
       ...s.recipients.map((r) => ({ type: "recipient", id: r.id, shareId: s.share.id })),
       ...s.resources.map((r) => ({ type: "resource", id: r.id, shareId: s.share.id })),
     ]);
-    const allGone = countsShowAll(control, new Map(beforeDestroy.map((s) => [s.share.id, s.recipients.map((r) => r.id)])), ["disassociated"]);
+    const recipientsByShare = new Map(beforeDestroy.map((s) => [s.share.id, s.recipients.map((r) => r.id)]));
+    const allGone = countsShowAll(control, recipientsByShare, ["disassociated"]);
+    const noneLeaving = countsShowNoneLeaving(control, recipientsByShare);
     const notGone = everything.filter((o) => !["deleted", "disassociated"].includes(statusOf(control, o.id)));
     if (notGone.length > 0) throw new Error(`after destroy ${notGone.length} objects are not gone (e.g. ${notGone[0].type} ${notGone[0].id}: ${statusOf(control, notGone[0].id)})`);
     // Gone-detection overshoot: from the moment each object was gone to the first answer that shows it.
@@ -649,8 +665,9 @@ async function runMode(mode, pulumiCommand, runDir) {
       }),
       ["deleted", "disassociated"],
       [200, 404],
-      // Counts showing every recipient of the share disassociated answer each of their waits.
-      (g, object) => object.type === "recipient" && allGone(g, object),
+      // Counts showing every recipient of the share disassociated, or none of them still leaving,
+      // answer each of their waits.
+      (g, object) => object.type === "recipient" && (allGone(g, object) || noneLeaving(g, object)),
     );
     // Destroy's settle chain: a share is deleted after its separate recipients and resources are gone.
     let destroyChainMs = 0;
@@ -873,7 +890,7 @@ function report(allResults, meta) {
   lines.push(
     "- *Overshoot* (settle detection): per object, the end of the first GET or list whose answer could show the object settled " +
       "(a GET of it, a list of its share's recipients or resources, a share GET or share list with `include_resources` for a resource; " +
-      "a share GET or list with recipient counts for a recipient when the counts show every recipient of its share gone (`destroy`) or, for a Share's " +
+      "a share GET or list with recipient counts for a recipient when the counts show every recipient of its share gone or, once it is gone, none of them still leaving (`destroy`) or, for a Share's " +
       "own recipient (the Share keeps only its status), every recipient of its share `associated` (`up`); " +
       "the answer is computed after the injected latency, so a request counts when `at + durationMs ≥ settled`), minus the moment the emulator's " +
       `history says it settled. For \`up\`: the ${SHARES * RECIPIENTS_PER_SHARE} recipients (\`associating\` → \`associated\`; shares and resources are \`active\` at once). ` +

@@ -5,8 +5,12 @@
 import type { CloudflareSharingClient } from "../client";
 import { NotFoundError } from "../client/core/errors";
 import { isGone, Lifecycle, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE } from "../wait/lifecycle";
-import { recipientNaturalKey, resourceNaturalKey, shareNaturalKey } from "../client/natural-keys";
+import { recipientHoldsKey, recipientNaturalKey, resourceHoldsKey, resourceNaturalKey, shareNaturalKey } from "../client/natural-keys";
 import type { RecipientObject, ResourceInput, ShareCreateBody, ShareObject, ShareResourceObject } from "../client/types";
+import { lookupShare } from "../wait/finders";
+import { nextGridPoint } from "../wait/waiter";
+import type { WaitContext } from "../wait/waits";
+import { watchedMembers } from "../wait/watched-recipients";
 import { metaObject } from "./inputs";
 import { confirmInState, OwnedCreate } from "./ownership";
 import { describeTarget, recipientInput } from "./share-recipient-model";
@@ -62,7 +66,7 @@ export function shareCreate(
  * A recipient create, for a ShareRecipient or a Share's inline recipient.
  *
  * @example
- * const recipient = await createOwned(recipientCreate(api, wait.log, stack, accountId, shareId, inputs, "this ShareRecipient"), journal);
+ * const recipient = await createOwned(recipientCreate(api, wait.log, stack, accountId, shareId, inputs, "this ShareRecipient", signal, wait), journal);
  */
 export function recipientCreate(
   api: CloudflareSharingClient,
@@ -73,10 +77,15 @@ export function recipientCreate(
   target: { recipientAccountId?: string; organizationId?: string },
   declaring: Declaring,
   signal?: AbortSignal,
+  lookups?: WaitContext,
 ): OwnedCreate<RecipientObject> {
   const body = recipientInput(target);
   const options = { signal };
   return {
+    // Coalesced: the creates and waits on one share share the recipient watch's looks.
+    holders: lookups?.coalesce
+      ? async () => oldestFirst(((await beforeDeadline(atGridPoint(lookups, () => watchedMembers(lookups, shareId)), signal)) ?? []).filter((recipient) => recipientHoldsKey(recipient, body)))
+      : undefined,
     stack,
     kind: "recipient",
     key: recipientJournalKey(accountId, shareId, target),
@@ -99,7 +108,7 @@ export function recipientCreate(
  * A share-resource create, for a ShareResource or a Share's inline resource.
  *
  * @example
- * const resource = await createOwned(resourceCreate(api, wait.log, stack, accountId, shareId, body, "this ShareResource"), journal);
+ * const resource = await createOwned(resourceCreate(api, wait.log, stack, accountId, shareId, body, "this ShareResource", signal, wait), journal);
  */
 export function resourceCreate(
   api: CloudflareSharingClient,
@@ -110,9 +119,14 @@ export function resourceCreate(
   body: ResourceInput,
   declaring: Declaring,
   signal?: AbortSignal,
+  lookups?: WaitContext,
 ): OwnedCreate<ShareResourceObject> {
   const options = { signal };
   return {
+    // Coalesced: one share list (with every share's resources) answers the creates of the account.
+    holders: lookups?.coalesce
+      ? async () => oldestFirst(((await beforeDeadline(atGridPoint(lookups, () => lookupShare(lookups, shareId)), signal))?.resources ?? []).filter((resource) => resourceHoldsKey(resource, body)))
+      : undefined,
     stack,
     kind: "resource",
     key: resourceJournalKey(accountId, shareId, body),
@@ -130,6 +144,35 @@ export function resourceCreate(
     listLagMs: api.http.settings.listLagMs,
     log,
   };
+}
+
+/**
+ * `look`, sent at the next point of the waits' poll grid that waits of every age share (twice the
+ * grid step: waits that have waited a while look at most that often, on those points), so the look
+ * joins their batch instead of costing a request of its own (at most two grid steps later).
+ */
+async function atGridPoint<T>(ctx: WaitContext, look: () => Promise<T>): Promise<T> {
+  const now = ctx.clock.now();
+  await ctx.clock.sleep(nextGridPoint(now, 2 * ctx.schedule.gridMs) - now);
+  return look();
+}
+
+/**
+ * `look`, or the operation's deadline error once `signal` aborts. A coalesced look serves other callers
+ * too, so it is not cancelled: this caller only stops waiting for it (the deadline is hard).
+ */
+function beforeDeadline<T>(look: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return look;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    look.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+function oldestFirst<T extends { created: string }>(items: T[]): T[] {
+  return items.sort((a, b) => Date.parse(a.created) - Date.parse(b.created));
 }
 
 /** A share's items as the Share declares (or state records) them. */

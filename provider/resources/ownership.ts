@@ -39,6 +39,12 @@ export interface OwnedCreate<T extends ApiObject> {
   post(): Promise<T>;
   /** Live objects holding the natural key, created at or after `createdNotBefore` (epoch ms), oldest first. */
   find(createdNotBefore: number): Promise<T[]>;
+  /**
+   * Live objects holding the natural key now, oldest first, from looks shared with other creates and
+   * waits (the same answer as `find(0)`, from a request sent after the call or a list proven still
+   * current). Default `find(0)`.
+   */
+  holders?(): Promise<T[]>;
   /** The object with this id, unless it is gone or on its way out. */
   lookup(id: string): Promise<T | undefined>;
   statusOf(item: T): string;
@@ -227,7 +233,7 @@ async function findWhileListsLag<T extends ApiObject>(spec: OwnedCreate<T>, crea
  * one removed a moment ago with its earlier status.
  */
 async function liveHolder<T extends ApiObject>(spec: OwnedCreate<T>, accept: (item: T) => boolean = () => true): Promise<T | undefined> {
-  for (const listed of await spec.find(0)) {
+  for (const listed of await (spec.holders ? spec.holders() : spec.find(0))) {
     const current = await spec.lookup(listed.id);
     if (current !== undefined && accept(current)) return current;
   }

@@ -12,7 +12,7 @@ import { ValidationError } from "../client/core/errors";
 import type { ShareObject } from "../client/types";
 import { rememberStackConfig } from "../config";
 import { runtimeFor, warn } from "../runtime";
-import { forReading, lookupRecipient, lookupShare } from "../wait/finders";
+import { forReading, lookupRecipient, lookupResource, lookupShare } from "../wait/finders";
 import { isGone, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE } from "../wait/lifecycle";
 import { deadlineSignal } from "../wait/deadline-signal";
 import { TerminalStatusError } from "../wait/errors";
@@ -147,10 +147,15 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
         }
       }),
     );
-    const resources = current.resources.flatMap((resource) => {
-      const server = share.resources?.find((candidate) => candidate.id === resource.id);
-      return server && !isGone(RESOURCE_LIFECYCLE, server.status) ? [managedResource(server)] : [];
-    });
+    const resources = (
+      await Promise.all(
+        current.resources.map(async (resource) => {
+          // Missing from the share's `resources` (a list that trails writes): gone only if its GET says so.
+          const server = share.resources?.find((candidate) => candidate.id === resource.id) ?? (await lookupResource(wait, id, resource.id, forReading(wait)));
+          return server && !isGone(RESOURCE_LIFECYCLE, server.status) ? [managedResource(server)] : [];
+        }),
+      )
+    ).flat();
     const outs = shareOutputsOf(current, share, inDeclaredOrder(current.recipients, recipients), resources);
     return readResult(id, outs, shareInputsOf(outs));
   },

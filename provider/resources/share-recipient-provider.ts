@@ -93,7 +93,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
       markTakenOver("recipient", created.id);
     } else {
       try {
-        const spec = recipientCreate(api, wait.log, inputs.ownerStack, inputs.accountId, inputs.shareId, inputs, "this ShareRecipient", deadlineSignal(wait, budget));
+        const spec = recipientCreate(api, wait.log, inputs.ownerStack, inputs.accountId, inputs.shareId, inputs, "this ShareRecipient", deadlineSignal(wait, budget), wait);
         const body = recipientInput(inputs);
         const owned = await createOwned(afterLeaving(spec, () => waitForLeavingRecipients(wait, inputs.shareId, body, budget)));
         created = owned.object;

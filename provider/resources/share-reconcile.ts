@@ -6,6 +6,7 @@ import type { ShareResourceObject } from "../client/types";
 import { Runtime } from "../runtime";
 import { deadlineSignal } from "../wait/deadline-signal";
 import { TerminalStatusError } from "../wait/errors";
+import { latestView } from "../wait/latest-view";
 import { isSettled, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE } from "../wait/lifecycle";
 import {
   budgetOf,
@@ -108,7 +109,7 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
           tracked = undefined;
         }
         if (tracked === undefined) {
-          const spec = recipientCreate(api, wait.log, news.ownerStack, account, id, declaration, "this Share", signal);
+          const spec = recipientCreate(api, wait.log, news.ownerStack, account, id, declaration, "this Share", signal, wait);
           const body = recipientInput(declaration);
           const fromShareCreate = await madeByShareCreate(spec, state.created);
           const { object: created, recovered } =
@@ -152,7 +153,8 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
         await waitResourcePropagated(wait, id, resource.id, resource.resource_version, budget);
       } catch (error) {
         if (!(error instanceof TerminalStatusError)) throw error;
-        const server = await api.recipients.listAll(account, id, { include_resources: true }).catch(() => []);
+        // One bounded look: a terminal error may come at the deadline, which must stay hard.
+        const server = (await latestView(wait, (signal) => api.recipients.listAll(account, id, { include_resources: true }, { signal }), budget.deadline)) ?? [];
         for (const [key, tracked] of recipients) {
           const reason = terminalRecipientError(server.find((candidate) => candidate.id === tracked.id) ?? { resources: [] });
           if (reason !== undefined) recipients.set(key, { ...tracked, terminalError: reason });
@@ -177,7 +179,7 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
         resource_account_id: declaration.resourceAccountId,
         meta: metaObject(meta),
       };
-      const spec = resourceCreate(api, wait.log, news.ownerStack, account, id, body, "this Share", signal);
+      const spec = resourceCreate(api, wait.log, news.ownerStack, account, id, body, "this Share", signal, wait);
       const created =
         (await madeByShareCreate(spec, state.created)) ?? (await createOwned(afterLeaving(spec, () => waitForLeavingResources(wait, id, body, budget)))).object;
       resources.set(key, managedResource(created));

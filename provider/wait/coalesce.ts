@@ -27,6 +27,12 @@ export interface Freshness {
    * A refresh read accepts a complete list from the last moment or two.
    */
   startedNotBefore: number;
+  /**
+   * A wait's look that was asked at `startedNotBefore` and reaches the batcher a moment later (a
+   * look batched elsewhere first): a fetch sent since then answers it, in flight or about to be
+   * sent, but such a look never turns a fetch into one that answers later reads.
+   */
+  waitLook?: boolean;
 }
 
 interface Waiting<V> {
@@ -64,10 +70,12 @@ export class Batcher<V> {
   /** `signal`: this lookup's time is up; the fetch stops once every lookup it answers has given up. */
   async get(id: string, freshness: Freshness = { startedNotBefore: this.now() }, signal?: AbortSignal): Promise<V | undefined> {
     const { startedNotBefore } = freshness;
-    const reuse = startedNotBefore < this.now();
+    const older = startedNotBefore < this.now();
+    const reuse = older && !freshness.waitLook;
     if (reuse && this.lastComplete && this.lastComplete.startedAt >= startedNotBefore) return this.lastComplete.result.found.get(id);
-    if (reuse && this.inFlight?.forReading && this.inFlight.startedAt >= startedNotBefore) {
-      const result = await this.inFlight.result;
+    const inFlight = this.inFlight;
+    if (older && inFlight !== undefined && (inFlight.forReading || freshness.waitLook) && inFlight.startedAt >= startedNotBefore) {
+      const result = await inFlight.result;
       if (result.complete || result.found.has(id)) return result.found.get(id);
     }
     return new Promise<V | undefined>((resolve, reject) => {

@@ -13,8 +13,8 @@ import type { Shares } from "../client/shares";
 import type { RecipientObject, ShareObject, ShareResourceObject } from "../client/types";
 import { Batcher, BatchResult, Freshness, sharedBatcher } from "./coalesce";
 import { isRemoved, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE } from "./lifecycle";
-import { ALL_GONE } from "./recipient-watch";
-import { watchRecipient } from "./watched-recipients";
+import { ALL_GONE, DatedList } from "./recipient-watch";
+import { watchedListSince, watchRecipient } from "./watched-recipients";
 
 /** The parts of the API client the finders use. */
 export interface SharingApi {
@@ -111,14 +111,29 @@ export async function lookupResource(
 
 /**
  * Every recipient of the share as the server has it now (any status, with their per-object
- * `resources`), or undefined on 404 of the share. Concurrent calls for one share share one list.
+ * `resources`), or undefined on 404 of the share. Coalesced, the list is the account's recipient
+ * watch's, shared with the waits on the share's recipients.
  *
  * @example
  * const recipients = (await lookupRecipients(ctx, shareId, signal)) ?? [];
  */
 export async function lookupRecipients(ctx: LookupContext, shareId: string, signal?: AbortSignal): Promise<RecipientObject[] | undefined> {
-  if (!ctx.coalesce) return orUndefinedWhenNotFound(ctx.api.recipients.listAll(ctx.accountId, shareId, { include_resources: true }, { signal }));
-  return recipientListBatcher(ctx).get(shareId, undefined, signal);
+  return (await lookupRecipientsSince(ctx, shareId, Date.now(), signal))?.recipients;
+}
+
+/**
+ * Every recipient of the share (any status, with their per-object `resources`) from a list sent at
+ * or after `since` (epoch ms), and when it was sent; undefined on 404 of the share. Coalesced, a
+ * list the recipient watch made for other waits answers if it is that recent.
+ *
+ * @example
+ * const listed = await lookupRecipientsSince(ctx, shareId, startedAt); // next time: since = listed.at + 1
+ */
+export async function lookupRecipientsSince(ctx: LookupContext, shareId: string, since: number, signal?: AbortSignal): Promise<DatedList | undefined> {
+  if (ctx.coalesce) return watchedListSince(ctx, shareId, since, signal);
+  const at = Date.now();
+  const recipients = await orUndefinedWhenNotFound(ctx.api.recipients.listAll(ctx.accountId, shareId, { include_resources: true }, { signal }));
+  return recipients === undefined ? undefined : { at, recipients };
 }
 
 /** The share, unless it has been removed (404 or `deleted`); one being deleted is returned as such. */
@@ -212,16 +227,5 @@ function recipientBatcher(ctx: LookupContext, shareId: string): Batcher<Recipien
     const all = await orUndefinedWhenNotFound(ctx.api.recipients.listAll(ctx.accountId, shareId, { include_resources: true }, { signal }));
     for (const recipient of all ?? []) found.set(recipient.id, recipient);
     return { found, complete: true };
-  }, ctx.coalesceWindowMs));
-}
-
-function recipientListBatcher(ctx: LookupContext): Batcher<RecipientObject[]> {
-  return sharedBatcher(`${ctx.scope}|recipient-lists|${ctx.accountId}`, () => new Batcher<RecipientObject[]>(async (shareIds, _preferComplete, signal) => {
-    const found = new Map<string, RecipientObject[]>();
-    for (const shareId of shareIds) {
-      const all = await orUndefinedWhenNotFound(ctx.api.recipients.listAll(ctx.accountId, shareId, { include_resources: true }, { signal }));
-      if (all) found.set(shareId, all);
-    }
-    return { found, complete: false };
   }, ctx.coalesceWindowMs));
 }

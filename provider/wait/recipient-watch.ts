@@ -31,10 +31,11 @@ export const ALL_GONE = Symbol("all recipients gone");
 /** Where the watch gets its answers; the finders pass the API (through the share batcher), tests a fake. */
 export interface RecipientWatchSources {
   /**
-   * The share with its `*_recipient_count` fields, from a request sent after this call; undefined on
-   * 404. `signal`: no look wants the answer any more (their deadlines passed).
+   * The share with its `*_recipient_count` fields, from a request sent after this call, or after
+   * `since` (when the looks it answers were asked); undefined on 404. `signal`: no look wants the
+   * answer any more (their deadlines passed).
    */
-  share(shareId: string, signal?: AbortSignal): Promise<ShareObject | undefined>;
+  share(shareId: string, signal?: AbortSignal, since?: number): Promise<ShareObject | undefined>;
   /** Every recipient of the share (all pages), undefined on 404. */
   recipients(shareId: string, signal?: AbortSignal): Promise<RecipientObject[] | undefined>;
 }
@@ -63,13 +64,34 @@ interface Listing {
   byId: Map<string, RecipientObject>;
 }
 
+/**
+ * What a look asks: one recipient (a wait), every live member of the share (is a natural key held?),
+ * or the whole list as sent at or after `since` (per-object versions, which counts do not show).
+ */
+type Question = { kind: "recipient"; recipientId: string; statusOnly: boolean } | { kind: "members" } | { kind: "listedSince"; since: number };
+
 interface PendingLook {
   shareId: string;
-  recipientId: string;
-  statusOnly: boolean;
+  /** When it was asked: an answer from a request sent since then is current enough. */
+  askedAt: number;
+  question: Question;
   signal?: AbortSignal;
-  resolve: (look: RecipientLook) => void;
+  resolve: (answer: unknown) => void;
   reject: (error: unknown) => void;
+}
+
+/** A share's recipients as one answer shows them: each by id, and all of them (undefined on 404). */
+interface View {
+  one(id: string): RecipientLook;
+  all: RecipientObject[] | undefined;
+  /** When the list behind the answer was sent. */
+  at: number;
+}
+
+/** A whole list of a share's recipients and when it was sent. */
+export interface DatedList {
+  at: number;
+  recipients: RecipientObject[];
 }
 
 /** What the watch did, for tests and diagnostics. */
@@ -115,10 +137,41 @@ export class RecipientWatch {
    * `signal`: this look's time is up; requests made only for looks that gave up stop.
    */
   look(shareId: string, recipientId: string, options: { statusOnly?: boolean; signal?: AbortSignal } = {}): Promise<RecipientLook> {
-    const { signal } = options;
+    return this.ask<RecipientLook>(shareId, { kind: "recipient", recipientId, statusOnly: options.statusOnly ?? false }, options.signal);
+  }
+
+  /**
+   * Every recipient of the share (any status), as current as a request sent after this call: the
+   * share's counts prove the last list (with this process's writes) still holds every recipient when
+   * their total is its length, since recipients are never removed from the list (reference §7); a
+   * status it shows may have moved on since. Undefined on 404.
+   *
+   * @example
+   * const holders = (await watch.members(shareId))?.filter((r) => recipientHoldsKey(r, body)) ?? [];
+   */
+  members(shareId: string, signal?: AbortSignal): Promise<RecipientObject[] | undefined> {
+    return this.ask<RecipientObject[] | undefined>(shareId, { kind: "members" }, signal);
+  }
+
+  /**
+   * The share's whole list as sent at or after `since` (epoch ms, this watch's clock): the last list
+   * if it is that recent, else one sent in the next batch, which answers the other looks on the share
+   * too. For what counts cannot show, e.g. which version of an object each recipient reports.
+   * Undefined on 404.
+   *
+   * @example
+   * const listed = await watch.listedSince(shareId, waitStartedAt); // then ask again with since: listed.at + 1
+   */
+  listedSince(shareId: string, since: number, signal?: AbortSignal): Promise<DatedList | undefined> {
+    const listing = this.listings.get(shareId);
+    if (listing !== undefined && listing.at >= since && !signal?.aborted) return Promise.resolve({ at: listing.at, recipients: [...listing.byId.values()] });
+    return this.ask<DatedList | undefined>(shareId, { kind: "listedSince", since }, signal);
+  }
+
+  private ask<A>(shareId: string, question: Question, signal: AbortSignal | undefined): Promise<A> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    return new Promise<RecipientLook>((resolve, reject) => {
-      this.queue.push({ shareId, recipientId, statusOnly: options.statusOnly ?? false, signal, resolve, reject });
+    return new Promise<A>((resolve, reject) => {
+      this.queue.push({ shareId, askedAt: this.now(), question, signal, resolve: resolve as (answer: unknown) => void, reject });
       this.timer ??= setTimeout(() => void this.flush(), this.options.windowMs);
     });
   }
@@ -181,7 +234,12 @@ export class RecipientWatch {
     // several shares one share list answers them all, so counts are asked for every share then.
     const answerable = (shareId: string, looks: PendingLook[]) => {
       const listing = this.listings.get(shareId);
-      return listing !== undefined && now - listing.at < this.options.recheckMs && looks.every((l) => listing.byId.has(l.recipientId));
+      return (
+        listing !== undefined &&
+        looks.every(({ question: q }) =>
+          q.kind === "members" ? true : q.kind === "listedSince" ? listing.at >= q.since : now - listing.at < this.options.recheckMs && listing.byId.has(q.recipientId),
+        )
+      );
     };
     const several = byShare.size > 1;
     await Promise.all(
@@ -189,8 +247,8 @@ export class RecipientWatch {
         try {
           const useCounts = several || answerable(shareId, looks);
           const signal = whenAllAborted(looks.map((l) => l.signal));
-          const answers = await this.answer(shareId, looks.map((l) => l.recipientId), useCounts, looks.every((l) => l.statusOnly), signal);
-          for (const pending of looks) pending.resolve(answers(pending.recipientId));
+          const view = await this.answer(shareId, looks, useCounts, signal);
+          for (const pending of looks) pending.resolve(answerTo(pending.question, view));
         } catch (error) {
           for (const pending of looks) pending.reject(error);
         }
@@ -199,35 +257,57 @@ export class RecipientWatch {
     );
   }
 
-  private async answer(shareId: string, ids: string[], useCounts: boolean, statusOnly: boolean, signal: AbortSignal | undefined): Promise<(id: string) => RecipientLook> {
+  private async answer(shareId: string, looks: PendingLook[], useCounts: boolean, signal: AbortSignal | undefined): Promise<View> {
     const askedAt = this.now();
-    if (useCounts) {
+    const ids = looks.flatMap(({ question: q }) => (q.kind === "recipient" ? [q.recipientId] : []));
+    const statusOnly = looks.every(({ question: q }) => q.kind !== "recipient" || q.statusOnly);
+    const wantsMembers = looks.some(({ question: q }) => q.kind === "members");
+    // A look that needs a list sent after a moment the last list predates: only a list answers it.
+    const listing = this.listings.get(shareId);
+    const needsList = looks.some(({ question: q }) => q.kind === "listedSince" && !(listing !== undefined && listing.at >= q.since));
+    if (useCounts && !needsList) {
       this.stats.countChecks += 1;
-      const share = await this.sources.share(shareId, signal);
-      if (share === undefined) return () => undefined;
+      // The looks were asked a window ago: a share list sent since then (the one answering the
+      // share and resource waits of the same instant) answers their counts too.
+      const share = await this.sources.share(shareId, signal, Math.min(...looks.map((l) => l.askedAt)));
+      if (share === undefined) return { one: () => undefined, all: undefined, at: askedAt };
       const counts = countsOfShare(share);
       const listing = this.listings.get(shareId);
-      if (counts !== undefined) {
+      // Members are known when the counts add up to the last list (with this process's writes).
+      const membersKnown = !wantsMembers || (listing !== undefined && counts !== undefined && total(counts) === listing.byId.size);
+      if (counts !== undefined && membersKnown) {
+        const listed = listing === undefined ? [] : [...listing.byId.values()];
+        const at = listing?.at ?? askedAt;
         // Counts that may not show a recipient asked about yet say nothing of it, except that it
         // has not moved (below: the last list then answers with what it showed, never further).
         const counted = ids.every((id) => this.countedBy(shareId, id, askedAt));
-        if (counted && STATUS_ORDER.every((status) => isRemoved(RECIPIENT_LIFECYCLE, status) || counts[status] === 0)) return () => ALL_GONE;
+        if (counted && STATUS_ORDER.every((status) => isRemoved(RECIPIENT_LIFECYCLE, status) || counts[status] === 0)) return { one: () => ALL_GONE, all: listed, at };
         const fresh = listing !== undefined && askedAt - listing.at < this.options.recheckMs;
         const known = listing !== undefined && ids.every((id) => listing.byId.has(id));
-        if (fresh && known && ids.every((id) => unmoved(listing.byId.get(id)!.association_status, listing.counts, counts))) {
+        if ((ids.length === 0 && listing !== undefined) || (fresh && known && ids.every((id) => unmoved(listing.byId.get(id)!.association_status, listing.counts, counts)))) {
           this.stats.unchanged += 1;
-          return (id) => listing.byId.get(id);
+          return { one: (id) => listing!.byId.get(id), all: listed, at };
+        }
+        // Every recipient the last list shows leaving has been removed since, and nothing else
+        // moved (statuses only move forward and the total is the same, so no other reading of the
+        // counts exists): the list, with those moved on, answers without a new one.
+        const allLeft = listing !== undefined && counted && known && allLeavingRemoved(listing.counts, counts);
+        if (allLeft) {
+          this.stats.unchanged += 1;
+          const moved = new Map([...listing.byId].map(([id, r]) => [id, LEAVING.includes(r.association_status) ? { ...r, association_status: REMOVED_STATUS } : r]));
+          this.listings.set(shareId, { at: listing.at, counts, byId: moved });
+          return { one: (id) => moved.get(id), all: [...moved.values()], at: listing.at };
         }
         // Every recipient of the share settled: every recipient waited for is associated.
         if (statusOnly && counted && known && STATUS_ORDER.every((status) => isSettled(RECIPIENT_LIFECYCLE, status) || counts[status] === 0)) {
           this.stats.unchanged += 1;
-          return (id) => ({ ...listing.byId.get(id)!, association_status: SETTLED_STATUS });
+          return { one: (id) => ({ ...listing!.byId.get(id)!, association_status: SETTLED_STATUS }), all: listed, at };
         }
       }
     }
     const recipients = await this.list(shareId, signal);
     const byId = new Map((recipients ?? []).map((r) => [r.id, r]));
-    return (id) => byId.get(id);
+    return { one: (id) => byId.get(id), all: recipients, at: this.listings.get(shareId)?.at ?? askedAt };
   }
 
   /** Whether counts asked at `askedAt` show the recipient: it was not created by this process within `listLagMs`. */
@@ -235,6 +315,36 @@ export class RecipientWatch {
     const createdAt = this.createdAt.get(shareId)?.get(recipientId);
     return createdAt === undefined || askedAt - createdAt >= (this.options.listLagMs ?? 0);
   }
+}
+
+const LEAVING: readonly string[] = RECIPIENT_LIFECYCLE.leaving;
+const REMOVED_STATUS = RECIPIENT_LIFECYCLE.removed[0] as RecipientObject["association_status"];
+
+/**
+ * Whether `now` is `then` with every leaving recipient removed and nothing else changed. Statuses
+ * only move forward and recipients are never dropped from the counts, so with an equal total this
+ * is the only way to get from `then` to `now`, and at least one recipient moved.
+ */
+function allLeavingRemoved(then: Counts, now: Counts): boolean {
+  const leaving = LEAVING.reduce((sum, status) => sum + then[status], 0);
+  if (leaving === 0) return false;
+  return STATUS_ORDER.every((status) => {
+    if (LEAVING.includes(status)) return now[status] === 0;
+    if (status === REMOVED_STATUS) return now[status] === then[status] + leaving;
+    return now[status] === then[status];
+  });
+}
+
+/** What `question` gets from a share's answer. */
+function answerTo(question: Question, view: View): unknown {
+  if (question.kind === "recipient") return view.one(question.recipientId);
+  if (question.kind === "members") return view.all;
+  return view.all === undefined ? undefined : { at: view.at, recipients: view.all };
+}
+
+/** How many recipients the counts show in all. */
+function total(counts: Counts): number {
+  return STATUS_ORDER.reduce((sum, status) => sum + counts[status], 0);
 }
 
 /** The recipient statuses in the order a recipient moves through them (the lifecycle table's). */

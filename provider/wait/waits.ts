@@ -4,7 +4,7 @@
 import { ConnectionError, RateLimitError, RequestTimeoutError, ServerError } from "../client/core/errors";
 import type { RecipientObject, ShareObject, ShareResourceObject } from "../client/types";
 import { canonicalJson } from "../resources/inputs";
-import { LookupContext, lookupLiveRecipient, lookupLiveResource, lookupLiveShare, lookupRecipients } from "./finders";
+import { LookupContext, lookupLiveRecipient, lookupLiveResource, lookupLiveShare, lookupRecipientsSince } from "./finders";
 import { isRemoved, isSettled, Lifecycle, PROPAGATION, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE, UPDATING } from "./lifecycle";
 import { describeProgress, Observation, PollSchedule, waitForStatus, WaitClock } from "./waiter";
 
@@ -329,13 +329,20 @@ export function propagationOf(recipients: readonly RecipientObject[], shareResou
  * await waitResourcePropagated(ctx, shareId, settled.id, settled.resource_version, timeout);
  */
 export async function waitResourcePropagated(ctx: WaitContext, shareId: string, shareResourceId: string, version: number, timeoutMs: WaitTimeout): Promise<void> {
+  // Each look needs a list sent after the previous one (the first: after the object settled); one
+  // the recipient watch sent for the share's waits meanwhile answers it without a request.
+  let since = Date.now();
   await waitFor<RecipientObject[]>(ctx, {
     kind: "resource-propagated",
     what: `${describeResource(shareId, shareResourceId)} (version ${version}) reaching its recipients`,
     ...PROPAGATION,
     timeoutMs,
     // Every recipient at once, with its per-object state: one list answers for all of them.
-    find: async (signal) => (await lookupRecipients(ctx, shareId, signal)) ?? [],
+    find: async (signal) => {
+      const listed = await lookupRecipientsSince(ctx, shareId, since, signal);
+      if (listed !== undefined) since = listed.at + 1;
+      return listed?.recipients ?? [];
+    },
     status: (recipients) => PROPAGATION[propagationOf(recipients, shareResourceId, version).done ? "target" : "pending"][0],
     failure: (recipients) => propagationOf(recipients, shareResourceId, version).terminal,
   });

@@ -5,7 +5,7 @@ import { NotFoundError } from "../client/core/errors";
 import type { RecipientObject } from "../client/types";
 import { sharedInstance } from "./coalesce";
 import { LookupContext, lookupShare } from "./finders";
-import { RecipientLook, RecipientWatch } from "./recipient-watch";
+import { DatedList, RecipientLook, RecipientWatch } from "./recipient-watch";
 
 /** Longest a share with waiters goes unlisted while its counts stay the same (see RecipientWatch). */
 export const DEFAULT_RECIPIENT_RECHECK_MS = 2_000;
@@ -14,7 +14,7 @@ function watchFor(ctx: LookupContext): RecipientWatch {
   return sharedInstance(`${ctx.scope}|recipient-watch|${ctx.accountId}`, () =>
     new RecipientWatch(
       {
-        share: (shareId, signal) => lookupShare(ctx, shareId, undefined, signal),
+        share: (shareId, signal, since) => lookupShare(ctx, shareId, since === undefined ? undefined : { startedNotBefore: since, waitLook: true }, signal),
         recipients: async (shareId, signal) => {
           try {
             return await ctx.api.recipients.listAll(ctx.accountId, shareId, { include_resources: true }, { signal });
@@ -85,4 +85,27 @@ export function lastRecipientList(ctx: LookupContext, shareId: string): Recipien
  */
 export function rememberRecipientWrite(ctx: LookupContext, shareId: string, recipient: RecipientObject): void {
   if (ctx.coalesce) watchFor(ctx).remember(shareId, recipient);
+}
+
+/**
+ * Every recipient of the share (any status), from a request sent after this call or the share's
+ * last list when the account's share counts prove it holds every recipient (RecipientWatch.members):
+ * the creates on one share, and the waits on it, share their looks. Undefined on 404.
+ *
+ * @example
+ * const holders = ((await watchedMembers(ctx, shareId)) ?? []).filter((r) => recipientHoldsKey(r, body));
+ */
+export function watchedMembers(ctx: LookupContext, shareId: string, signal?: AbortSignal): Promise<RecipientObject[] | undefined> {
+  return watchFor(ctx).members(shareId, signal);
+}
+
+/**
+ * The share's whole recipient list as sent at or after `since` (epoch ms), shared with the
+ * recipient waits on the share (RecipientWatch.listedSince). Undefined on 404.
+ *
+ * @example
+ * const listed = await watchedListSince(ctx, shareId, Date.now());
+ */
+export function watchedListSince(ctx: LookupContext, shareId: string, since: number, signal?: AbortSignal): Promise<DatedList | undefined> {
+  return watchFor(ctx).listedSince(shareId, since, signal);
 }

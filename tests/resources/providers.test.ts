@@ -358,6 +358,41 @@ describe("ownership: only adopt, or proof that this stack made it, takes an exis
     expect(emulator.control.listRecipients(shareId).filter((r) => r.account_id === PARTNER_A)).toHaveLength(1);
   });
 
+  it("creates on one share look for a live holder with the waits' looks, not with a list each", async () => {
+    const { id: shareId } = await createShare();
+    emulator.control.clearLog();
+    const partners = [PARTNER_C, "c4ca4238a0b923820dcc509a6f75849b", "c81e728d9d4c2f636f067f89cc14862c"];
+    const rulesets = ["eccbc87e4b5ce2fe28308fd9f2a7baf3", "a87ff679a2f3e71d9181a67b7542122c", "e4da3b7fbbce2345d7772b0674a318d6"];
+    await Promise.all([
+      ...partners.map(async (partner) => recipientProvider.create(await checked(recipientProvider, { accountId: OWNER, shareId, recipientAccountId: partner }))),
+      ...rulesets.map(async (ruleset) =>
+        resourceProvider.create(await checked(resourceProvider, { accountId: OWNER, shareId, resourceType: "custom-ruleset", resourceId: ruleset, resourceAccountId: OWNER, meta: {} })),
+      ),
+    ]);
+    const gets = emulator.control.requestLog().filter((entry) => entry.method === "GET");
+    // The holder look of old: a plain recipient list or a resource list per create.
+    const plainLists = gets.filter((entry) => /\/(recipients|resources)$/.test(entry.path) && entry.query.include_resources === undefined);
+    expect(plainLists).toEqual([]);
+  });
+
+  it("a holder another client added since the share was last listed is found, on an API that accepts duplicates", async () => {
+    emulator.control.configure({ behaviour: { duplicateRecipient: "allow" } });
+    const { id: shareId } = await createShare(); // its create listed the share's recipients
+    const added = await fetch(`${emulator.url}/accounts/${OWNER}/shares/${shareId}/recipients`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${TEST_TOKEN}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ recipient_account_id: PARTNER_C }),
+      signal: AbortSignal.timeout(5000),
+    });
+    const holder = ((await added.json()) as { result: { id: string } }).result.id;
+    await pause(readsSettleMs(emulator));
+    const message = await recipientProvider
+      .create(await checked(recipientProvider, { accountId: OWNER, shareId, recipientAccountId: PARTNER_C }))
+      .then(() => "created", (error: Error) => error.message);
+    expect(message).toContain(`already exists as ${holder}`);
+    expect(emulator.control.listRecipients(shareId).filter((r) => r.account_id === PARTNER_C)).toHaveLength(1);
+  });
+
   it("a ShareResource create that gets 409 fails naming the share resource and the adopt line", async () => {
     const { id: shareId, outs } = await createShare();
     const inputs = await checked(resourceProvider, { accountId: OWNER, shareId, resourceType: "custom-ruleset", resourceId: RULESET_1, resourceAccountId: OWNER, meta: { tier: "silver" } });

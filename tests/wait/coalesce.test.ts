@@ -53,6 +53,28 @@ describe("Batcher", () => {
     expect(calls).toHaveLength(3);
   });
 
+  it("answers a wait's look asked a moment ago with a fetch sent since then, which still answers no later read", async () => {
+    const { fetch, calls } = recordingFetch({ a: "A", b: "B" });
+    const batcher = new Batcher(fetch, 5);
+    const askedAt = Date.now();
+    const first = batcher.get("a");
+    await new Promise((resolve) => setTimeout(resolve, 10)); // that fetch (sent after askedAt) is in flight
+    const late = batcher.get("b", { startedNotBefore: askedAt, waitLook: true });
+    expect(await Promise.all([first, late])).toEqual(["A", "B"]);
+    expect(calls).toHaveLength(1);
+    // Asked before that fetch was sent: it needs one of its own.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const tooEarly = batcher.get("a");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await Promise.all([tooEarly, batcher.get("a", { startedNotBefore: askedAt - 1_000, waitLook: true })]);
+    expect(calls).toHaveLength(2);
+    // A wait's look queued with an older bound does not make the fetch one that reads reuse.
+    await batcher.get("a", { startedNotBefore: Date.now() - 1_000, waitLook: true });
+    expect(calls).toHaveLength(3);
+    await batcher.get("a", { startedNotBefore: Date.now() - 1_000 });
+    expect(calls).toHaveLength(4);
+  });
+
   it("passes a fetch failure to every lookup in the batch", async () => {
     const batcher = new Batcher<string>(async () => { throw new Error("503"); }, 5);
     await expect(Promise.all([batcher.get("a"), batcher.get("b")])).rejects.toThrow("503");

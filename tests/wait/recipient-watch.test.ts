@@ -182,6 +182,33 @@ describe("RecipientWatch", () => {
     expect(account.calls.recipients).toEqual(["s1"]);
   });
 
+  it("answers gone-waits from the counts when every leaving recipient was removed and nothing else moved", async () => {
+    const { account, watch, advance } = setup();
+    for (const id of ["a", "b", "c", "d"]) account.set("s1", id, "associated");
+    await watch.list("s1");
+    const removing = async (id: string) => {
+      account.set("s1", id, "disassociating");
+      watch.remember("s1", (await account.sources.recipients("s1"))!.find((r) => r.id === id)!);
+    };
+    await removing("a");
+    await removing("b");
+    account.calls.recipients.length = 0;
+    advance(300);
+    account.set("s1", "a", "disassociated");
+    account.set("s1", "b", "disassociated");
+    const both = await Promise.all([watch.look("s1", "a"), watch.look("s1", "b")]);
+    expect(both.map(statusOf)).toEqual(["disassociated", "disassociated"]);
+    expect(account.calls.recipients).toEqual([]);
+    // Only one of two leaving recipients removed: which one cannot be told from counts.
+    await removing("c");
+    await removing("d");
+    account.calls.recipients.length = 0;
+    advance(300);
+    account.set("s1", "d", "disassociated");
+    expect(statusOf(await watch.look("s1", "c"))).toBe("disassociating");
+    expect(account.calls.recipients).toEqual(["s1"]);
+  });
+
   it("does not answer for a recipient just created from counts that may not show it yet (lists trail writes)", async () => {
     const { account, watch, advance } = setup(2_000, 1_000);
     account.set("s1", "old", "disassociated");
@@ -262,5 +289,49 @@ describe("RecipientWatch", () => {
     const results = await Promise.allSettled([flaky.look("s1", "a"), flaky.look("s2", "b")]);
     expect(results.map((r) => r.status)).toEqual(["rejected", "fulfilled"]);
     void watch;
+  });
+  it("answers a share's members from its last list while the counts add up to it, and lists once a recipient was added", async () => {
+    const { account, watch, advance } = setup();
+    account.set("s1", "a", "associated");
+    account.set("s2", "b", "associating");
+    await Promise.all([watch.list("s1"), watch.list("s2")]);
+    account.calls.recipients.length = 0;
+    advance(5_000); // members are proven by the counts, however old the list
+    account.set("s1", "a", "disassociating"); // moved on: still a member, its status is the list's
+    const [members] = await Promise.all([watch.members("s1"), watch.look("s2", "b")]);
+    expect(members?.map((r) => r.id)).toEqual(["a"]);
+    expect(account.calls.recipients).toEqual(["s2"]); // s2: its list was too old for a wait's look
+    account.calls.recipients.length = 0;
+    // Another caller adds one: the counts no longer add up to the list, so the share is listed.
+    account.set("s1", "other", "associating");
+    const again = await Promise.all([watch.members("s1"), watch.members("s2")]);
+    expect(again[0]?.map((r) => r.id).sort()).toEqual(["a", "other"]);
+    expect(account.calls.recipients).toEqual(["s1"]);
+    expect(await watch.members("gone-share")).toBeUndefined();
+  });
+
+  it("lists a share for members when no earlier list of it exists", async () => {
+    const { account, watch } = setup();
+    account.set("s1", "a", "associated");
+    expect((await watch.members("s1"))?.map((r) => r.id)).toEqual(["a"]);
+    expect(account.calls.recipients).toEqual(["s1"]);
+  });
+
+  it("answers listedSince from a list sent since then, and otherwise with one list shared by every look on the share", async () => {
+    const { account, watch, advance } = setup();
+    account.set("s1", "a", "associating");
+    const listedAt = 1_000_000;
+    await watch.list("s1");
+    account.calls.recipients.length = 0;
+    expect((await watch.listedSince("s1", listedAt))?.at).toBe(listedAt);
+    expect(account.calls.recipients).toEqual([]);
+    advance(100);
+    account.set("s1", "a", "associated");
+    const [listed, look] = await Promise.all([watch.listedSince("s1", listedAt + 1), watch.look("s1", "a")]);
+    expect(listed?.at).toBe(listedAt + 100);
+    expect(listed?.recipients.map((r) => r.association_status)).toEqual(["associated"]);
+    expect(statusOf(look)).toBe("associated");
+    expect(account.calls.recipients).toEqual(["s1"]);
+    expect(await watch.listedSince("gone-share", 0)).toBeUndefined();
   });
 });
