@@ -8,7 +8,8 @@ import { adoptDifferences } from "./share-adopt-check";
 import { Runtime } from "../runtime";
 import { lookupShare } from "../wait/finders";
 import { isSettled, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE } from "../wait/lifecycle";
-import { describeShare, WaitTimeout } from "../wait/waits";
+import { deadlineSignal } from "../wait/deadline-signal";
+import { describeShare, TimeBudget } from "../wait/waits";
 import { managedRecipient, managedResource, matchRecipients, recipientKey, resourceKey, ShareInputs, ShareOutputs, shareOutputsOf } from "./share-model";
 import { reconcile, shareInitError } from "./share-reconcile";
 
@@ -19,11 +20,13 @@ import { reconcile, shareInitError } from "./share-reconcile";
  * the create before a single write, naming every difference.
  *
  * @example
- * if (inputs.adopt) return adoptShare(runtime, inputs, timeoutMs(inputs.timeouts, "create"));
+ * if (inputs.adopt) return adoptShare(runtime, inputs, budgetOf(timeoutMs(inputs.timeouts, "create")));
  */
-export async function adoptShare(runtime: Runtime, inputs: ShareInputs, timeout: number): Promise<pulumi.dynamic.CreateResult<ShareOutputs>> {
+export async function adoptShare(runtime: Runtime, inputs: ShareInputs, budget: TimeBudget): Promise<pulumi.dynamic.CreateResult<ShareOutputs>> {
   const shareId = inputs.adopt!;
-  const share = await lookupShare(runtime.wait, shareId);
+  // The checks before any write are bounded by the create's deadline too.
+  const signal = deadlineSignal(runtime.wait, budget);
+  const share = await lookupShare(runtime.wait, shareId, undefined, signal);
   const what = describeShare(shareId);
   if (share === undefined || !isSettled(SHARE_LIFECYCLE, share.status)) {
     throw new Error(`cannot adopt ${what}: it ${share ? `is ${share.status}` : "does not exist"}`);
@@ -31,7 +34,7 @@ export async function adoptShare(runtime: Runtime, inputs: ShareInputs, timeout:
   if (share.account_id !== inputs.accountId || share.kind === "received") {
     throw new Error(`cannot adopt ${what}: it belongs to account ${share.account_id}, not ${inputs.accountId}`);
   }
-  const recipients = await runtime.api.recipients.listAll(inputs.accountId, shareId, { include_resources: true });
+  const recipients = await runtime.api.recipients.listAll(inputs.accountId, shareId, { include_resources: true }, { signal });
   if (inputs.adoptOnlyIfMatching) {
     const differences = adoptDifferences(inputs, share, recipients);
     if (differences.length > 0) {
@@ -44,7 +47,7 @@ export async function adoptShare(runtime: Runtime, inputs: ShareInputs, timeout:
   }
   // A resource renamed or replaced with adopt: the delete of the old one must leave it alone.
   markTakenOver("share", shareId);
-  return manageExisting(runtime, inputs, share, timeout, recipients);
+  return manageExisting(runtime, inputs, share, budget, recipients);
 }
 
 /**
@@ -53,17 +56,17 @@ export async function adoptShare(runtime: Runtime, inputs: ShareInputs, timeout:
  * `recipients` is the share's recipient list when the caller has just read it (saves a request).
  *
  * @example
- * return manageExisting(runtime, inputs, share, timeoutMs(inputs.timeouts, "create"));
+ * return manageExisting(runtime, inputs, share, budget);
  */
 export async function manageExisting(
   runtime: Runtime,
   inputs: ShareInputs,
   share: ShareObject,
-  timeout: WaitTimeout,
+  budget: TimeBudget,
   recipients?: readonly RecipientObject[],
 ): Promise<pulumi.dynamic.CreateResult<ShareOutputs>> {
   const shareId = share.id;
-  const server = recipients ?? (await runtime.api.recipients.listAll(inputs.accountId, shareId, { include_resources: true }));
+  const server = recipients ?? (await runtime.api.recipients.listAll(inputs.accountId, shareId, { include_resources: true }, { signal: deadlineSignal(runtime.wait, budget) }));
   const declaredRecipients = inputs.recipients ?? [];
   const recipientMatches = matchRecipients(declaredRecipients, server);
   // Matched by (type, id) only: one that differs in owning account is then replaced by reconcile.
@@ -79,7 +82,7 @@ export async function manageExisting(
     (inputs.resources ?? []).flatMap((d) => (resourceMatches.has(resourceKey(d)) ? [managedResource(resourceMatches.get(resourceKey(d))!)] : [])),
   );
   try {
-    return { id: shareId, outs: await reconcile(runtime, shareId, olds, inputs, timeout) };
+    return { id: shareId, outs: await reconcile(runtime, shareId, olds, inputs, budget) };
   } catch (error) {
     throw shareInitError(shareId, olds, inputs, error);
   }

@@ -90,10 +90,10 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
     const runtime = runtimeFor(inputs.accountId);
     const timeout = timeoutMs(inputs.timeouts, "create");
     const started = Date.now();
-    if (inputs.adopt) return adoptShare(runtime, inputs, timeout);
+    const budget = { totalMs: timeout, deadline: started + timeout };
+    if (inputs.adopt) return adoptShare(runtime, inputs, budget);
 
     const body = shareCreateBody(inputs);
-    const budget = { totalMs: timeout, deadline: started + timeout };
     let share: ShareObject;
     let recovered: boolean;
     try {

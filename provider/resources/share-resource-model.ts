@@ -1,6 +1,7 @@
 // Inputs and state of a ShareResource, and how state is made from the API's object.
 
 import type { ShareResourceObject } from "../client/types";
+import { isSettled, RESOURCE_LIFECYCLE } from "../wait/lifecycle";
 import { normalizeMeta, pickInputs, Timeouts, withoutUndefined } from "./inputs";
 
 /** Inputs as the provider receives them (resolved). */
@@ -31,6 +32,11 @@ export interface ShareResourceProperties {
   status: string;
   /** Incremented by the API each time the shared object's state is republished. */
   resourceVersion: number;
+  /**
+   * Whether every associated recipient was seen to report this `resourceVersion`. `false` after a
+   * wait that ended before they did: the next `up` resumes that wait.
+   */
+  propagated: boolean;
   /** When the share resource was created (RFC 3339), as Cloudflare reports it. */
   created: string;
   /** When the share resource last changed (RFC 3339), as Cloudflare reports it. */
@@ -49,12 +55,13 @@ export const TIMEOUT_KEYS = ["create", "update", "delete"] as const;
 export const REPLACE_ON_CHANGE = ["accountId", "shareId", "resourceType", "resourceId", "resourceAccountId"] as const;
 
 /**
- * The state of a share resource: what the inputs say about it and what the API reports.
+ * The state of a share resource: what the inputs say about it, what the API reports, and whether
+ * its recipients were seen to have it.
  *
  * @example
- * return { id: created.id, outs: resourceOutputsOf(inputs, settled) };
+ * return { id: created.id, outs: resourceOutputsOf(inputs, settled, true) };
  */
-export function resourceOutputsOf(inputs: ShareResourceInputs, server: ShareResourceObject): ShareResourceOutputs {
+export function resourceOutputsOf(inputs: ShareResourceInputs, server: ShareResourceObject, propagated: boolean): ShareResourceOutputs {
   return withoutUndefined({
     accountId: inputs.accountId,
     shareId: inputs.shareId,
@@ -67,11 +74,23 @@ export function resourceOutputsOf(inputs: ShareResourceInputs, server: ShareReso
     ownerStack: inputs.ownerStack,
     status: server.status,
     resourceVersion: server.resource_version,
+    propagated,
     created: server.created,
     modified: server.modified,
   });
 }
 
+/**
+ * Whether the last run saw the share resource settle: `active` (or whatever the lifecycle table
+ * calls settled) and in effect for every recipient. State written before `propagated` existed
+ * counts as propagated.
+ *
+ * @example
+ * if (!isSettledState(olds)) changes = true; // the update resumes the wait
+ */
+export function isSettledState(state: Pick<ShareResourceOutputs, "status" | "propagated">): boolean {
+  return isSettled(RESOURCE_LIFECYCLE, state.status) && state.propagated !== false;
+}
 
 /**
  * The inputs that describe `outputs` (used by `read`, so the next `up` diffs against reality).

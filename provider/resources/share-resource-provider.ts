@@ -19,12 +19,13 @@ import { Checker, containsUnknown, isUnknown, metaObject, normalizeMeta, timeout
 import { afterLeaving, waitForLeavingResources } from "./re-add";
 import { timeoutsChanged } from "./settling";
 import { terminalAdvice } from "./terminal";
-import { REPLACE_ON_CHANGE, resourceInputsOf, resourceOutputsOf, ShareResourceInputs, ShareResourceOutputs, TIMEOUT_KEYS } from "./share-resource-model";
+import { isSettledState, REPLACE_ON_CHANGE, resourceInputsOf, resourceOutputsOf, ShareResourceInputs, ShareResourceOutputs, TIMEOUT_KEYS } from "./share-resource-model";
 
 /** Throws the partial-failure error: the object exists, keep it in state and resume next time. */
 function stillSettling(id: string, inputs: ShareResourceInputs, server: ShareResourceObject, error: unknown, raw: Record<string, unknown>): never {
   const reported = error instanceof TerminalStatusError ? terminalAdvice(error) : error;
-  throw new ResourceInitError(id, { ...resourceOutputsOf(inputs, server) }, raw, [messageOf(reported)]);
+  // Not seen to reach its recipients either: the next `up` resumes the waits (see `diff`).
+  throw new ResourceInitError(id, { ...resourceOutputsOf(inputs, server, false) }, raw, [messageOf(reported)]);
 }
 
 const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResourceOutputs> = {
@@ -55,9 +56,9 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
     // The same object on the same share cannot exist twice: if the replacement keeps the natural
     // key (only the account changed), the old one must go first.
     const sameNaturalKey = !replaces.some((key) => key === "shareId" || key === "resourceType" || key === "resourceId");
-    // Also a change: a resource the last run did not see settle (the update resumes the wait), and
-    // new timeouts (the update writes them to state without a request).
-    const unsettled = !isSettled(RESOURCE_LIFECYCLE, olds.status);
+    // Also a change: a resource the last run did not see settle or reach its recipients (the update
+    // resumes the wait), and new timeouts (the update writes them to state without a request).
+    const unsettled = !isSettledState(olds);
     return {
       changes: replaces.length > 0 || metaChanged || unsettled || timeoutsChanged(olds.timeouts, news.timeouts),
       replaces: [...replaces],
@@ -99,7 +100,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
       const initial = metaMatches && !inputs.adopt ? created : undefined;
       const settled = await waitResourceActive(wait, inputs.shareId, created.id, budget, { initial, meta, afterCreate: true });
       await waitResourcePropagated(wait, inputs.shareId, settled.id, settled.resource_version, budget);
-      return { id: created.id, outs: resourceOutputsOf(inputs, settled) };
+      return { id: created.id, outs: resourceOutputsOf(inputs, settled, true) };
     } catch (error) {
       stillSettling(created.id, inputs, created, error, raw);
     }
@@ -113,7 +114,9 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
     // Gone (404, deleting, deleted, or its share gone): an empty id makes the engine drop it, and the
     // next `up` creates it again.
     if (server === undefined || isGone(RESOURCE_LIFECYCLE, server.status)) return { id: "" };
-    const outs = resourceOutputsOf(current, server);
+    // Whether recipients have it is what the last wait saw: one still unfinished stays so, and the
+    // next `up` resumes it.
+    const outs = resourceOutputsOf(current, server, current.propagated !== false);
     return readResult(id, outs, resourceInputsOf(outs));
   },
 
@@ -125,7 +128,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
     const started = Date.now();
     const meta = normalizeMeta(news.meta);
     // Only new timeouts (or `adopt`): state records them, no request is needed.
-    if (meta === olds.meta && isSettled(RESOURCE_LIFECYCLE, olds.status)) {
+    if (meta === olds.meta && isSettledState(olds)) {
       return { outs: withoutUndefined({ ...olds, timeouts: news.timeouts, adopt: news.adopt }) };
     }
     // One deadline for the update: the PUT with its retries, then each wait gets what is left of it.
@@ -135,10 +138,11 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
       if (meta !== olds.meta) {
         latest = await api.resources.update(news.accountId, news.shareId, id, { meta: metaObject(meta) }, { signal: deadlineSignal(wait, budget) });
       }
-      // Also the path that resumes a create or update whose wait did not finish last time.
+      // Also the path that resumes a create or update whose wait did not finish last time (with no
+      // write when only the wait is left: an `active` resource takes one look here).
       const settled = await waitResourceActive(wait, news.shareId, id, budget, { meta });
       await waitResourcePropagated(wait, news.shareId, id, settled.resource_version, budget);
-      return { outs: resourceOutputsOf(news, settled) };
+      return { outs: resourceOutputsOf(news, settled, true) };
     } catch (error) {
       // The latest view: one bounded look, so that the error still comes by the deadline plus one request timeout.
       const known = latest ?? (await latestView(wait, (signal) => lookupResource(wait, news.shareId, id, undefined, signal), budget.deadline));

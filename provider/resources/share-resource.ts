@@ -37,14 +37,15 @@ export interface ShareResourceArgs {
 export type { ShareResourceProperties } from "./share-resource-model";
 
 /** The properties of a ShareResource that the program may leave out but the resource reports. */
-export const SHARE_RESOURCE_READ_BACK = ["meta", "status", "resourceVersion", "created", "modified"] as const satisfies readonly (keyof ShareResourceProperties)[];
+export const SHARE_RESOURCE_READ_BACK = ["meta", "status", "resourceVersion", "propagated", "created", "modified"] as const satisfies readonly (keyof ShareResourceProperties)[];
 
 // The outputs, declared once for both faces in ShareResourceProperties (a TSDoc here would join the class's).
 export interface ShareResource extends OutputProperties<ShareResourceProperties> {}
 
 /**
  * One object (a custom ruleset, a Gateway policy…) shared by a share. `pulumi up` returns once the
- * API reports it `active`, and once a `meta` change is visible; `destroy` once it is `deleted`.
+ * API reports it `active`, once a `meta` change is visible and once every associated recipient
+ * reports its new version; `destroy` once it is `deleted`.
  *
  * @example
  * ```ts

@@ -3,7 +3,7 @@
 // Cloudflare's reason on a terminal error for it, and the advice that error gives works.
 import type { RunningEmulator } from "../../emulator";
 import type { TestStack } from "./harness";
-import { OWNER, PARTNER_A, PARTNER_B, POLICY_1, RULESET_1, RULESET_2, setSpec, sharingStack, Spec, startE2eEmulator } from "./fixtures";
+import { OWNER, PARTNER_A, PARTNER_B, POLICY_1, RULESET_1, RULESET_2, setSpec, sharingStack, Spec, startE2eEmulator, writes } from "./fixtures";
 
 jest.setTimeout(180_000);
 
@@ -82,4 +82,49 @@ it("11b. a terminal error for an added object fails `up` with Cloudflare's reaso
   expect(emulator.control.listRecipients(shareId).find((r) => r.id === partnerB)?.association_status).toBe("disassociated");
   const added = main.resources.find((r: { resourceId: string }) => r.resourceId === RULESET_2).id;
   expect(versionsSeen(shareId, added)).toEqual({ [PARTNER_A]: 1, [PARTNER_B]: 1 });
+});
+
+/** The stored outputs of the ShareResource named `name`. */
+async function storedResource(name: string): Promise<Record<string, unknown>> {
+  const deployment = await testStack!.exportState();
+  const resources = deployment.resources as { type: string; urn: string; outputs?: Record<string, unknown> }[];
+  const found = resources.find((resource) => resource.urn.endsWith(`::${name}`) && !resource.type.startsWith("pulumi:"));
+  return found!.outputs ?? {};
+}
+
+it("11c. a ShareResource whose propagation wait times out is not recorded as settled: the next `up` resumes that wait, with no write", async () => {
+  emulator = await startE2eEmulator();
+  testStack = await sharingStack(emulator, spec([ruleset(RULESET_1)]));
+  const first = await testStack.stack.up();
+  const shareId = first.outputs.shares.value.main.id;
+
+  // From now on the recipients see a new version only 10 s after it is made: far longer than the create's 3 s.
+  emulator.control.configure({ consistency: { recipientResourceVersionLagMs: 10_000 } });
+  const policy = { share: "main", resourceType: "gateway-policy", resourceId: POLICY_1, resourceAccountId: OWNER, timeouts: { create: "3s" } };
+  await setSpec(testStack, spec([ruleset(RULESET_1)], { resources: { policy } }));
+  const message = await failureOf(testStack.stack.up());
+  expect(message).toMatch(/share resource [0-9a-f]{32} of share [0-9a-f]{32} \(version 1\) reaching its recipients/);
+  expect(message).toMatch(/timeout while waiting/);
+  const stored = await storedResource("policy");
+  expect(stored).toMatchObject({ status: "active", propagated: false });
+  const policyId = emulator.control.listResources(shareId).find((resource) => resource.resource_id === POLICY_1)!.id;
+  expect(versionsSeen(shareId, policyId)).toEqual({ [PARTNER_A]: undefined, [PARTNER_B]: undefined });
+
+  // A refresh (which clears the engine's record of the failed create) keeps the unfinished wait in state.
+  await testStack.stack.refresh();
+  expect(await storedResource("policy")).toMatchObject({ status: "active", propagated: false });
+
+  // The next `up` sees the unfinished wait as a change and resumes only that wait: no write.
+  emulator.control.configure({ consistency: { recipientResourceVersionLagMs: 0 } });
+  emulator.control.clearLog();
+  const resumed = await testStack.stack.up();
+  expect(resumed.summary.result).toBe("succeeded");
+  expect(resumed.summary.resourceChanges).toMatchObject({ update: 1 });
+  expect(writes(emulator)).toEqual([]);
+  expect(versionsSeen(shareId, policyId)).toEqual({ [PARTNER_A]: 1, [PARTNER_B]: 1 });
+  expect(await storedResource("policy")).toMatchObject({ status: "active", propagated: true });
+
+  // Settled: nothing left to do.
+  const preview = await testStack.stack.preview({ expectNoChanges: true });
+  expect(preview.changeSummary).not.toHaveProperty("update");
 });

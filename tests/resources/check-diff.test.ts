@@ -178,7 +178,7 @@ describe("ShareRecipient check and diff", () => {
 
 describe("ShareResource check and diff", () => {
   const valid = { accountId: ACCOUNT, shareId: SHARE, resourceType: "custom-ruleset", resourceId: RULESET, resourceAccountId: ACCOUNT, meta: { z: 1, a: { y: 2, x: 1 } } };
-  const state: ShareResourceOutputs = { ...valid, meta: '{"a":{"x":1,"y":2},"z":1}', status: "active", resourceVersion: 1, created: "c", modified: "m" };
+  const state: ShareResourceOutputs = { ...valid, meta: '{"a":{"x":1,"y":2},"z":1}', status: "active", resourceVersion: 1, propagated: true, created: "c", modified: "m" };
 
   it("normalises meta given as an object or a string, and defaults it to {}", async () => {
     expect((await resourceProvider.check!({} as never, valid as never)).inputs!.meta).toBe('{"a":{"x":1,"y":2},"z":1}');
@@ -212,6 +212,11 @@ describe("ShareResource check and diff", () => {
   it("resumes an unsettled resource and records new timeouts, in place", async () => {
     const news = (await resourceProvider.check!({} as never, valid as never)).inputs!;
     expect(await resourceProvider.diff!("x1", { ...state, status: "deleting" }, news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    // Active, but not seen to reach its recipients: the update resumes that wait.
+    expect(await resourceProvider.diff!("x1", { ...state, propagated: false }, news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    // State written before `propagated` existed counts as propagated.
+    const { propagated: _propagated, ...older } = state;
+    expect(await resourceProvider.diff!("x1", older as never, news)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
     expect(await resourceProvider.diff!("x1", state, { ...news, timeouts: { delete: "20m" } })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
   });
 });

@@ -4,6 +4,7 @@ import recipientProvider = require("../../provider/resources/share-recipient-pro
 import resourceProvider = require("../../provider/resources/share-resource-provider");
 import type { RunningEmulator } from "../../emulator";
 import { ResourceInitError } from "../../provider/resources/common";
+import type { ShareResourceOutputs } from "../../provider/resources/share-resource-model";
 import type { ShareInputs, ShareOutputs } from "../../provider/resources/share-model";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -255,6 +256,24 @@ describe("ShareResource provider", () => {
     emulator.control.removeResource(shareId, created.id);
     await pause(Math.max(150, readsSettleMs(emulator))); // past the read-reuse window: a refresh reads each object once, this test twice
     expect(await resourceProvider.read!(created.id, created.outs!)).toEqual({ id: "" });
+  });
+
+  it("a terminal error reaching a recipient fails with the reason, is stored as not propagated, and the resume fails with it again, writing nothing", async () => {
+    const { id: shareId } = await createShare();
+    emulator.control.injectRecipientError({ accountId: PARTNER_B, error: "Recipient is missing necessary entitlement", terminal: true });
+    const inputs = await checked(resourceProvider, resourceInputs(shareId));
+    const error = (await resourceProvider.create(inputs).catch((e: unknown) => e)) as ResourceInitError;
+    expect(error).toBeInstanceOf(ResourceInitError);
+    expect(error.message).toMatch(new RegExp(`reaching its recipients failed: Recipient is missing necessary entitlement \\(recipient \\w+, account ${PARTNER_B}\\)`));
+    expect(error.properties).toMatchObject({ status: "active", propagated: false });
+    const stored = error.properties as unknown as ShareResourceOutputs;
+    expect(await resourceProvider.diff!(error.id, stored, inputs)).toMatchObject({ changes: true, replaces: [] });
+    emulator.control.clearLog();
+    const resumed = (await resourceProvider.update!(error.id, stored, inputs).catch((e: unknown) => e)) as ResourceInitError;
+    expect(resumed).toBeInstanceOf(ResourceInitError);
+    expect(resumed.message).toMatch(/Recipient is missing necessary entitlement/);
+    expect(resumed.properties).toMatchObject({ propagated: false });
+    expect(writes()).toEqual([]);
   });
 
   it("never puts the token in errors", async () => {

@@ -13,7 +13,8 @@ import (
 )
 
 // One object (a custom ruleset, a Gateway policy…) shared by a share. `pulumi up` returns once the
-// API reports it `active`, and once a `meta` change is visible; `destroy` once it is `deleted`.
+// API reports it `active`, once a `meta` change is visible and once every associated recipient
+// reports its new version; `destroy` once it is `deleted`.
 type ShareResource struct {
 	pulumi.CustomResourceState
 
@@ -29,6 +30,9 @@ type ShareResource struct {
 	Meta pulumi.StringOutput `pulumi:"meta"`
 	// When the share resource last changed (RFC 3339), as Cloudflare reports it.
 	Modified pulumi.StringOutput `pulumi:"modified"`
+	// Whether every associated recipient was seen to report this `resourceVersion`. `false` after a
+	// wait that ended before they did: the next `up` resumes that wait.
+	Propagated pulumi.BoolOutput `pulumi:"propagated"`
 	// The account that owns the shared object. Changing it replaces the share resource.
 	ResourceAccountId pulumi.StringOutput `pulumi:"resourceAccountId"`
 	// The id of the shared object (e.g. the ruleset id). Changing it replaces the share resource.
@@ -262,6 +266,12 @@ func (o ShareResourceOutput) Meta() pulumi.StringOutput {
 // When the share resource last changed (RFC 3339), as Cloudflare reports it.
 func (o ShareResourceOutput) Modified() pulumi.StringOutput {
 	return o.ApplyT(func(v *ShareResource) pulumi.StringOutput { return v.Modified }).(pulumi.StringOutput)
+}
+
+// Whether every associated recipient was seen to report this `resourceVersion`. `false` after a
+// wait that ended before they did: the next `up` resumes that wait.
+func (o ShareResourceOutput) Propagated() pulumi.BoolOutput {
+	return o.ApplyT(func(v *ShareResource) pulumi.BoolOutput { return v.Propagated }).(pulumi.BoolOutput)
 }
 
 // The account that owns the shared object. Changing it replaces the share resource.

@@ -177,7 +177,8 @@ class ShareResource(pulumi.CustomResource):
                  __props__=None):
         """
         One object (a custom ruleset, a Gateway policy…) shared by a share. `pulumi up` returns once the
-        API reports it `active`, and once a `meta` change is visible; `destroy` once it is `deleted`.
+        API reports it `active`, once a `meta` change is visible and once every associated recipient
+        reports its new version; `destroy` once it is `deleted`.
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
@@ -203,7 +204,8 @@ class ShareResource(pulumi.CustomResource):
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
         One object (a custom ruleset, a Gateway policy…) shared by a share. `pulumi up` returns once the
-        API reports it `active`, and once a `meta` change is visible; `destroy` once it is `deleted`.
+        API reports it `active`, once a `meta` change is visible and once every associated recipient
+        reports its new version; `destroy` once it is `deleted`.
 
         :param str resource_name: The name of the resource.
         :param ShareResourceArgs args: The arguments to use to populate this resource's properties.
@@ -257,6 +259,7 @@ class ShareResource(pulumi.CustomResource):
             __props__.__dict__["timeouts"] = timeouts
             __props__.__dict__["created"] = None
             __props__.__dict__["modified"] = None
+            __props__.__dict__["propagated"] = None
             __props__.__dict__["resource_version"] = None
             __props__.__dict__["status"] = None
         super(ShareResource, __self__).__init__(
@@ -286,6 +289,7 @@ class ShareResource(pulumi.CustomResource):
         __props__.__dict__["created"] = None
         __props__.__dict__["meta"] = None
         __props__.__dict__["modified"] = None
+        __props__.__dict__["propagated"] = None
         __props__.__dict__["resource_account_id"] = None
         __props__.__dict__["resource_id"] = None
         __props__.__dict__["resource_type"] = None
@@ -336,6 +340,15 @@ class ShareResource(pulumi.CustomResource):
         When the share resource last changed (RFC 3339), as Cloudflare reports it.
         """
         return pulumi.get(self, "modified")
+
+    @_builtins.property
+    @pulumi.getter
+    def propagated(self) -> pulumi.Output[_builtins.bool]:
+        """
+        Whether every associated recipient was seen to report this `resourceVersion`. `false` after a
+        wait that ended before they did: the next `up` resumes that wait.
+        """
+        return pulumi.get(self, "propagated")
 
     @_builtins.property
     @pulumi.getter(name="resourceAccountId")
