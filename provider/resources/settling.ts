@@ -19,7 +19,8 @@ export function timeoutsChanged(stored: Timeouts | undefined, declared: unknown)
 
 /**
  * What in a share's state has not settled (empty when all has): the share, an inline recipient, an
- * inline resource, or a recipient Cloudflare reported a terminal error for.
+ * inline resource (its status, or its propagation to the recipients), or a recipient Cloudflare
+ * reported a terminal error for.
  *
  * @example
  * if (unsettledShareItems(olds).length > 0) return { changes: true }; // the update resumes the waits
@@ -33,5 +34,7 @@ export function unsettledShareItems(state: ShareOutputs): string[] {
         : [`recipient ${recipient.id} is '${recipient.associationStatus}'${recipient.terminalError ? ` (${recipient.terminalError})` : ""}`],
     ),
     ...state.resources.flatMap((resource) => (isSettled(RESOURCE_LIFECYCLE, resource.status) ? [] : [`share resource ${resource.id} is '${resource.status}'`])),
+    // State written before `propagated` existed has none: that counts as propagated.
+    ...state.resources.flatMap((resource) => (resource.propagated === false ? [`share resource ${resource.id} has not yet reached every recipient`] : [])),
   ];
 }

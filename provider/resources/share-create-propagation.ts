@@ -33,10 +33,12 @@ function reachedAll(listed: readonly RecipientObject[], recipientIds: readonly s
 
 /**
  * Until every inline recipient of a just-created share reports every inline resource's version; fails
- * with Cloudflare's reason (a {@link TerminalStatusError}) on a terminal error for one of them, and
- * then returns through `onTerminal` the state with that reason recorded on the recipients concerned
- * (so that the next `up` replaces them). A resource the recipient watch's last list already shows
- * everywhere costs no request; the others are waited for like a resource added later.
+ * with Cloudflare's reason (a {@link TerminalStatusError}) on a terminal error for one of them. On any
+ * failure (a timeout included) it first returns through `onFailure` the state that tells the truth:
+ * the resources not yet seen everywhere marked `propagated: false` (the next `up` resumes that wait),
+ * and a terminal error's reason recorded on the recipients concerned (the next `up` replaces them).
+ * A resource the recipient watch's last list already shows everywhere costs no request; the others
+ * are waited for like a resource added later.
  *
  * @example
  * await confirmCreatePropagated(wait, share.id, outs, budget, (recorded) => (outs = recorded));
@@ -46,18 +48,20 @@ export async function confirmCreatePropagated(
   shareId: string,
   outs: ShareOutputs,
   budget: TimeBudget,
-  onTerminal: (recorded: ShareOutputs) => void,
+  onFailure: (recorded: ShareOutputs) => void,
 ): Promise<void> {
   const recipientIds = outs.recipients.map((recipient) => recipient.id);
   if (recipientIds.length === 0 || outs.resources.length === 0) return;
   const listed = lastRecipientList(wait, shareId) ?? [];
-  const record = (server: readonly RecipientObject[]) =>
-    onTerminal({
+  const confirmed = new Set<string>();
+  const record = (server: readonly RecipientObject[] | undefined) =>
+    onFailure({
       ...outs,
       recipients: outs.recipients.map((recipient) => {
-        const reason = terminalRecipientError(server.find((candidate) => candidate.id === recipient.id) ?? { resources: [] });
+        const reason = server === undefined ? undefined : terminalRecipientError(server.find((candidate) => candidate.id === recipient.id) ?? { resources: [] });
         return reason === undefined ? recipient : { ...recipient, terminalError: reason };
       }),
+      resources: outs.resources.map((resource) => (confirmed.has(resource.id) ? resource : { ...resource, propagated: false })),
     });
   for (const resource of outs.resources) {
     const seen = reachedAll(listed, recipientIds, resource);
@@ -65,14 +69,19 @@ export async function confirmCreatePropagated(
       record(listed);
       throw new TerminalStatusError(`${describeResource(shareId, resource.id)} reaching its recipients`, seen.terminal, 0, "propagating");
     }
-    if (seen.done) continue;
+    if (seen.done) {
+      confirmed.add(resource.id);
+      continue;
+    }
     try {
       await waitResourcePropagated(wait, shareId, resource.id, resource.resourceVersion, budget);
+      confirmed.add(resource.id);
     } catch (error) {
-      if (error instanceof TerminalStatusError) {
-        const server = await latestView(wait, (signal) => lookupRecipients(wait, shareId, signal), budget.deadline);
-        record(server ?? []);
-      }
+      const server =
+        error instanceof TerminalStatusError
+          ? ((await latestView(wait, (signal) => lookupRecipients(wait, shareId, signal), budget.deadline)) ?? [])
+          : undefined;
+      record(server);
       throw error;
     }
   }

@@ -66,6 +66,11 @@ export interface ManagedResource {
   status: string;
   /** Incremented by the API each time the shared object's state is republished. */
   resourceVersion: number;
+  /**
+   * `false` while not every associated recipient was seen to report this `resourceVersion` (a wait
+   * that ended before they did): the next `up` resumes that wait. Absent once they have.
+   */
+  propagated?: boolean;
 }
 
 /** What a `Share` reads back (the outputs of the dynamic and the plugin `Share` alike). */
@@ -137,8 +142,15 @@ export function managedRecipient(declaration: RecipientDeclaration, server: Reci
   });
 }
 
-export function managedResource(server: ShareResourceObject): ManagedResource {
-  return {
+/**
+ * An inline resource as state records it; `propagated: false` marks one whose recipients were not
+ * yet seen to report its version (absent, as in state written before the field existed, means they were).
+ *
+ * @example
+ * resources.set(key, managedResource(created, false)); // propagation still to wait for
+ */
+export function managedResource(server: ShareResourceObject, propagated = true): ManagedResource {
+  return withoutUndefined({
     resourceType: server.resource_type,
     resourceId: server.resource_id,
     resourceAccountId: server.resource_account_id,
@@ -146,7 +158,8 @@ export function managedResource(server: ShareResourceObject): ManagedResource {
     id: server.id,
     status: server.status,
     resourceVersion: server.resource_version,
-  };
+    propagated: propagated ? undefined : false,
+  });
 }
 
 /** The share-level fields of the state, from the API's object. */

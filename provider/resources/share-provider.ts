@@ -114,8 +114,9 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
       known = await discover(runtime, inputs, share, budget);
       // The create's one deadline: the reconcile gets what discovery left of it.
       known = await reconcile(runtime, share.id, known, inputs, budget);
-      // In effect once every inline recipient reports every inline resource (a terminal error there
-      // is recorded on its recipient, which the next `up` replaces).
+      // In effect once every inline recipient reports every inline resource. A failure records which
+      // resources are not yet seen there (the next `up` resumes that wait) and a terminal error's
+      // recipients (which the next `up` replaces).
       await confirmCreatePropagated(runtime.wait, share.id, known, budget, (recorded) => (known = recorded));
       return { id: share.id, outs: known };
     } catch (error) {
@@ -152,7 +153,8 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
         current.resources.map(async (resource) => {
           // Missing from the share's `resources` (a list that trails writes): gone only if its GET says so.
           const server = share.resources?.find((candidate) => candidate.id === resource.id) ?? (await lookupResource(wait, id, resource.id, forReading(wait)));
-          return server && !isGone(RESOURCE_LIFECYCLE, server.status) ? [managedResource(server)] : [];
+          // Whether recipients have it is what the last wait saw: one unfinished stays so, for the next `up`.
+          return server && !isGone(RESOURCE_LIFECYCLE, server.status) ? [managedResource(server, resource.propagated !== false)] : [];
         }),
       )
     ).flat();

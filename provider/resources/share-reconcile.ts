@@ -145,12 +145,15 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
     //    That holds for a resource whose owning account changed too: the new record is added, then
     //    the old one removed.
     const declaredResources = new Map((news.resources ?? []).map((d) => [resourceKey(d), d]));
-    // A new or changed object is in effect once every associated recipient reports its version. A
-    // terminal error there is recorded on the inline recipients it concerns, which the next `up`
-    // then replaces.
-    const propagate = async (resource: ShareResourceObject) => {
+    // A new or changed object is in effect once every associated recipient reports its version. Until
+    // it is seen to, state marks it `propagated: false`, so that a wait that ends first (a timeout, a
+    // failure) is resumed by the next `up`. A terminal error there is also recorded on the inline
+    // recipients it concerns, which the next `up` then replaces.
+    const propagate = async (key: string, resource: ShareResourceObject) => {
+      resources.set(key, managedResource(resource, false));
       try {
         await waitResourcePropagated(wait, id, resource.id, resource.resource_version, budget);
+        resources.set(key, managedResource(resource));
       } catch (error) {
         if (!(error instanceof TerminalStatusError)) throw error;
         // One bounded look: a terminal error may come at the deadline, which must stay hard.
@@ -182,13 +185,13 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
       const spec = resourceCreate(api, wait.log, news.ownerStack, account, id, body, "this Share", signal, wait);
       const created =
         (await madeByShareCreate(spec, state.created)) ?? (await createOwned(afterLeaving(spec, () => waitForLeavingResources(wait, id, body, budget)))).object;
-      resources.set(key, managedResource(created));
+      // Not yet seen by the recipients: a failure from here on leaves that wait for the next `up`.
+      resources.set(key, managedResource(created, false));
       // One left by an interrupted run may carry other meta; the PUT's response proves nothing, a read does.
       const metaMatches = normalizeMeta(created.meta ?? {}) === meta;
       if (!metaMatches) await api.resources.update(account, id, created.id, { meta: metaObject(meta) }, writes);
       const settled = await waitResourceActive(wait, id, created.id, budget, { initial: metaMatches ? created : undefined, meta, afterCreate: true });
-      resources.set(key, managedResource(settled));
-      await propagate(settled);
+      await propagate(key, settled);
     };
     const removeResource = async (key: string, tracked: ManagedResource) => {
       const removed = await deleteTolerantly(api.resources.delete(account, id, tracked.id, writes));
@@ -222,12 +225,14 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
       if (old !== undefined) return moveResource(key, declaration, old);
       if (tracked === undefined) return createResource(key, declaration);
       const meta = normalizeMeta(declaration.meta);
-      if (tracked.meta === meta && isSettled(RESOURCE_LIFECYCLE, tracked.status)) return;
+      // Resumed as well: a propagation the last run did not see finish (no write, only the waits).
+      const unpropagated = tracked.meta !== meta || tracked.propagated === false;
+      if (!unpropagated && isSettled(RESOURCE_LIFECYCLE, tracked.status)) return;
       // As for a rename: the PUT's response shows the new meta at once; wait until reads do.
       if (tracked.meta !== meta) await api.resources.update(account, id, tracked.id, { meta: metaObject(meta) }, writes);
       const settled = await waitResourceActive(wait, id, tracked.id, budget, { meta });
-      resources.set(key, managedResource(settled));
-      if (tracked.meta !== meta) await propagate(settled);
+      if (unpropagated) await propagate(key, settled);
+      else resources.set(key, managedResource(settled));
     });
 
     const failures = await settleAll([...recipientTasks, ...resourceTasks]);

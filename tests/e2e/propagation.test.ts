@@ -128,3 +128,91 @@ it("11c. a ShareResource whose propagation wait times out is not recorded as set
   const preview = await testStack.stack.preview({ expectNoChanges: true });
   expect(preview.changeSummary).not.toHaveProperty("update");
 });
+
+/** The inline resources of the Share `main` as state records them. */
+async function storedInlineResources(): Promise<Record<string, unknown>[]> {
+  return ((await storedResource("main")).resources ?? []) as Record<string, unknown>[];
+}
+
+/** Until every associated recipient of `shareId` reports `version` of `shareResourceId` (the emulator's lag has passed); bounded. */
+async function untilRecipientsReport(shareId: string, shareResourceId: string, version: number, withinMs = 20_000): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while (!Object.values(versionsSeen(shareId, shareResourceId)).every((seen) => seen !== undefined && seen >= version)) {
+    if (Date.now() > deadline) throw new Error(`the recipients did not report version ${version} of ${shareResourceId} within ${withinMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** `spec` with `timeouts` on the Share `main`. */
+const timedSpec = (resources: object[], timeouts: object): Spec => {
+  const base = spec(resources);
+  return { ...base, shares: { main: { ...base.shares!.main, timeouts } } };
+};
+
+it("11d. a Share whose inline resources do not reach the recipients within the create is kept with that wait unfinished: the next `up` resumes only it", async () => {
+  // The recipients see a new version only 8 s after it is made: far longer than the create's 3 s.
+  emulator = await startE2eEmulator({ consistency: { recipientResourceVersionLagMs: 8_000 } });
+  testStack = await sharingStack(emulator, timedSpec([ruleset(RULESET_1)], { create: "3s" }));
+  const message = await failureOf(testStack.stack.up());
+  expect(message).toMatch(/share resource [0-9a-f]{32} of share [0-9a-f]{32} \(version 1\) reaching its recipients/);
+  expect(message).toMatch(/timeout while waiting/);
+  const shareId = emulator.control.listShares().find((share) => share.name === "propagated rules")!.id;
+  const resourceId = emulator.control.listResources(shareId).find((resource) => resource.resource_id === RULESET_1)!.id;
+  expect(versionsSeen(shareId, resourceId)).toEqual({ [PARTNER_A]: undefined, [PARTNER_B]: undefined });
+  // Kept in state, with the wait that did not finish recorded on the resource.
+  expect(await storedInlineResources()).toEqual([expect.objectContaining({ id: resourceId, status: "active", propagated: false })]);
+
+  // A refresh (which clears the engine's record of the failed create) keeps the unfinished wait in state.
+  await testStack.stack.refresh();
+  expect(await storedInlineResources()).toEqual([expect.objectContaining({ id: resourceId, propagated: false })]);
+
+  // Once the recipients have it, the next `up` sees the unfinished wait as a change and resumes only
+  // that wait: no write.
+  emulator.control.configure({ consistency: { recipientResourceVersionLagMs: 0 } });
+  await untilRecipientsReport(shareId, resourceId, 1);
+  emulator.control.clearLog();
+  const resumed = await testStack.stack.up();
+  expect(resumed.summary.result).toBe("succeeded");
+  expect(resumed.summary.resourceChanges).toMatchObject({ update: 1 });
+  expect(writes(emulator)).toEqual([]);
+  expect(resumed.outputs.shares.value.main.id).toBe(shareId);
+  expect(versionsSeen(shareId, resourceId)).toEqual({ [PARTNER_A]: 1, [PARTNER_B]: 1 });
+  expect((await storedInlineResources())[0]).not.toHaveProperty("propagated");
+
+  // Settled: nothing left to do.
+  const preview = await testStack.stack.preview({ expectNoChanges: true });
+  expect(preview.changeSummary).not.toHaveProperty("update");
+});
+
+it("11e. an inline resource added by an update that does not reach the recipients in time is recorded unfinished: the next `up` resumes only that wait", async () => {
+  emulator = await startE2eEmulator();
+  testStack = await sharingStack(emulator, timedSpec([ruleset(RULESET_1)], { update: "3s" }));
+  const first = await testStack.stack.up();
+  const shareId = first.outputs.shares.value.main.id;
+
+  // From now on the recipients see a new version only 8 s after it is made: far longer than the update's 3 s.
+  emulator.control.configure({ consistency: { recipientResourceVersionLagMs: 8_000 } });
+  await setSpec(testStack, timedSpec([ruleset(RULESET_1), ruleset(RULESET_2)], { update: "3s" }));
+  const message = await failureOf(testStack.stack.up());
+  expect(message).toMatch(/share resource [0-9a-f]{32} of share [0-9a-f]{32} \(version 1\) reaching its recipients/);
+  expect(message).toMatch(/timeout while waiting/);
+  const added = emulator.control.listResources(shareId).find((resource) => resource.resource_id === RULESET_2)!.id;
+  const stored = await storedInlineResources();
+  expect(stored.find((resource) => resource.id === added)).toMatchObject({ status: "active", propagated: false });
+  expect(stored.find((resource) => resource.resourceId === RULESET_1)).not.toHaveProperty("propagated");
+
+  // Once the recipients have it, the next `up` resumes only the propagation wait of the added
+  // resource: no write.
+  emulator.control.configure({ consistency: { recipientResourceVersionLagMs: 0 } });
+  await untilRecipientsReport(shareId, added, 1);
+  emulator.control.clearLog();
+  const resumed = await testStack.stack.up();
+  expect(resumed.summary.result).toBe("succeeded");
+  expect(resumed.summary.resourceChanges).toMatchObject({ update: 1 });
+  expect(writes(emulator)).toEqual([]);
+  expect(versionsSeen(shareId, added)).toEqual({ [PARTNER_A]: 1, [PARTNER_B]: 1 });
+  expect((await storedInlineResources()).find((resource) => resource.id === added)).not.toHaveProperty("propagated");
+
+  const preview = await testStack.stack.preview({ expectNoChanges: true });
+  expect(preview.changeSummary).not.toHaveProperty("update");
+});

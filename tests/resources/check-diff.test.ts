@@ -129,8 +129,16 @@ describe("Share diff", () => {
     ["a recipient", (state: ShareOutputs) => ({ ...state, recipients: state.recipients.map((r) => ({ ...r, associationStatus: "associating" })) })],
     ["a recipient with a terminal error", (state: ShareOutputs) => ({ ...state, recipients: state.recipients.map((r) => ({ ...r, terminalError: "Recipient is missing necessary entitlement" })) })],
     ["a resource", (state: ShareOutputs) => ({ ...state, resources: state.resources.map((r) => ({ ...r, status: "deleting" })) })],
+    ["a resource not seen to reach its recipients", (state: ShareOutputs) => ({ ...state, resources: state.resources.map((r) => ({ ...r, propagated: false })) })],
   ])("counts %s that has not settled as a change (the update resumes the wait)", async (_what, unsettle) => {
     expect(await shareProvider.diff!(SHARE, unsettle(shareState()), await checked({}))).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+  });
+
+  it("counts an inline resource as propagated when state says so or, as state written before the field existed, says nothing", async () => {
+    const propagated = { ...shareState(), resources: shareState().resources.map((r) => ({ ...r, propagated: true })) };
+    expect(shareState().resources[0]).not.toHaveProperty("propagated");
+    expect(await shareProvider.diff!(SHARE, shareState(), await checked({}))).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    expect(await shareProvider.diff!(SHARE, propagated, await checked({}))).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
   });
 
   it("treats unknown values as changes: replace for the account, update for the rest", async () => {

@@ -95,6 +95,9 @@ type ManagedResource struct {
 	Id string `pulumi:"id"`
 	// Compact JSON with sorted keys.
 	Meta string `pulumi:"meta"`
+	// `false` while not every associated recipient was seen to report this `resourceVersion` (a wait
+	// that ended before they did): the next `up` resumes that wait. Absent once they have.
+	Propagated *bool `pulumi:"propagated"`
 	// The account that owns the shared object.
 	ResourceAccountId string `pulumi:"resourceAccountId"`
 	// The id of the shared object.
@@ -130,6 +133,12 @@ func (o ManagedResourceOutput) Id() pulumi.StringOutput {
 // Compact JSON with sorted keys.
 func (o ManagedResourceOutput) Meta() pulumi.StringOutput {
 	return o.ApplyT(func(v ManagedResource) string { return v.Meta }).(pulumi.StringOutput)
+}
+
+// `false` while not every associated recipient was seen to report this `resourceVersion` (a wait
+// that ended before they did): the next `up` resumes that wait. Absent once they have.
+func (o ManagedResourceOutput) Propagated() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v ManagedResource) *bool { return v.Propagated }).(pulumi.BoolPtrOutput)
 }
 
 // The account that owns the shared object.

@@ -157,7 +157,8 @@ class ManagedResource(dict):
                  resource_id: _builtins.str,
                  resource_type: _builtins.str,
                  resource_version: _builtins.float,
-                 status: _builtins.str):
+                 status: _builtins.str,
+                 propagated: Optional[_builtins.bool] = None):
         """
         An inline resource the Share manages, with its id and last known status.
 
@@ -168,6 +169,8 @@ class ManagedResource(dict):
         :param _builtins.str resource_type: What kind of object is shared (e.g. `custom-ruleset`).
         :param _builtins.float resource_version: Incremented by the API each time the shared object's state is republished.
         :param _builtins.str status: `active`, `deleting` or `deleted`.
+        :param _builtins.bool propagated: `false` while not every associated recipient was seen to report this `resourceVersion` (a wait
+               that ended before they did): the next `up` resumes that wait. Absent once they have.
         """
         pulumi.set(__self__, "id", id)
         pulumi.set(__self__, "meta", meta)
@@ -176,6 +179,8 @@ class ManagedResource(dict):
         pulumi.set(__self__, "resource_type", resource_type)
         pulumi.set(__self__, "resource_version", resource_version)
         pulumi.set(__self__, "status", status)
+        if propagated is not None:
+            pulumi.set(__self__, "propagated", propagated)
 
     @_builtins.property
     @pulumi.getter
@@ -232,6 +237,15 @@ class ManagedResource(dict):
         `active`, `deleting` or `deleted`.
         """
         return pulumi.get(self, "status")
+
+    @_builtins.property
+    @pulumi.getter
+    def propagated(self) -> Optional[_builtins.bool]:
+        """
+        `false` while not every associated recipient was seen to report this `resourceVersion` (a wait
+        that ended before they did): the next `up` resumes that wait. Absent once they have.
+        """
+        return pulumi.get(self, "propagated")
 
 
 @pulumi.output_type
