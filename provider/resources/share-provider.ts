@@ -109,6 +109,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
     }
     // From here on the share exists: every failure must keep it (and what it made) in state.
     let known: ShareOutputs | undefined;
+    let propagationChecked = false;
     try {
       // The create's one deadline: discovery gets what the POST left of it.
       known = await discover(runtime, inputs, share, budget);
@@ -117,6 +118,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
       // In effect once every inline recipient reports every inline resource. A failure records which
       // resources are not yet seen there (the next `up` resumes that wait) and a terminal error's
       // recipients (which the next `up` replaces).
+      propagationChecked = true;
       await confirmCreatePropagated(runtime.wait, share.id, known, budget, (recorded) => (known = recorded));
       return { id: share.id, outs: known };
     } catch (error) {
@@ -126,7 +128,10 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
       // that the error still comes by the deadline plus one request timeout.
       known ??=
         (await latestView(runtime.wait, (signal) => observeCreated(runtime, inputs, share.id, signal), budget.deadline))?.value ?? shareOutputsOf(inputs, share, [], []);
-      throw shareInitError(share.id, known, inputs, error);
+      const failure = shareInitError(share.id, known, inputs, error);
+      // Failed before the propagation wait began: no inline resource has been seen at the inline
+      // recipients yet, so the next `up` waits for that as well as for what failed here.
+      throw propagationChecked ? failure : withPropagationUnconfirmed(failure, inputs);
     }
   },
 
@@ -215,3 +220,11 @@ function inDeclaredOrder<T extends { id: string }>(order: readonly { id: string 
 }
 
 export = provider;
+
+/** `failure` with every inline resource marked `propagated: false` when the share has inline recipients. */
+function withPropagationUnconfirmed(failure: ResourceInitError, inputs: ShareInputs): ResourceInitError {
+  const outs = failure.properties as unknown as ShareOutputs;
+  if (!(outs.recipients?.length > 0) || !(outs.resources?.length > 0)) return failure;
+  const marked = { ...outs, resources: outs.resources.map((resource) => ({ ...resource, propagated: false })) };
+  return new ResourceInitError(failure.id, marked as unknown as Record<string, unknown>, inputs as unknown as Record<string, unknown>, failure.reasons);
+}

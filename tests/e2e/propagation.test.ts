@@ -184,6 +184,32 @@ it("11d. a Share whose inline resources do not reach the recipients within the c
   expect(preview.changeSummary).not.toHaveProperty("update");
 });
 
+it("11f. a Share create whose inline recipients do not associate in time records its resources as not yet reaching them: the next `up` waits for both", async () => {
+  // The recipients associate only 6 s after the create and see a new version 8 s after it: the
+  // create's 3 s run out in the recipient wait, before the propagation wait has even begun.
+  emulator = await startE2eEmulator({ timings: { recipientAssociateMs: [6_000, 6_000] }, consistency: { recipientResourceVersionLagMs: 8_000 } });
+  testStack = await sharingStack(emulator, timedSpec([ruleset(RULESET_1)], { create: "3s" }));
+  const message = await failureOf(testStack.stack.up());
+  expect(message).toMatch(/timeout while waiting/);
+  const shareId = emulator.control.listShares().find((share) => share.name === "propagated rules")!.id;
+  const resourceId = emulator.control.listResources(shareId).find((resource) => resource.resource_id === RULESET_1)!.id;
+  // Kept in state with both waits unfinished: the recipients' association and the resource reaching them.
+  expect(await storedInlineResources()).toEqual([expect.objectContaining({ id: resourceId, propagated: false })]);
+
+  // Once the recipients are associated and have the version, the next `up` resumes both waits: no write.
+  emulator.control.configure({ consistency: { recipientResourceVersionLagMs: 0 } });
+  await untilRecipientsReport(shareId, resourceId, 1);
+  emulator.control.clearLog();
+  const resumed = await testStack.stack.up();
+  expect(resumed.summary.result).toBe("succeeded");
+  expect(resumed.summary.resourceChanges).toMatchObject({ update: 1 });
+  expect(writes(emulator)).toEqual([]);
+  expect((await storedInlineResources())[0]).not.toHaveProperty("propagated");
+
+  const preview = await testStack.stack.preview({ expectNoChanges: true });
+  expect(preview.changeSummary).not.toHaveProperty("update");
+});
+
 it("11e. an inline resource added by an update that does not reach the recipients in time is recorded unfinished: the next `up` resumes only that wait", async () => {
   emulator = await startE2eEmulator();
   testStack = await sharingStack(emulator, timedSpec([ruleset(RULESET_1)], { update: "3s" }));
