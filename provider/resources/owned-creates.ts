@@ -84,7 +84,7 @@ export function recipientCreate(
   return {
     // Coalesced: the creates and waits on one share share the recipient watch's looks.
     holders: lookups?.coalesce
-      ? async () => oldestFirst(((await beforeDeadline(atGridPoint(lookups, () => watchedMembers(lookups, shareId)), signal)) ?? []).filter((recipient) => recipientHoldsKey(recipient, body)))
+      ? async () => oldestFirst(((await atGridPoint(lookups, signal, () => watchedMembers(lookups, shareId, signal))) ?? []).filter((recipient) => recipientHoldsKey(recipient, body)))
       : undefined,
     stack,
     kind: "recipient",
@@ -125,7 +125,7 @@ export function resourceCreate(
   return {
     // Coalesced: one share list (with every share's resources) answers the creates of the account.
     holders: lookups?.coalesce
-      ? async () => oldestFirst(((await beforeDeadline(atGridPoint(lookups, () => lookupShare(lookups, shareId)), signal))?.resources ?? []).filter((resource) => resourceHoldsKey(resource, body)))
+      ? async () => oldestFirst(((await atGridPoint(lookups, signal, () => lookupShare(lookups, shareId, undefined, signal)))?.resources ?? []).filter((resource) => resourceHoldsKey(resource, body)))
       : undefined,
     stack,
     kind: "resource",
@@ -151,24 +151,11 @@ export function resourceCreate(
  * grid step: waits that have waited a while look at most that often, on those points), so the look
  * joins their batch instead of costing a request of its own (at most two grid steps later).
  */
-async function atGridPoint<T>(ctx: WaitContext, look: () => Promise<T>): Promise<T> {
+async function atGridPoint<T>(ctx: WaitContext, signal: AbortSignal | undefined, look: () => Promise<T>): Promise<T> {
   const now = ctx.clock.now();
-  await ctx.clock.sleep(nextGridPoint(now, 2 * ctx.schedule.gridMs) - now);
+  // The operation's deadline signal ends the sleep and, through the finders, the shared look too.
+  await ctx.clock.sleep(nextGridPoint(now, 2 * ctx.schedule.gridMs) - now, signal);
   return look();
-}
-
-/**
- * `look`, or the operation's deadline error once `signal` aborts. A coalesced look serves other callers
- * too, so it is not cancelled: this caller only stops waiting for it (the deadline is hard).
- */
-function beforeDeadline<T>(look: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return look;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    look.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }
 
 function oldestFirst<T extends { created: string }>(items: T[]): T[] {
