@@ -51,6 +51,12 @@ export interface RecipientWatchOptions {
    * after a recipient was created may not show it yet. Default 0.
    */
   listLagMs?: number;
+  /**
+   * How long a look that needs a list newer than the last one (listedSince) may wait for the list
+   * that the share's recipient waits will make anyway, while this process awaits a recipient of the
+   * share (one it added or removed, or a wait saw still moving). 0, the default: it lists at once.
+   */
+  listPatienceMs?: number;
   now?: () => number;
 }
 
@@ -78,6 +84,10 @@ interface PendingLook {
   signal?: AbortSignal;
   resolve: (answer: unknown) => void;
   reject: (error: unknown) => void;
+  /** It waited its `listPatienceMs` for a list of the share: it is not held again. */
+  patient?: boolean;
+  /** While it waits for the share's next list: stops that wait. */
+  unpark?: () => void;
 }
 
 /** A share's recipients as one answer shows them: each by id, and all of them (undefined on 404). */
@@ -120,6 +130,13 @@ export class RecipientWatch {
   private readonly listings = new Map<string, Listing>();
   /** When this process's writes showed each new recipient, per share: until then counts may miss it. */
   private readonly createdAt = new Map<string, Map<string, number>>();
+  /**
+   * Recipients this process awaits, per share, and when that was last seen: added or removed by its
+   * writes, or still moving when a wait last looked. While a share has one, its waits will list it.
+   */
+  private readonly awaited = new Map<string, Map<string, number>>();
+  /** Looks waiting (up to `listPatienceMs`) for the next list of their share. */
+  private parked: PendingLook[] = [];
   private readonly now: () => number;
 
   constructor(
@@ -186,7 +203,60 @@ export class RecipientWatch {
     const recipients = await this.sources.recipients(shareId, signal);
     if (recipients === undefined) this.listings.delete(shareId);
     else this.listings.set(shareId, { at: startedAt, counts: countsOfList(recipients), byId: new Map(recipients.map((r) => [r.id, r])) });
+    for (const recipient of recipients ?? []) if (this.awaited.get(shareId)?.has(recipient.id)) this.markAwaited(shareId, recipient);
+    this.answerParked(shareId, startedAt, recipients);
     return recipients;
+  }
+
+  /**
+   * Whether a list of the share is coming anyway: this process awaits one of its recipients (seen
+   * within the last `3 × recheckMs`, so that a wait that gave up without a word stops counting).
+   */
+  private listComing(shareId: string, now: number): boolean {
+    const awaited = this.awaited.get(shareId);
+    if (awaited === undefined) return false;
+    for (const [id, seenAt] of awaited) if (now - seenAt > 3 * this.options.recheckMs) awaited.delete(id);
+    return awaited.size > 0;
+  }
+
+  /** Keeps track of whether the recipient is still moving (awaited) after what a write or a look showed. */
+  private markAwaited(shareId: string, recipient: RecipientObject): void {
+    const status = recipient.association_status;
+    const moving = RECIPIENT_LIFECYCLE.settle.pending.includes(status) || LEAVING.includes(status);
+    const awaited = this.awaited.get(shareId) ?? new Map<string, number>();
+    if (moving) this.awaited.set(shareId, awaited.set(recipient.id, this.now()));
+    else awaited.delete(recipient.id);
+  }
+
+  /** Holds a look until the share's next list, or until its patience is spent (then it lists by itself). */
+  private park(pending: PendingLook): void {
+    this.parked.push(pending);
+    const unpark = () => {
+      clearTimeout(timer);
+      pending.signal?.removeEventListener("abort", onAbort);
+      this.parked = this.parked.filter((p) => p !== pending);
+    };
+    const onAbort = () => {
+      unpark();
+      pending.reject(pending.signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      unpark();
+      this.queue.push({ ...pending, patient: true });
+      this.timer ??= setTimeout(() => void this.flush(), this.options.windowMs);
+    }, Math.max(0, (this.options.listPatienceMs ?? 0) - (this.now() - pending.askedAt)));
+    pending.signal?.addEventListener("abort", onAbort, { once: true });
+    pending.unpark = unpark;
+  }
+
+  /** Answers the looks parked on the share with a list just made (sent at `at`). */
+  private answerParked(shareId: string, at: number, recipients: RecipientObject[] | undefined): void {
+    const answered = this.parked.filter((p) => p.shareId === shareId && p.question.kind === "listedSince" && at >= p.question.since);
+    if (answered.length === 0) return;
+    for (const pending of answered) {
+      pending.unpark?.();
+      pending.resolve(recipients === undefined ? undefined : { at, recipients: [...recipients] });
+    }
   }
 
   /**
@@ -205,6 +275,7 @@ export class RecipientWatch {
    * A status the list already shows further along is kept. Without a list, nothing is kept.
    */
   remember(shareId: string, recipient: RecipientObject): void {
+    this.markAwaited(shareId, recipient);
     if (!isGone(RECIPIENT_LIFECYCLE, recipient.association_status)) {
       const created = this.createdAt.get(shareId) ?? new Map<string, number>();
       if (!created.has(recipient.id)) this.createdAt.set(shareId, created.set(recipient.id, this.now()));
@@ -224,12 +295,17 @@ export class RecipientWatch {
     this.queue = [];
     this.timer = undefined;
     const byShare = new Map<string, PendingLook[]>();
+    const now = this.now();
+    const patience = this.options.listPatienceMs ?? 0;
     for (const pending of batch) {
+      const { question: q, shareId } = pending;
       // Its wait gave up while the look was queued: nothing is asked for it.
       if (pending.signal?.aborted) pending.reject(pending.signal.reason);
-      else byShare.set(pending.shareId, [...(byShare.get(pending.shareId) ?? []), pending]);
+      // Only a list newer than the last answers it, and the share's waits will make one soon.
+      else if (q.kind === "listedSince" && !pending.patient && !((this.listings.get(shareId)?.at ?? -Infinity) >= q.since) && patience > 0 && this.listComing(shareId, now)) {
+        this.park(pending);
+      } else byShare.set(shareId, [...(byShare.get(shareId) ?? []), pending]);
     }
-    const now = this.now();
     // Counts can only spare a list where an earlier list knows every recipient asked about; with
     // several shares one share list answers them all, so counts are asked for every share then.
     const answerable = (shareId: string, looks: PendingLook[]) => {
@@ -248,7 +324,11 @@ export class RecipientWatch {
           const useCounts = several || answerable(shareId, looks);
           const signal = whenAllAborted(looks.map((l) => l.signal));
           const view = await this.answer(shareId, looks, useCounts, signal);
-          for (const pending of looks) pending.resolve(answerTo(pending.question, view));
+          for (const pending of looks) {
+            const answer = answerTo(pending.question, view);
+            if (pending.question.kind === "recipient") this.noteAnswer(shareId, pending.question.recipientId, answer as RecipientLook);
+            pending.resolve(answer);
+          }
         } catch (error) {
           for (const pending of looks) pending.reject(error);
         }
@@ -308,6 +388,13 @@ export class RecipientWatch {
     const recipients = await this.list(shareId, signal);
     const byId = new Map((recipients ?? []).map((r) => [r.id, r]));
     return { one: (id) => byId.get(id), all: recipients, at: this.listings.get(shareId)?.at ?? askedAt };
+  }
+
+  /** What a wait's look showed: a recipient still moving stays awaited, one settled or gone no longer is. */
+  private noteAnswer(shareId: string, recipientId: string, look: RecipientLook): void {
+    if (look === ALL_GONE) this.awaited.delete(shareId);
+    else if (look === undefined) this.awaited.get(shareId)?.delete(recipientId);
+    else this.markAwaited(shareId, look);
   }
 
   /** Whether counts asked at `askedAt` show the recipient: it was not created by this process within `listLagMs`. */

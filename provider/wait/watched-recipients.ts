@@ -29,6 +29,9 @@ function watchFor(ctx: LookupContext): RecipientWatch {
         recheckMs: ctx.recipientRecheckMs ?? DEFAULT_RECIPIENT_RECHECK_MS,
         // The client's bound on how far lists trail writes: counts may miss a recipient that long.
         listLagMs: ctx.api.http.settings.listLagMs,
+        // While recipients of a share are awaited, their waits list it at least this often: a
+        // propagation look waits that long for their list rather than sending one of its own.
+        listPatienceMs: ctx.recipientRecheckMs ?? DEFAULT_RECIPIENT_RECHECK_MS,
       },
     ),
   );

@@ -334,4 +334,64 @@ describe("RecipientWatch", () => {
     expect(account.calls.recipients).toEqual(["s1"]);
     expect(await watch.listedSince("gone-share", 0)).toBeUndefined();
   });
+
+  it("lets a look that needs a new list wait for the one the share's recipient waits make anyway, for at most listPatienceMs", async () => {
+    const account = fakeAccount();
+    let now = 1_000_000;
+    const watch = new RecipientWatch(account.sources, { windowMs: 1, recheckMs: 2_000, listPatienceMs: 200, now: () => now });
+    account.set("s1", "a", "associated");
+    account.set("s2", "x", "associated");
+    await Promise.all([watch.list("s1"), watch.list("s2")]);
+    // A recipient this process just added to s1: its wait will list s1 as soon as the counts move.
+    account.set("s1", "b", "associating");
+    watch.remember("s1", { id: "b", account_id: "acct-b", association_status: "associating", created: "", modified: "" });
+    account.calls.recipients.length = 0;
+    now += 100;
+    const parked = watch.listedSince("s1", now);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(account.calls.recipients).toEqual([]); // waiting for the recipient wait's list
+    account.set("s1", "b", "associated");
+    now += 250;
+    const [look, listed] = await Promise.all([watch.look("s1", "b"), parked]);
+    expect(statusOf(look)).toBe("associated");
+    expect(listed?.recipients.map((r) => r.association_status)).toEqual(["associated", "associated"]);
+    expect(account.calls.recipients).toEqual(["s1"]); // one list answered both
+
+    // Nothing awaited on s2: no list is coming, so the look lists at once.
+    const started = Date.now();
+    await watch.listedSince("s2", now);
+    expect(Date.now() - started).toBeLessThan(150);
+    expect(account.calls.recipients).toEqual(["s1", "s2"]);
+
+    // s1's recipient settled: nothing awaited there any more either.
+    account.calls.recipients.length = 0;
+    now += 10;
+    await watch.listedSince("s1", now);
+    expect(account.calls.recipients).toEqual(["s1"]);
+
+    // Awaited, but no list comes: the look lists by itself once its patience is spent.
+    account.set("s1", "c", "associating");
+    watch.remember("s1", { id: "c", account_id: "acct-c", association_status: "associating", created: "", modified: "" });
+    account.calls.recipients.length = 0;
+    now += 10;
+    const waitedFrom = Date.now();
+    const alone = await watch.listedSince("s1", now);
+    expect(Date.now() - waitedFrom).toBeGreaterThanOrEqual(190);
+    expect(alone?.recipients).toHaveLength(3);
+    expect(account.calls.recipients).toEqual(["s1"]);
+  });
+
+  it("lets a waiting look go when its signal aborts", async () => {
+    const account = fakeAccount();
+    const watch = new RecipientWatch(account.sources, { windowMs: 1, recheckMs: 2_000, listPatienceMs: 5_000 });
+    account.set("s1", "a", "associating");
+    await watch.list("s1");
+    watch.remember("s1", { id: "a", account_id: "acct-a", association_status: "associating", created: "", modified: "" });
+    const controller = new AbortController();
+    const look = watch.listedSince("s1", Date.now() + 1, controller.signal);
+    setTimeout(() => controller.abort(new Error("deadline")), 30);
+    const started = Date.now();
+    await expect(look).rejects.toThrow("deadline");
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
 });
