@@ -64,10 +64,20 @@ export interface RecipientWatchOptions {
 type Counts = Record<string, number>;
 
 interface Listing {
-  /** When the list request was sent. */
+  /** When the list request was sent (for a baseline: when its counts were asked). */
   at: number;
   counts: Counts;
   byId: Map<string, RecipientObject>;
+  /**
+   * Not a list but a baseline: the share's counts with only the recipients this process's writes
+   * showed. It answers waits on those as a list would (by the counts), never "every recipient".
+   */
+  baseline?: boolean;
+}
+
+/** When the listing's whole list was sent; never, for a baseline. */
+function wholeListAt(listing: Listing | undefined): number {
+  return listing === undefined || listing.baseline ? -Infinity : listing.at;
 }
 
 /**
@@ -135,6 +145,8 @@ export class RecipientWatch {
    * writes, or still moving when a wait last looked. While a share has one, its waits will list it.
    */
   private readonly awaited = new Map<string, Map<string, number>>();
+  /** What this process's writes showed of recipients of shares it never listed, for a baseline. */
+  private readonly written = new Map<string, Map<string, RecipientObject>>();
   /** Looks waiting (up to `listPatienceMs`) for the next list of their share. */
   private parked: PendingLook[] = [];
   private readonly now: () => number;
@@ -181,7 +193,7 @@ export class RecipientWatch {
    */
   listedSince(shareId: string, since: number, signal?: AbortSignal): Promise<DatedList | undefined> {
     const listing = this.listings.get(shareId);
-    if (listing !== undefined && listing.at >= since && !signal?.aborted) return Promise.resolve({ at: listing.at, recipients: [...listing.byId.values()] });
+    if (listing !== undefined && wholeListAt(listing) >= since && !signal?.aborted) return Promise.resolve({ at: listing.at, recipients: [...listing.byId.values()] });
     return this.ask<DatedList | undefined>(shareId, { kind: "listedSince", since }, signal);
   }
 
@@ -203,6 +215,7 @@ export class RecipientWatch {
     const recipients = await this.sources.recipients(shareId, signal);
     if (recipients === undefined) this.listings.delete(shareId);
     else this.listings.set(shareId, { at: startedAt, counts: countsOfList(recipients), byId: new Map(recipients.map((r) => [r.id, r])) });
+    this.written.delete(shareId);
     for (const recipient of recipients ?? []) if (this.awaited.get(shareId)?.has(recipient.id)) this.markAwaited(shareId, recipient);
     this.answerParked(shareId, startedAt, recipients);
     return recipients;
@@ -265,7 +278,7 @@ export class RecipientWatch {
    */
   lastList(shareId: string): RecipientObject[] | undefined {
     const listing = this.listings.get(shareId);
-    return listing === undefined ? undefined : [...listing.byId.values()];
+    return listing === undefined || listing.baseline ? undefined : [...listing.byId.values()];
   }
 
   /**
@@ -282,7 +295,13 @@ export class RecipientWatch {
     }
     const listing = this.listings.get(shareId);
     const status = recipient.association_status;
-    if (listing === undefined || !isStatus(status)) return;
+    if (!isStatus(status)) return;
+    if (listing === undefined) {
+      // No list yet: kept for a baseline (see baselineFrom).
+      const written = this.written.get(shareId) ?? new Map<string, RecipientObject>();
+      this.written.set(shareId, written.set(recipient.id, { ...written.get(recipient.id), ...recipient }));
+      return;
+    }
     const known = listing.byId.get(recipient.id);
     if (known !== undefined && (!isStatus(known.association_status) || STATUS_ORDER.indexOf(known.association_status) >= STATUS_ORDER.indexOf(status))) return;
     const counts = { ...listing.counts, [status]: listing.counts[status] + 1 };
@@ -302,7 +321,7 @@ export class RecipientWatch {
       // Its wait gave up while the look was queued: nothing is asked for it.
       if (pending.signal?.aborted) pending.reject(pending.signal.reason);
       // Only a list newer than the last answers it, and the share's waits will make one soon.
-      else if (q.kind === "listedSince" && !pending.patient && !((this.listings.get(shareId)?.at ?? -Infinity) >= q.since) && patience > 0 && this.listComing(shareId, now)) {
+      else if (q.kind === "listedSince" && !pending.patient && !(wholeListAt(this.listings.get(shareId)) >= q.since) && patience > 0 && this.listComing(shareId, now)) {
         this.park(pending);
       } else byShare.set(shareId, [...(byShare.get(shareId) ?? []), pending]);
     }
@@ -313,7 +332,7 @@ export class RecipientWatch {
       return (
         listing !== undefined &&
         looks.every(({ question: q }) =>
-          q.kind === "members" ? true : q.kind === "listedSince" ? listing.at >= q.since : now - listing.at < this.options.recheckMs && listing.byId.has(q.recipientId),
+          q.kind === "members" ? true : q.kind === "listedSince" ? wholeListAt(listing) >= q.since : now - listing.at < this.options.recheckMs && listing.byId.has(q.recipientId),
         )
       );
     };
@@ -344,7 +363,7 @@ export class RecipientWatch {
     const wantsMembers = looks.some(({ question: q }) => q.kind === "members");
     // A look that needs a list sent after a moment the last list predates: only a list answers it.
     const listing = this.listings.get(shareId);
-    const needsList = looks.some(({ question: q }) => q.kind === "listedSince" && !(listing !== undefined && listing.at >= q.since));
+    const needsList = looks.some(({ question: q }) => q.kind === "listedSince" && !(wholeListAt(listing) >= q.since));
     if (useCounts && !needsList) {
       this.stats.countChecks += 1;
       // The looks were asked a window ago: a share list sent since then (the one answering the
@@ -352,7 +371,7 @@ export class RecipientWatch {
       const share = await this.sources.share(shareId, signal, Math.min(...looks.map((l) => l.askedAt)));
       if (share === undefined) return { one: () => undefined, all: undefined, at: askedAt };
       const counts = countsOfShare(share);
-      const listing = this.listings.get(shareId);
+      const listing = this.listings.get(shareId) ?? this.baselineFrom(shareId, counts, askedAt, ids);
       // Members are known when the counts add up to the last list (with this process's writes).
       const membersKnown = !wantsMembers || (listing !== undefined && counts !== undefined && total(counts) === listing.byId.size);
       if (counts !== undefined && membersKnown) {
@@ -388,6 +407,24 @@ export class RecipientWatch {
     const recipients = await this.list(shareId, signal);
     const byId = new Map((recipients ?? []).map((r) => [r.id, r]));
     return { one: (id) => byId.get(id), all: recipients, at: this.listings.get(shareId)?.at ?? askedAt };
+  }
+
+  /**
+   * A share never listed, whose waits are all on recipients this process's writes showed (a
+   * `destroy`'s DELETEs, say): the counts now, with those recipients as the writes left them, serve
+   * as the list the later counts are compared with. Not when the counts show fewer recipients in a
+   * status than the writes left there: one of them may have moved on already, which later counts
+   * could not show. Kept as the share's listing.
+   */
+  private baselineFrom(shareId: string, counts: Counts | undefined, askedAt: number, ids: string[]): Listing | undefined {
+    const written = this.written.get(shareId);
+    if (counts === undefined || written === undefined || ids.length === 0 || !ids.every((id) => written.has(id))) return undefined;
+    const wrote = countsOfList([...written.values()]);
+    if (STATUS_ORDER.some((status) => wrote[status] > counts[status])) return undefined;
+    const baseline: Listing = { at: askedAt, counts, byId: new Map(written), baseline: true };
+    this.listings.set(shareId, baseline);
+    this.written.delete(shareId);
+    return baseline;
   }
 
   /** What a wait's look showed: a recipient still moving stays awaited, one settled or gone no longer is. */

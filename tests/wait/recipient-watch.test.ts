@@ -381,6 +381,53 @@ describe("RecipientWatch", () => {
     expect(account.calls.recipients).toEqual(["s1"]);
   });
 
+  it("answers a fresh process's removal waits from the counts and its own DELETEs, with no first list, while nothing moved past them", async () => {
+    const { account, watch, advance } = setup();
+    for (const share of ["s1", "s2"]) {
+      account.set(share, `${share}-keep`, "associated");
+      account.set(share, `${share}-a`, "disassociating");
+      account.set(share, `${share}-b`, "disassociating");
+      // What this process's DELETEs answered (no list of either share was ever made).
+      for (const id of [`${share}-a`, `${share}-b`]) watch.remember(share, { id, account_id: `acct-${id}`, association_status: "disassociating", created: "", modified: "" });
+    }
+    advance(250);
+    const first = await Promise.all([watch.look("s1", "s1-a"), watch.look("s2", "s2-a"), watch.look("s2", "s2-b")]);
+    expect(first.map(statusOf)).toEqual(["disassociating", "disassociating", "disassociating"]);
+    expect(account.calls.recipients).toEqual([]);
+    // Every recipient s2's DELETEs left is removed, nothing else moved: still no list.
+    account.set("s2", "s2-a", "disassociated");
+    account.set("s2", "s2-b", "disassociated");
+    advance(250);
+    const second = await Promise.all([watch.look("s1", "s1-a"), watch.look("s2", "s2-a"), watch.look("s2", "s2-b")]);
+    expect(second.map(statusOf)).toEqual(["disassociating", "disassociated", "disassociated"]);
+    expect(account.calls.recipients).toEqual([]);
+    // One of two removed: only a list says which.
+    account.set("s1", "s1-b", "disassociated");
+    advance(250);
+    const third = await Promise.all([watch.look("s1", "s1-a"), watch.look("s2", "s2-a")]);
+    expect(third.map(statusOf)).toEqual(["disassociating", "disassociated"]);
+    expect(account.calls.recipients).toEqual(["s1"]);
+  });
+
+  it("does not take counts for a baseline when they show fewer recipients leaving than its DELETEs made, and never calls it the share's whole list", async () => {
+    const { account, watch, advance } = setup();
+    for (const share of ["s1", "s2"]) {
+      account.set(share, `${share}-keep`, "associated");
+      account.set(share, `${share}-a`, "disassociating");
+      watch.remember(share, { id: `${share}-a`, account_id: "x", association_status: "disassociating", created: "", modified: "" });
+    }
+    account.set("s1", "s1-a", "disassociated"); // removed before the first look: the counts cannot say it moved
+    advance(250);
+    const looks = await Promise.all([watch.look("s1", "s1-a"), watch.look("s2", "s2-a")]);
+    expect(looks.map(statusOf)).toEqual(["disassociated", "disassociating"]);
+    expect(account.calls.recipients).toEqual(["s1"]);
+    // s2 has only a baseline: its recipients as a whole come from a list.
+    expect(watch.lastList("s2")).toBeUndefined();
+    const listed = await watch.listedSince("s2", 0);
+    expect(listed?.recipients.map((r) => r.id).sort()).toEqual(["s2-a", "s2-keep"]);
+    expect(account.calls.recipients).toEqual(["s1", "s2"]);
+  });
+
   it("lets a waiting look go when its signal aborts", async () => {
     const account = fakeAccount();
     const watch = new RecipientWatch(account.sources, { windowMs: 1, recheckMs: 2_000, listPatienceMs: 5_000 });
