@@ -16,7 +16,8 @@
 // `listLagMs` ago, since lists (and counts) may trail writes.
 //
 // What counts cannot show, a per-resource error appearing on a recipient that stays `associating`,
-// is caught by listing every share with waiters at least every `recheckMs`.
+// is caught by listing every share with waiters on such recipients at least every `recheckMs` (a leaving
+// recipient has no such error: its removal shows in the counts).
 
 import type { RecipientObject, ShareObject } from "../client/types";
 import { whenAllAborted } from "./coalesce";
@@ -332,7 +333,7 @@ export class RecipientWatch {
       return (
         listing !== undefined &&
         looks.every(({ question: q }) =>
-          q.kind === "members" ? true : q.kind === "listedSince" ? wholeListAt(listing) >= q.since : now - listing.at < this.options.recheckMs && listing.byId.has(q.recipientId),
+          q.kind === "members" ? true : q.kind === "listedSince" ? wholeListAt(listing) >= q.since : listing.byId.has(q.recipientId) && (now - listing.at < this.options.recheckMs || LEAVING.includes(listing.byId.get(q.recipientId)!.association_status)),
         )
       );
     };
@@ -383,7 +384,9 @@ export class RecipientWatch {
         if (counted && STATUS_ORDER.every((status) => isRemoved(RECIPIENT_LIFECYCLE, status) || counts[status] === 0)) return { one: () => ALL_GONE, all: listed, at };
         const fresh = listing !== undefined && askedAt - listing.at < this.options.recheckMs;
         const known = listing !== undefined && ids.every((id) => listing.byId.has(id));
-        if ((ids.length === 0 && listing !== undefined) || (fresh && known && ids.every((id) => unmoved(listing.byId.get(id)!.association_status, listing.counts, counts)))) {
+        // A leaving recipient needs no recheck: no error of it is to be caught, only its removal, which the counts show.
+        const current = (id: string) => fresh || LEAVING.includes(listing!.byId.get(id)!.association_status);
+        if ((ids.length === 0 && listing !== undefined) || (known && ids.every((id) => current(id) && unmoved(listing.byId.get(id)!.association_status, listing.counts, counts)))) {
           this.stats.unchanged += 1;
           return { one: (id) => listing!.byId.get(id), all: listed, at };
         }

@@ -428,6 +428,18 @@ describe("RecipientWatch", () => {
     expect(account.calls.recipients).toEqual(["s1", "s2"]);
   });
 
+  it("keeps answering a removal wait from unchanged counts past recheckMs: a leaving recipient has no error to catch", async () => {
+    const { account, watch, advance } = setup(2_000);
+    account.set("s1", "a", "associating");
+    account.set("s2", "b", "disassociating");
+    await Promise.all([watch.list("s1"), watch.list("s2")]);
+    account.calls.recipients.length = 0;
+    advance(2_500);
+    const looks = await Promise.all([watch.look("s1", "a"), watch.look("s2", "b")]);
+    expect(looks.map(statusOf)).toEqual(["associating", "disassociating"]);
+    expect(account.calls.recipients).toEqual(["s1"]); // the associating one is rechecked, the leaving one not
+  });
+
   it("lets a waiting look go when its signal aborts", async () => {
     const account = fakeAccount();
     const watch = new RecipientWatch(account.sources, { windowMs: 1, recheckMs: 2_000, listPatienceMs: 5_000 });
