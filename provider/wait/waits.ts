@@ -78,13 +78,17 @@ function settleTimes(): Map<string, number[]> {
  * 80 % of the quickest settle seen, instead of spending requests on looks that cannot succeed yet.
  * Until then the first look comes soon after the write.
  */
-export function scheduleFor(ctx: WaitContext, kind: string): PollSchedule {
+export function scheduleFor(ctx: WaitContext, kind: string, options: { removal?: boolean } = {}): PollSchedule {
+  // A removal is awaited only so that what depends on it (the share's own delete, a re-add) comes
+  // after it: its looks use every second grid point, which halves the account-wide looks of a
+  // `destroy` whose deletes the engine spreads over seconds, for at most one grid step of delay.
+  const base = options.removal ? { ...ctx.schedule, gridMs: 2 * ctx.schedule.gridMs } : ctx.schedule;
   const samples = settleTimes().get(`${ctx.scope}|${kind}`) ?? [];
-  if (samples.length < LEARN_AFTER_SAMPLES) return ctx.schedule;
-  const learned = Math.min(ctx.schedule.maxDelayMs, LEARNED_FRACTION * Math.min(...samples));
-  if (learned <= ctx.schedule.firstDelayMs) return ctx.schedule;
+  if (samples.length < LEARN_AFTER_SAMPLES) return base;
+  const learned = Math.min(base.maxDelayMs, LEARNED_FRACTION * Math.min(...samples));
+  if (learned <= base.firstDelayMs) return base;
   // After the late first look, settles are due any moment: look again at half that delay, growing.
-  return { ...ctx.schedule, firstDelayMs: learned, thenDelayMs: Math.max(ctx.schedule.firstDelayMs, learned * 0.4) };
+  return { ...base, firstDelayMs: learned, thenDelayMs: Math.max(base.firstDelayMs, learned * 0.4) };
 }
 
 /** Records how long a wait of `kind` that had to poll took to see its target. */
@@ -132,7 +136,7 @@ async function waitFor<T>(
     initial: observe(spec.initial, spec.status),
     notFoundChecks: spec.afterCreate ? ctx.createNotFoundChecks : 0,
     failure: spec.failure,
-    schedule: scheduleFor(ctx, spec.kind),
+    schedule: scheduleFor(ctx, spec.kind, { removal: spec.target.length === 0 }),
     clock: ctx.clock,
     onProgress: (progress) => ctx.log(describeProgress(progress)),
     progressEveryMs: ctx.progressEveryMs,

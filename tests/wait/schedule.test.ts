@@ -1,0 +1,54 @@
+// Which instants a wait looks at: settle waits on the poll grid, removal waits on every second point
+// of it (the account-wide looks of a `destroy` halve; a removal is seen at most one grid step later).
+import type { ShareObject } from "../../provider/client/types";
+import { UPDATING } from "../../provider/wait/lifecycle";
+import { clearLearnedSettleTimes, waitShareActive, waitShareGone, WaitContext } from "../../provider/wait/waits";
+
+const GRID_MS = 250;
+
+/** A wait context whose clock only moves when a wait sleeps, and whose share GETs record when they were sent. */
+function fakeContext(statuses: string[]) {
+  let now = 1_000_000 + 30; // off the grid
+  const lookedAt: number[] = [];
+  const ctx = {
+    api: {
+      shares: {
+        get: async (): Promise<ShareObject> => {
+          lookedAt.push(now);
+          return { id: "s1", name: "n", status: statuses.shift() ?? "deleted" } as ShareObject;
+        },
+      },
+      http: { settings: { perPage: 100, perAttemptTimeoutMs: 1_000, listLagMs: 0 } },
+    },
+    accountId: "a",
+    scope: `schedule-test-${Math.random()}`,
+    coalesce: false,
+    coalesceWindowMs: 1,
+    readReuseMs: 0,
+    clock: { now: () => now, sleep: async (ms: number) => void (now += ms) },
+    schedule: { firstDelayMs: GRID_MS, factor: 1.15, maxDelayMs: 5_000, gridMs: GRID_MS },
+    createNotFoundChecks: 0,
+    progressEveryMs: 60_000,
+    log: () => undefined,
+  } as unknown as WaitContext;
+  return { ctx, lookedAt };
+}
+
+beforeEach(() => clearLearnedSettleTimes());
+
+describe("poll instants", () => {
+  it("a removal wait looks on every second grid point only", async () => {
+    const { ctx, lookedAt } = fakeContext(["deleting", "deleting", "deleting", "deleting"]);
+    await waitShareGone(ctx, "s1", 60_000);
+    expect(lookedAt).toHaveLength(5);
+    for (const at of lookedAt) expect(at % (2 * GRID_MS)).toBe(0);
+  });
+
+  it("a settle wait keeps the finer grid while its delay is short", async () => {
+    const { ctx, lookedAt } = fakeContext([UPDATING, UPDATING, UPDATING, "active"]);
+    await waitShareActive(ctx, "s1", 60_000);
+    expect(lookedAt).toHaveLength(4);
+    for (const at of lookedAt) expect(at % GRID_MS).toBe(0);
+    expect(lookedAt.some((at) => at % (2 * GRID_MS) !== 0)).toBe(true);
+  });
+});
