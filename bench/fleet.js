@@ -69,6 +69,9 @@ const FLEETS = {
       // the default is sampled: its `up` runs for `sampleMs`, and the steps it recorded are counted.
       { name: "coalesced, no intermediate checkpoints", tuning: {}, env: { PULUMI_SKIP_CHECKPOINTS: "true" } },
       { name: "coalesced, checkpoints (sampled)", tuning: {}, sampleMs: 120_000 },
+      // A program that declares all 2100 resources in one synchronous loop: nothing reaches the
+      // engine before the loop ends.
+      { name: "coalesced, no intermediate checkpoints, one synchronous loop", tuning: {}, env: { PULUMI_SKIP_CHECKPOINTS: "true" }, synchronousLoop: true },
     ],
     timeoutMs: { up: 1_500_000, preview: 600_000, refresh: 900_000, destroy: 1_500_000, cleanup: 1_500_000, setup: 120_000 },
   },
@@ -117,10 +120,13 @@ function hexId(label) {
   return crypto.createHash("sha256").update(`fleet-bench:${label}`).digest("hex").slice(0, 32);
 }
 
-function fleetConfig() {
+function fleetConfig(mode) {
   const partners = Array.from({ length: RECIPIENTS_PER_SHARE }, (_, i) => hexId(`partner-${i}`));
   return {
     accountId: OWNER,
+    // The program yields to the event loop between shares (what the README advises for large
+    // stacks), unless the mode measures one synchronous loop.
+    yieldBetweenShares: !mode.synchronousLoop,
     resourceType: "custom-ruleset",
     shares: Array.from({ length: SHARES }, (_, s) => ({
       key: `share-${String(s + 1).padStart(2, "0")}`,
@@ -546,7 +552,7 @@ async function runMode(mode, pulumiCommand, runDir) {
     stack = await withTimeout(`${mode.name}: stack setup`, TIMEOUT_MS.setup, async () => {
       const workspace = await LocalWorkspace.create({ workDir: programDir, pulumiHome, envVars, pulumiCommand });
       const created = await Stack.create(`fleet-${slug}`, workspace);
-      await created.setConfig("bench:fleet", { value: JSON.stringify(fleetConfig()) });
+      await created.setConfig("bench:fleet", { value: JSON.stringify(fleetConfig(mode)) });
       return created;
     });
 
@@ -814,7 +820,10 @@ function report(allResults, meta) {
       `seed ${SEED}, a fresh emulator per mode. Engine: \`--parallel ${PARALLEL}\` for every operation. ` +
       (FLEET.name === "small"
         ? `Modes: **coalesced** (the default) and **uncoalesced** (\`CLOUDFLARE_SHARING_TUNING='{"coalesce":false}'\`).`
-        : `Modes: **coalesced** (the default) and the same **with no intermediate checkpoints** (\`PULUMI_SKIP_CHECKPOINTS=true\`, the engine writes the checkpoint only at the end).`) +
+        : `Modes: **coalesced** (the default) and the same **with no intermediate checkpoints** (\`PULUMI_SKIP_CHECKPOINTS=true\`, the engine writes the checkpoint only at the end), ` +
+          `and that again with the program declaring every resource in **one synchronous loop**.`) +
+      ` Program (\`bench/program/index.js\`): it yields to the event loop between shares (\`await new Promise(setImmediate)\`), so the engine starts on the first shares while it declares the rest` +
+      `${FLEET.name === "large" ? ", except in the synchronous-loop mode" : ""}.` +
       ` Load: ${meta.load}.`,
   );
   lines.push("");
