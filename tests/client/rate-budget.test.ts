@@ -135,6 +135,40 @@ describe("writes first when the budget runs low", () => {
     expect(heldLook.permit).toBeDefined();
   });
 
+  it("lets looks use the write reserve once writes have been quiet for writeQuietMs (the end of an up: only looks are left)", async () => {
+    const { rateBudget, clock } = budget({ limit: 10, windowMs: 60_000, writeReserve: 0.2, writeQuietMs: 2_000 });
+    await Promise.all(Array.from({ length: 8 }, () => rateBudget.acquire({ priority: "write" }))).then((permits) => permits.forEach((p) => p.release()));
+    const waits: RateWaitInfo[] = [];
+    const heldLook = track(rateBudget.acquire({ ...look, onWait: (w) => waits.push(w) }));
+    await new Promise((r) => setImmediate(r));
+    expect(heldLook.permit).toBeUndefined(); // writes were sent a moment ago: more may come
+    expect(waits).toEqual([{ reason: "writes-first", waitMs: 2_000 }]);
+    await clock.advance(2_000);
+    expect(heldLook.permit).toBeDefined(); // quiet since: the reserve has nobody to serve
+    // A write that comes now still finds the last slot; the reserve is back in force after it.
+    const write = track(rateBudget.acquire({ priority: "write" }));
+    await new Promise((r) => setImmediate(r));
+    expect(write.permit).toBeDefined();
+    const lateLook = track(rateBudget.acquire(look));
+    await new Promise((r) => setImmediate(r));
+    expect(lateLook.permit).toBeUndefined(); // the window is full anyway
+  });
+
+  it("keeps the reserve while a write waits, however long ago the last one was sent", async () => {
+    const { rateBudget, clock } = budget({ limit: 10, windowMs: 60_000, writeReserve: 0.2, writeQuietMs: 2_000, maxConcurrent: 8 });
+    const held = await Promise.all(Array.from({ length: 8 }, () => rateBudget.acquire({ priority: "write" })));
+    await clock.advance(5_000);
+    const waitingWrite = track(rateBudget.acquire({ priority: "write" })); // held by the concurrency cap
+    const heldLook = track(rateBudget.acquire(look));
+    await new Promise((r) => setImmediate(r));
+    expect(waitingWrite.permit).toBeUndefined();
+    expect(heldLook.permit).toBeUndefined();
+    held[0].release();
+    await new Promise((r) => setImmediate(r));
+    expect(waitingWrite.permit).toBeDefined();
+    expect(heldLook.permit).toBeUndefined(); // a write was sent just now
+  });
+
   it("lets writes queued after looks go first once the window frees up", async () => {
     const { rateBudget, clock } = budget({ limit: 4, writeReserve: 0 });
     (await fill(rateBudget, 4)).forEach((p) => p.release());

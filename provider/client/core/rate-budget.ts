@@ -32,6 +32,12 @@ export interface RateBudgetSettings {
    * answers more waits at once. Default 0 (no reserve).
    */
   writeReserve?: number;
+  /**
+   * How long after the last write (sent or waiting) the reserve stands. Once writes have been quiet
+   * that long, looks may use it too: at the end of a large `up` only the last looks are left, and
+   * holding them for the window to roll holds the whole run. Default: the reserve always stands.
+   */
+  writeQuietMs?: number;
 }
 
 /** What a request is for the budget: a write (POST/PUT/DELETE) or a look (GET). */
@@ -91,6 +97,8 @@ export class RateBudget {
   private serverLimit: number | undefined;
   private pausedUntilMs = 0;
   private timer: { at: number; cancel: AbortController } | undefined;
+  /** When the last write was granted (the budget's creation until then: a new process is not quiet yet). */
+  private lastWriteAt: number;
 
   constructor(
     readonly settings: RateBudgetSettings,
@@ -99,6 +107,7 @@ export class RateBudget {
     if (!(settings.limit >= 1) || !(settings.windowMs > 0) || !(settings.maxConcurrent >= 1)) {
       throw new RangeError("rate budget needs limit ≥ 1, windowMs > 0 and maxConcurrent ≥ 1");
     }
+    this.lastWriteAt = clock.now();
   }
 
   /** Requests per window this client lets itself send: the (server-confirmed) limit minus the safety margin. */
@@ -208,17 +217,34 @@ export class RateBudget {
       if (this.inFlight >= concurrency) return; // a release() drains again
       const write = this.queue.findIndex((waiter) => waiter.priority === "write");
       const index = write >= 0 ? write : 0;
-      const room = this.queue[index].priority === "write" ? this.capacity : this.lookCapacity;
+      const priority = this.queue[index].priority;
+      const room = priority === "write" ? this.capacity : this.lookRoom(now);
       if (this.slots.length >= room) {
-        const next = this.nextExpiry();
-        return next === undefined ? undefined : this.wakeAt(next); // all in flight: a release() drains again
+        // A look held by the reserve alone may go once writes have been quiet long enough.
+        const quietAt = priority === "look" && this.slots.length < this.capacity ? this.quietAt() : undefined;
+        const next = Math.min(this.nextExpiry() ?? Infinity, quietAt ?? Infinity);
+        return Number.isFinite(next) ? this.wakeAt(next) : undefined; // all in flight: a release() drains again
       }
       const [waiter] = this.queue.splice(index, 1);
       waiter.detach();
+      if (priority === "write") this.lastWriteAt = now;
       waiter.resolve(this.grant(now));
     }
     this.timer?.cancel.abort(); // nobody waits: drop the timer so it does not keep the process alive
     this.timer = undefined;
+  }
+
+  /** When writes will have been quiet for `writeQuietMs`; undefined without that setting or while a write waits. */
+  private quietAt(): number | undefined {
+    const quietMs = this.settings.writeQuietMs;
+    if (quietMs === undefined || this.queue.some((waiter) => waiter.priority === "write")) return undefined;
+    return this.lastWriteAt + quietMs;
+  }
+
+  /** The slots looks may fill now: all of them once writes are quiet, else all but the write reserve. */
+  private lookRoom(now: number): number {
+    const quietAt = this.quietAt();
+    return quietAt !== undefined && now >= quietAt ? this.capacity : this.lookCapacity;
   }
 
   private grant(now: number): RatePermit {
@@ -284,12 +310,15 @@ export class RateBudget {
     const position = this.queue.indexOf(waiter);
     const isAhead = (other: Waiter, i: number) => (waiter.priority === "write" ? other.priority === "write" && i < position : other.priority === "write" || i < position);
     const ahead = this.queue.filter(isAhead).length;
-    const room = waiter.priority === "write" ? this.capacity : this.lookCapacity;
+    const room = waiter.priority === "write" ? this.capacity : this.lookRoom(now);
     const needed = this.slots.length + ahead + 1 - room;
     if (needed <= 0) return undefined; // only the concurrency cap holds it: a short, normal wait
     const expiries = this.slots.map((s) => this.leavesWindowAt(s)).filter(Number.isFinite).sort((a, b) => a - b);
-    const reason = waiter.priority === "look" && this.slots.length < this.capacity ? "writes-first" : "window";
-    return { reason, waitMs: needed <= expiries.length ? expiries[needed - 1] - now : undefined };
+    const reserveOnly = waiter.priority === "look" && this.slots.length < this.capacity;
+    const byExpiry = needed <= expiries.length ? expiries[needed - 1] - now : undefined;
+    const quietAt = reserveOnly ? this.quietAt() : undefined;
+    const waitMs = quietAt === undefined ? byExpiry : Math.min(byExpiry ?? Infinity, quietAt - now);
+    return { reason: reserveOnly ? "writes-first" : "window", waitMs };
   }
 }
 
