@@ -37,8 +37,11 @@ export interface RecipientWatchSources {
    * answer any more (their deadlines passed).
    */
   share(shareId: string, signal?: AbortSignal, since?: number): Promise<ShareObject | undefined>;
-  /** Every recipient of the share (all pages), undefined on 404. */
-  recipients(shareId: string, signal?: AbortSignal): Promise<RecipientObject[] | undefined>;
+  /**
+   * Every recipient of the share (all pages), undefined on 404. `onSent` must be called when its
+   * first request leaves (after any rate wait): until then, later looks join this list.
+   */
+  recipients(shareId: string, signal?: AbortSignal, onSent?: () => void): Promise<RecipientObject[] | undefined>;
 }
 
 /** Tuning of a {@link RecipientWatch}. */
@@ -109,6 +112,13 @@ interface View {
   at: number;
 }
 
+/** A list asked of the sources whose request has not left yet. */
+interface UnsentList {
+  recipients: Promise<RecipientObject[] | undefined>;
+  /** The signal of the looks it serves. */
+  signal?: AbortSignal;
+}
+
 /** A whole list of a share's recipients and when it was sent. */
 export interface DatedList {
   at: number;
@@ -148,6 +158,8 @@ export class RecipientWatch {
   private readonly awaited = new Map<string, Map<string, number>>();
   /** What this process's writes showed of recipients of shares it never listed, for a baseline. */
   private readonly written = new Map<string, Map<string, RecipientObject>>();
+  /** The list of each share that has been asked for but not sent yet. */
+  private readonly unsent = new Map<string, UnsentList>();
   /** Looks waiting (up to `listPatienceMs`) for the next list of their share. */
   private parked: PendingLook[] = [];
   private readonly now: () => number;
@@ -211,14 +223,38 @@ export class RecipientWatch {
    * recipients to learn their ids; its waits can then start from that list).
    */
   async list(shareId: string, signal?: AbortSignal): Promise<RecipientObject[] | undefined> {
+    // A list of the share still waiting to be sent (held by the rate budget, say) answers from a
+    // moment after this call too: join it rather than queue a second one.
+    const unsent = this.unsent.get(shareId);
+    if (unsent !== undefined) {
+      try {
+        return await unsent.recipients;
+      } catch (error) {
+        // That list was given up by the looks it served; this caller still wants one.
+        if (!unsent.signal?.aborted || signal?.aborted) throw error;
+      }
+    }
     const startedAt = this.now();
     this.stats.lists += 1;
-    const recipients = await this.sources.recipients(shareId, signal);
+    let sentAt: number | undefined;
+    const entry: UnsentList = { recipients: Promise.resolve(undefined), signal };
+    entry.recipients = this.sources.recipients(shareId, signal, () => {
+      sentAt ??= this.now();
+      if (this.unsent.get(shareId) === entry) this.unsent.delete(shareId);
+    });
+    this.unsent.set(shareId, entry);
+    let recipients: RecipientObject[] | undefined;
+    try {
+      recipients = await entry.recipients;
+    } finally {
+      if (this.unsent.get(shareId) === entry) this.unsent.delete(shareId);
+    }
+    const at = sentAt ?? startedAt;
     if (recipients === undefined) this.listings.delete(shareId);
-    else this.listings.set(shareId, { at: startedAt, counts: countsOfList(recipients), byId: new Map(recipients.map((r) => [r.id, r])) });
+    else this.listings.set(shareId, { at, counts: countsOfList(recipients), byId: new Map(recipients.map((r) => [r.id, r])) });
     this.written.delete(shareId);
     for (const recipient of recipients ?? []) if (this.awaited.get(shareId)?.has(recipient.id)) this.markAwaited(shareId, recipient);
-    this.answerParked(shareId, startedAt, recipients);
+    this.answerParked(shareId, at, recipients);
     return recipients;
   }
 

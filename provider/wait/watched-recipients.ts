@@ -15,9 +15,9 @@ function watchFor(ctx: LookupContext): RecipientWatch {
     new RecipientWatch(
       {
         share: (shareId, signal, since) => lookupShare(ctx, shareId, since === undefined ? undefined : { startedNotBefore: since, waitLook: true }, signal),
-        recipients: async (shareId, signal) => {
+        recipients: async (shareId, signal, onSent) => {
           try {
-            return await ctx.api.recipients.listAll(ctx.accountId, shareId, { include_resources: true }, { signal });
+            return await ctx.api.recipients.listAll(ctx.accountId, shareId, { include_resources: true }, { signal, onSent });
           } catch (error) {
             if (error instanceof NotFoundError) return undefined;
             throw error;

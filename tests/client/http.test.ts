@@ -324,6 +324,15 @@ describe("pagination", () => {
     expect(server.requests.map((r) => [r.query.get("page"), r.query.get("per_page")])).toEqual([["1", "100"], ["2", "100"], ["3", "100"]]);
   });
 
+  it("tells when a list's first request leaves, once for all its pages", async () => {
+    server = await pagedServer(250);
+    const { client } = testClient(server.url);
+    const sent: number[] = [];
+    const recipients = await client.recipients.listAll(ACCOUNT, SHARE, {}, { onSent: () => sent.push(server!.requests.length) });
+    expect(recipients).toHaveLength(250);
+    expect(sent).toEqual([0]); // as the first page left (none had reached the server yet), and only then
+  });
+
   it("stops at total_pages without fetching an empty page", async () => {
     server = await pagedServer(200);
     const { client } = testClient(server.url);

@@ -41,8 +41,9 @@ function fakeAccount() {
           disassociated_recipient_count: count("disassociated"),
         };
       },
-      async recipients(shareId: string): Promise<RecipientObject[] | undefined> {
+      async recipients(shareId: string, _signal?: AbortSignal, onSent?: () => void): Promise<RecipientObject[] | undefined> {
         calls.recipients.push(shareId);
+        onSent?.();
         const list = shares.get(shareId);
         return list ? [...list.values()].map((r) => ({ ...r })) : undefined;
       },
@@ -438,6 +439,47 @@ describe("RecipientWatch", () => {
     const looks = await Promise.all([watch.look("s1", "a"), watch.look("s2", "b")]);
     expect(looks.map(statusOf)).toEqual(["associating", "disassociating"]);
     expect(account.calls.recipients).toEqual(["s1"]); // the associating one is rechecked, the leaving one not
+  });
+
+  it("joins a list of the share that has not been sent yet (held by the rate budget) instead of queuing a second one", async () => {
+    const account = fakeAccount();
+    let now = 1_000_000;
+    const held: { onSent?: () => void; release: () => void }[] = [];
+    const sources = {
+      share: account.sources.share,
+      recipients: (shareId: string, _signal?: AbortSignal, onSent?: () => void) =>
+        new Promise<RecipientObject[] | undefined>((resolve) => {
+          account.calls.recipients.push(shareId);
+          held.push({ onSent, release: () => void account.sources.recipients(shareId).then(resolve) });
+        }),
+    };
+    const watch = new RecipientWatch(sources, { windowMs: 1, recheckMs: 2_000, now: () => now });
+    account.set("s1", "a", "associating");
+    const first = watch.look("s1", "a");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    now += 300;
+    const second = watch.look("s1", "a"); // asked while the first list still waits to be sent
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(held).toHaveLength(1);
+    account.set("s1", "a", "associated");
+    now += 10;
+    held[0].onSent?.();
+    held[0].release();
+    expect((await Promise.all([first, second])).map(statusOf)).toEqual(["associated", "associated"]);
+    // Asked once that list was on its way: a list of its own.
+    now += 300;
+    const third = watch.listedSince("s1", now);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(held).toHaveLength(2);
+    held[1].onSent?.();
+    const fourth = watch.listedSince("s1", now); // asked after that list left: it waits for a new one
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(held).toHaveLength(3);
+    held[1].release();
+    held[2].onSent?.();
+    held[2].release();
+    expect((await third)?.recipients.map((r) => r.association_status)).toEqual(["associated"]);
+    expect((await fourth)?.recipients).toHaveLength(1);
   });
 
   it("lets a waiting look go when its signal aborts", async () => {

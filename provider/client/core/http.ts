@@ -31,6 +31,8 @@ export interface ApiRequest<T> {
   body?: unknown;
   /** Cancels the request, including any backoff or rate wait; the promise rejects with `signal.reason`. */
   signal?: AbortSignal;
+  /** Called as each attempt leaves, after any rate wait. */
+  onSent?: () => void;
   /**
    * POST only: how to recognise the object this POST creates by its natural key. After an ambiguous
    * failure (connection lost, timeout, 5xx) the client looks for it before any re-send, and keeps
@@ -186,12 +188,13 @@ export class HttpCore {
    * A server that ignores `page` (answers another page number, or repeats a page of items already seen)
    * or never runs out of pages (`maxPages`) fails with a {@link PaginationError} instead of looping.
    */
-  async *paginate<T>(path: string, query?: object, options: { signal?: AbortSignal } = {}): AsyncGenerator<T, void, undefined> {
+  async *paginate<T>(path: string, query?: object, options: { signal?: AbortSignal; onSent?: () => void } = {}): AsyncGenerator<T, void, undefined> {
     const perPage = this.settings.perPage;
     const seenIds = new Set<unknown>();
     for (let page = 1; ; page++) {
       if (page > this.settings.maxPages) throw new PaginationError(path, page, `more than ${this.settings.maxPages} pages (maxPages)`);
-      const { result, resultInfo } = await this.execute<T[]>({ method: "GET", path, query: { ...query, page, per_page: perPage }, signal: options.signal });
+      const onSent = page === 1 ? options.onSent : undefined; // the list is from when its first page left
+      const { result, resultInfo } = await this.execute<T[]>({ method: "GET", path, query: { ...query, page, per_page: perPage }, signal: options.signal, onSent });
       const items = Array.isArray(result) ? result : [];
       if (resultInfo?.page !== undefined && resultInfo.page !== page && items.length > 0) {
         throw new PaginationError(path, page, `asked for page ${page}, answered page ${resultInfo.page}`);
@@ -360,6 +363,7 @@ export class HttpCore {
     const timer = setTimeout(() => timeout.abort(), this.settings.perAttemptTimeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout.signal]) : timeout.signal;
     const sentAt = this.clock.now();
+    req.onSent?.();
     try {
       this.stats.attempts++;
       this.stats.byMethod[method]++;
