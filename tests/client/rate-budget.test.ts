@@ -154,6 +154,16 @@ describe("writes first when the budget runs low", () => {
     expect(lateLook.permit).toBeUndefined(); // the window is full anyway
   });
 
+  it("never lets looks into the reserve in a run that sent no write (a refresh leaves it to the writes of the runs after it)", async () => {
+    const { rateBudget, clock } = budget({ limit: 10, windowMs: 60_000, writeReserve: 0.2, writeQuietMs: 2_000 });
+    await Promise.all(Array.from({ length: 8 }, () => rateBudget.acquire(look))).then((permits) => permits.forEach((p) => p.release()));
+    const heldLook = track(rateBudget.acquire(look));
+    await clock.advance(10_000);
+    expect(heldLook.permit).toBeUndefined();
+    await clock.advance(50_001); // the window rolls
+    expect(heldLook.permit).toBeDefined();
+  });
+
   it("keeps the reserve while a write waits, however long ago the last one was sent", async () => {
     const { rateBudget, clock } = budget({ limit: 10, windowMs: 60_000, writeReserve: 0.2, writeQuietMs: 2_000, maxConcurrent: 8 });
     const held = await Promise.all(Array.from({ length: 8 }, () => rateBudget.acquire({ priority: "write" })));

@@ -74,8 +74,8 @@ export const CLIENT_DEFAULTS = {
   maxPages: 1_000, // 100 000 objects a list: far beyond any account, small enough to stop a runaway server
   // 1200 requests per rolling 5 minutes per user; exceeding it blocks every call for 5 minutes.
   // The last 10 % of the budget goes to writes first: looks thin out instead of holding writes up.
-  // Once no write has been sent for 2 s (the end of a large run: only the last looks are left),
-  // looks may use it too, rather than wait for the window to roll.
+  // Once this run's writes have been quiet for 2 s (the end of a large run: only the last looks are
+  // left), its looks may use it too, rather than wait for the window to roll.
   rateBudget: { limit: 1_200, windowMs: 300_000, safetyMargin: 0.05, writeReserve: 0.1, writeQuietMs: 2_000 },
   maxConcurrentRequests: 16,
   // Used only until a response's Date header tells the server's clock (then 2 s): the first request of a process.

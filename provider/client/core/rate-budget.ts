@@ -33,9 +33,11 @@ export interface RateBudgetSettings {
    */
   writeReserve?: number;
   /**
-   * How long after the last write (sent or waiting) the reserve stands. Once writes have been quiet
-   * that long, looks may use it too: at the end of a large `up` only the last looks are left, and
-   * holding them for the window to roll holds the whole run. Default: the reserve always stands.
+   * How long after the last write (sent or waiting) the reserve stands. Once this budget's writes
+   * have been quiet that long, looks may use it too: at the end of a large `up` only the last looks
+   * are left, and holding them for the window to roll holds the whole run. A budget that sent no
+   * write (a `refresh`) never uses it: it is left to the writes of the runs that follow. Default:
+   * the reserve always stands.
    */
   writeQuietMs?: number;
 }
@@ -97,8 +99,8 @@ export class RateBudget {
   private serverLimit: number | undefined;
   private pausedUntilMs = 0;
   private timer: { at: number; cancel: AbortController } | undefined;
-  /** When the last write was granted (the budget's creation until then: a new process is not quiet yet). */
-  private lastWriteAt: number;
+  /** When the last write was granted; undefined before the first (a run with no writes never uses the reserve). */
+  private lastWriteAt: number | undefined;
 
   constructor(
     readonly settings: RateBudgetSettings,
@@ -107,7 +109,6 @@ export class RateBudget {
     if (!(settings.limit >= 1) || !(settings.windowMs > 0) || !(settings.maxConcurrent >= 1)) {
       throw new RangeError("rate budget needs limit ≥ 1, windowMs > 0 and maxConcurrent ≥ 1");
     }
-    this.lastWriteAt = clock.now();
   }
 
   /** Requests per window this client lets itself send: the (server-confirmed) limit minus the safety margin. */
@@ -234,10 +235,12 @@ export class RateBudget {
     this.timer = undefined;
   }
 
-  /** When writes will have been quiet for `writeQuietMs`; undefined without that setting or while a write waits. */
+  /** When writes will have been quiet for `writeQuietMs`; undefined without that setting, before any write, or while a write waits. */
   private quietAt(): number | undefined {
     const quietMs = this.settings.writeQuietMs;
-    if (quietMs === undefined || this.queue.some((waiter) => waiter.priority === "write")) return undefined;
+    // The reserve is left to writes of other runs (a refresh's looks, say): only the looks that
+    // confirm this run's own writes may use it once they are done.
+    if (quietMs === undefined || this.lastWriteAt === undefined || this.queue.some((waiter) => waiter.priority === "write")) return undefined;
     return this.lastWriteAt + quietMs;
   }
 
