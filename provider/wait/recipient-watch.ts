@@ -322,7 +322,8 @@ export class RecipientWatch {
    * Records what a write of the caller showed (a POST's new recipient, a DELETE's `disassociating`
    * one) in the share's last list, so that its wait does not need a list of its own: the share's
    * counts include that change, and still prove the list current as long as nothing else moved.
-   * A status the list already shows further along is kept. Without a list, nothing is kept.
+   * A status the list already shows further along is kept. Without a list, it is kept for a
+   * baseline (see baselineFrom).
    */
   remember(shareId: string, recipient: RecipientObject): void {
     this.markAwaited(shareId, recipient);
@@ -369,7 +370,7 @@ export class RecipientWatch {
       return (
         listing !== undefined &&
         looks.every(({ question: q }) =>
-          q.kind === "members" ? true : q.kind === "listedSince" ? wholeListAt(listing) >= q.since : listing.byId.has(q.recipientId) && (now - listing.at < this.options.recheckMs || LEAVING.includes(listing.byId.get(q.recipientId)!.association_status)),
+          q.kind === "members" ? true : q.kind === "listedSince" ? wholeListAt(listing) >= q.since : listing.byId.has(q.recipientId) && this.stillAnswers(listing, q.recipientId, now),
         )
       );
     };
@@ -418,11 +419,8 @@ export class RecipientWatch {
         // has not moved (below: the last list then answers with what it showed, never further).
         const counted = ids.every((id) => this.countedBy(shareId, id, askedAt));
         if (counted && STATUS_ORDER.every((status) => isRemoved(RECIPIENT_LIFECYCLE, status) || counts[status] === 0)) return { one: () => ALL_GONE, all: listed, at };
-        const fresh = listing !== undefined && askedAt - listing.at < this.options.recheckMs;
         const known = listing !== undefined && ids.every((id) => listing.byId.has(id));
-        // A leaving recipient needs no recheck: no error of it is to be caught, only its removal, which the counts show.
-        const current = (id: string) => fresh || LEAVING.includes(listing!.byId.get(id)!.association_status);
-        if ((ids.length === 0 && listing !== undefined) || (known && ids.every((id) => current(id) && unmoved(listing.byId.get(id)!.association_status, listing.counts, counts)))) {
+        if ((ids.length === 0 && listing !== undefined) || (known && ids.every((id) => this.stillAnswers(listing, id, askedAt) && unmoved(listing.byId.get(id)!.association_status, listing.counts, counts)))) {
           this.stats.unchanged += 1;
           return { one: (id) => listing!.byId.get(id), all: listed, at };
         }
@@ -464,6 +462,15 @@ export class RecipientWatch {
     this.listings.set(shareId, baseline);
     this.written.delete(shareId);
     return baseline;
+  }
+
+  /**
+   * Whether the listing may still answer for the recipient (while counts show it unmoved): a list
+   * younger than `recheckMs`, or any age for a leaving recipient, which has no per-resource error to
+   * catch, only its removal, which the counts show.
+   */
+  private stillAnswers(listing: Listing, recipientId: string, at: number): boolean {
+    return at - listing.at < this.options.recheckMs || LEAVING.includes(listing.byId.get(recipientId)!.association_status);
   }
 
   /** What a wait's look showed: a recipient still moving stays awaited, one settled or gone no longer is. */

@@ -52,10 +52,10 @@ function fakeAccount() {
   return account;
 }
 
-function setup(recheckMs = 2_000, listLagMs = 0) {
+function setup(recheckMs = 2_000, listLagMs = 0, listPatienceMs = 0) {
   const account = fakeAccount();
   let now = 1_000_000;
-  const watch = new RecipientWatch(account.sources, { windowMs: 1, recheckMs, listLagMs, now: () => now });
+  const watch = new RecipientWatch(account.sources, { windowMs: 1, recheckMs, listLagMs, listPatienceMs, now: () => now });
   return { account, watch, advance: (ms: number) => (now += ms) };
 }
 
@@ -337,9 +337,8 @@ describe("RecipientWatch", () => {
   });
 
   it("lets a look that needs a new list wait for the one the share's recipient waits make anyway, for at most listPatienceMs", async () => {
-    const account = fakeAccount();
-    let now = 1_000_000;
-    const watch = new RecipientWatch(account.sources, { windowMs: 1, recheckMs: 2_000, listPatienceMs: 200, now: () => now });
+    const { account, watch, advance } = setup(2_000, 0, 200);
+    let now = advance(0);
     account.set("s1", "a", "associated");
     account.set("s2", "x", "associated");
     await Promise.all([watch.list("s1"), watch.list("s2")]);
@@ -347,12 +346,12 @@ describe("RecipientWatch", () => {
     account.set("s1", "b", "associating");
     watch.remember("s1", { id: "b", account_id: "acct-b", association_status: "associating", created: "", modified: "" });
     account.calls.recipients.length = 0;
-    now += 100;
+    now = advance(100);
     const parked = watch.listedSince("s1", now);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(account.calls.recipients).toEqual([]); // waiting for the recipient wait's list
     account.set("s1", "b", "associated");
-    now += 250;
+    now = advance(250);
     const [look, listed] = await Promise.all([watch.look("s1", "b"), parked]);
     expect(statusOf(look)).toBe("associated");
     expect(listed?.recipients.map((r) => r.association_status)).toEqual(["associated", "associated"]);
@@ -366,7 +365,7 @@ describe("RecipientWatch", () => {
 
     // s1's recipient settled: nothing awaited there any more either.
     account.calls.recipients.length = 0;
-    now += 10;
+    now = advance(10);
     await watch.listedSince("s1", now);
     expect(account.calls.recipients).toEqual(["s1"]);
 
@@ -374,7 +373,7 @@ describe("RecipientWatch", () => {
     account.set("s1", "c", "associating");
     watch.remember("s1", { id: "c", account_id: "acct-c", association_status: "associating", created: "", modified: "" });
     account.calls.recipients.length = 0;
-    now += 10;
+    now = advance(10);
     const waitedFrom = Date.now();
     const alone = await watch.listedSince("s1", now);
     expect(Date.now() - waitedFrom).toBeGreaterThanOrEqual(190);
