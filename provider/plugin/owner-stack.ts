@@ -1,8 +1,8 @@
 // The providers keep their journal of in-flight creates per stack, keyed by the `ownerStack` input
 // (`<project>/<stack>`) that the TypeScript classes set from the program's own stack. Programs in
 // other languages do not set it: the plugin takes it from the resource's URN, which names the same
-// stack and project, so both faces journal (and recover) under one name and a stack moved from the
-// dynamic providers to the plugin sees no change.
+// stack and project, so both faces journal (and recover) under one name. The resource's URN
+// (`ownerUrn`) comes from the request in the same way.
 
 /**
  * The `<project>/<stack>` a resource URN belongs to, or undefined for a string that is no URN.
@@ -18,7 +18,8 @@ export function ownerStackOf(urn: string): string | undefined {
 }
 
 /**
- * `inputs` with `ownerStack` taken from `urn` when the program did not set one.
+ * `inputs` with `ownerStack` taken from `urn` when the program did not set one, and `ownerUrn`, the
+ * resource's own URN (a resource's journal entries are its own).
  *
  * @example
  * ```ts
@@ -26,7 +27,7 @@ export function ownerStackOf(urn: string): string | undefined {
  * ```
  */
 export function withOwnerStack(inputs: Record<string, unknown>, urn: string): Record<string, unknown> {
-  if (inputs.ownerStack !== undefined && inputs.ownerStack !== null) return inputs;
-  const ownerStack = ownerStackOf(urn);
-  return ownerStack === undefined ? inputs : { ...inputs, ownerStack };
+  const ownerStack = inputs.ownerStack ?? ownerStackOf(urn);
+  const ownerUrn = ownerStackOf(urn) === undefined ? inputs.ownerUrn : urn;
+  return { ...inputs, ...(ownerStack == null ? {} : { ownerStack }), ...(ownerUrn == null ? {} : { ownerUrn }) };
 }

@@ -12,6 +12,7 @@ import { nextGridPoint } from "../wait/waiter";
 import type { WaitContext } from "../wait/waits";
 import { watchedMembers } from "../wait/watched-recipients";
 import { metaObject } from "./inputs";
+import type { JournalOwner } from "./journal";
 import { confirmInState, OwnedCreate } from "./ownership";
 import { describeTarget, recipientInput } from "./share-recipient-model";
 
@@ -36,19 +37,19 @@ export type Declaring = "this Share" | "this ShareRecipient" | "this ShareResour
  * A Share create.
  *
  * @example
- * const share = await createOwned(shareCreate(api, wait.log, inputs.ownerStack, accountId, body), journal);
+ * const share = await createOwned(shareCreate(api, wait.log, journalOwner(inputs), accountId, body), journal);
  */
 export function shareCreate(
   api: CloudflareSharingClient,
   log: (line: string) => void,
-  stack: string | undefined,
+  owner: JournalOwner | undefined,
   accountId: string,
   body: ShareCreateBody,
   signal?: AbortSignal,
 ): OwnedCreate<ShareObject> {
   const options = { signal };
   return {
-    stack,
+    owner,
     kind: "share",
     key: shareJournalKey(accountId, body),
     what: `share "${body.name}" in account ${accountId}`,
@@ -66,12 +67,12 @@ export function shareCreate(
  * A recipient create, for a ShareRecipient or a Share's inline recipient.
  *
  * @example
- * const recipient = await createOwned(recipientCreate(api, wait.log, stack, accountId, shareId, inputs, "this ShareRecipient", signal, wait), journal);
+ * const recipient = await createOwned(recipientCreate(api, wait.log, owner, accountId, shareId, inputs, "this ShareRecipient", signal, wait), journal);
  */
 export function recipientCreate(
   api: CloudflareSharingClient,
   log: (line: string) => void,
-  stack: string | undefined,
+  owner: JournalOwner | undefined,
   accountId: string,
   shareId: string,
   target: { recipientAccountId?: string; organizationId?: string },
@@ -86,7 +87,7 @@ export function recipientCreate(
     holders: lookups?.coalesce
       ? async () => oldestFirst(((await atGridPoint(lookups, signal, () => watchedMembers(lookups, shareId, signal))) ?? []).filter((recipient) => recipientHoldsKey(recipient, body)))
       : undefined,
-    stack,
+    owner,
     kind: "recipient",
     key: recipientJournalKey(accountId, shareId, target),
     what: `the recipient ${describeTarget(target)} of share ${shareId}`,
@@ -108,12 +109,12 @@ export function recipientCreate(
  * A share-resource create, for a ShareResource or a Share's inline resource.
  *
  * @example
- * const resource = await createOwned(resourceCreate(api, wait.log, stack, accountId, shareId, body, "this ShareResource", signal, wait), journal);
+ * const resource = await createOwned(resourceCreate(api, wait.log, owner, accountId, shareId, body, "this ShareResource", signal, wait), journal);
  */
 export function resourceCreate(
   api: CloudflareSharingClient,
   log: (line: string) => void,
-  stack: string | undefined,
+  owner: JournalOwner | undefined,
   accountId: string,
   shareId: string,
   body: ResourceInput,
@@ -127,7 +128,7 @@ export function resourceCreate(
     holders: lookups?.coalesce
       ? async () => oldestFirst(((await atGridPoint(lookups, signal, () => lookupShare(lookups, shareId, undefined, signal)))?.resources ?? []).filter((resource) => resourceHoldsKey(resource, body)))
       : undefined,
-    stack,
+    owner,
     kind: "resource",
     key: resourceJournalKey(accountId, shareId, body),
     what: `${body.resource_type} ${body.resource_id} on share ${shareId}`,
@@ -204,22 +205,22 @@ function resourceJournalKey(accountId: string, shareId: string, body: Pick<Resou
  * A Share in state, shown back by the engine: the journal entries of it and of its inline items are done with.
  *
  * @example
- * confirmShareInState(olds.ownerStack ?? news.ownerStack, id, olds);
+ * confirmShareInState(journalOwner(news) ?? journalOwner(olds), id, olds);
  */
 export function confirmShareInState(
-  stack: string | undefined,
+  owner: JournalOwner | undefined,
   shareId: string,
   state: ShareDeclaration & { accountId: string; recipients: { id: string; recipientAccountId?: string; organizationId?: string }[]; resources: { id: string; resourceType: string; resourceId: string; resourceAccountId: string }[] },
 ): void {
-  if (stack === undefined) return;
+  if (owner === undefined) return;
   try {
-    confirmInState(stack, "share", shareJournalKey(state.accountId, shareCreateBody(state)), shareId);
+    confirmInState(owner, "share", shareJournalKey(state.accountId, shareCreateBody(state)), shareId);
   } catch {
     // A state too odd to key (a diff of a half-written resource) has no entry to tidy.
   }
-  for (const recipient of state.recipients ?? []) confirmInState(stack, "recipient", recipientJournalKey(state.accountId, shareId, recipient), recipient.id);
+  for (const recipient of state.recipients ?? []) confirmInState(owner, "recipient", recipientJournalKey(state.accountId, shareId, recipient), recipient.id);
   for (const resource of state.resources ?? []) {
-    confirmInState(stack, "resource", resourceJournalKey(state.accountId, shareId, { resource_type: resource.resourceType, resource_id: resource.resourceId }), resource.id);
+    confirmInState(owner, "resource", resourceJournalKey(state.accountId, shareId, { resource_type: resource.resourceType, resource_id: resource.resourceId }), resource.id);
   }
 }
 
@@ -227,18 +228,18 @@ export function confirmShareInState(
  * A ShareRecipient in state, shown back by the engine: its journal entry is done with.
  *
  * @example
- * confirmRecipientInState(props.ownerStack, id, props);
+ * confirmRecipientInState(journalOwner(props), id, props);
  */
-export function confirmRecipientInState(stack: string | undefined, id: string, state: { accountId: string; shareId: string; recipientAccountId?: string; organizationId?: string }): void {
-  confirmInState(stack, "recipient", recipientJournalKey(state.accountId, state.shareId, state), id);
+export function confirmRecipientInState(owner: JournalOwner | undefined, id: string, state: { accountId: string; shareId: string; recipientAccountId?: string; organizationId?: string }): void {
+  confirmInState(owner, "recipient", recipientJournalKey(state.accountId, state.shareId, state), id);
 }
 
 /**
  * A ShareResource in state, shown back by the engine: its journal entry is done with.
  *
  * @example
- * confirmResourceInState(props.ownerStack, id, props);
+ * confirmResourceInState(journalOwner(props), id, props);
  */
-export function confirmResourceInState(stack: string | undefined, id: string, state: { accountId: string; shareId: string; resourceType: string; resourceId: string }): void {
-  confirmInState(stack, "resource", resourceJournalKey(state.accountId, state.shareId, { resource_type: state.resourceType, resource_id: state.resourceId }), id);
+export function confirmResourceInState(owner: JournalOwner | undefined, id: string, state: { accountId: string; shareId: string; resourceType: string; resourceId: string }): void {
+  confirmInState(owner, "resource", resourceJournalKey(state.accountId, state.shareId, { resource_type: state.resourceType, resource_id: state.resourceId }), id);
 }

@@ -1,19 +1,19 @@
 // Explicit ownership. An object already on Cloudflare is taken over only (a) through `adopt`, or
-// (b) when it is provably this stack's own: the client's recovery of its own lost response (inside
-// one request, provider/client), or an interrupted create of this very stack found through the
-// journal (./journal). Anything else that already exists is an error naming the object, its id and
+// (b) when it is provably this resource's own: the client's recovery of its own lost response (inside
+// one request, provider/client), or an interrupted create of this very resource (same backend, stack
+// and URN) found through the journal (./journal). Anything else that already exists is an error naming the object, its id and
 // status, and the `adopt` line that takes it over.
 //
-// Journal entries stay until the engine shows the object's id back to the provider (the diff, read,
-// update or delete of a resource in state): only then is it certain the id reached the checkpoint.
+// A journal entry is removed as soon as its object's id is handed to the engine (./hand-over): the
+// engine's checkpoint, or its record of a create in flight, is the truth from then on.
 //
-// Taking over hands an object from one resource to another within one run (a resource renamed, or
-// replaced, with `adopt`): the engine then deletes the old resource, and that delete must not delete
-// what the new one now holds. Objects taken over are therefore remembered for the life of the
-// provider process (one engine operation), and a delete of one of them leaves it alone.
+// Nothing here lets a delete skip an object: what a delete may remove is decided by state alone, so
+// two runs end as one does. A resource renamed without an alias is a replacement (Pulumi's meaning):
+// the new one gets its own object, or the adopt error; an alias keeps the object.
 
 import { ApiError, ConflictError, ServerError } from "../client/core/errors";
-import { readEntry, removeEntry, writeEntry } from "./journal";
+import { noteJournalled } from "./hand-over";
+import { JournalOwner, readEntry, removeEntry, writeEntry } from "./journal";
 
 /** How far around an interrupted POST's start an object may have been created and still be its. */
 const INTERRUPTED_CREATE_MARGIN_MS = 60_000;
@@ -28,8 +28,8 @@ interface ApiObject {
 
 /** One create, described for ownership checks. */
 export interface OwnedCreate<T extends ApiObject> {
-  /** The stack (`<project>/<stack>`) running the create; undefined when unknown (then no journal). */
-  stack: string | undefined;
+  /** The resource running the create (its stack and URN); undefined when unknown (then no journal). */
+  owner: JournalOwner | undefined;
   kind: "share" | "recipient" | "resource";
   /** The object's natural key (provider/client/natural-keys). */
   key: string;
@@ -80,65 +80,25 @@ export class NotOwnedError extends Error {
   }
 }
 
-const TAKEN_OVER = Symbol.for("pulumi-cloudflare-sharing.takenOver");
 const CREATED_HERE = Symbol.for("pulumi-cloudflare-sharing.createdHere");
 
-function processSet(key: symbol): Set<string> {
-  const holder = globalThis as unknown as Record<symbol, Set<string> | undefined>;
-  return (holder[key] ??= new Set());
-}
-
-/** Objects taken over in this process (one engine operation). */
-function takenOver(): Set<string> {
-  return processSet(TAKEN_OVER);
-}
-
-/** Objects created by a POST of this process: held by the resource that made them. */
+/**
+ * Objects created by a POST of this process: held by the resource that made them, so an interrupted
+ * create's recovery never takes one of them (it may only decline a take-over, never allow one).
+ */
 function createdHere(): Set<string> {
-  return processSet(CREATED_HERE);
+  const holder = globalThis as unknown as Record<symbol, Set<string> | undefined>;
+  return (holder[CREATED_HERE] ??= new Set());
 }
 
 /**
- * Remembers that a resource of this run now holds the object `id` it took over (adopt, or recovery
- * of an interrupted create), so that a delete of another resource in the same run leaves it alone.
+ * Forgets every object made in this process (tests that run several "runs" in one process).
  *
  * @example
- * markTakenOver("recipient", existing.id);
+ * beforeEach(() => forgetObjectsMadeHere());
  */
-export function markTakenOver(kind: string, id: string): void {
-  takenOver().add(`${kind}:${id}`);
-}
-
-/**
- * Whether a resource of this run took the object `id` over: a delete of it then comes from the
- * resource that held it before (renamed or replaced), and must not remove it.
- *
- * @example
- * if (isTakenOver("share", id)) return; // now held by the resource that adopted it
- */
-export function isTakenOver(kind: string, id: string): boolean {
-  return takenOver().has(`${kind}:${id}`);
-}
-
-/**
- * Forgets every take-over and every object made in this process (tests that run several "runs" in one process).
- *
- * @example
- * beforeEach(() => forgetTakeOvers());
- */
-export function forgetTakeOvers(): void {
-  takenOver().clear();
+export function forgetObjectsMadeHere(): void {
   createdHere().clear();
-}
-
-/**
- * The line logged when a delete leaves an object to the resource that took it over.
- *
- * @example
- * if (isTakenOver("share", id)) return log(handedOverLine(describeShare(id)));
- */
-export function handedOverLine(what: string): string {
-  return `${what} is now held by the resource that took it over in this run (renamed or replaced with adopt); not deleting it`;
 }
 
 /** The object a create ends with, and whether it was left by an interrupted run rather than made now. */
@@ -148,28 +108,27 @@ export interface OwnedObject<T> {
 }
 
 /**
- * Creates an object, or takes over the one an interrupted run of this very stack created (found
+ * Creates an object, or takes over the one an interrupted run of this very resource created (found
  * through the journal). Anything else holding the natural key (a 409) is a {@link NotOwnedError}.
  *
  * @example
  * const { object: created, recovered } = await createOwned(spec);
  */
 export async function createOwned<T extends ApiObject>(spec: OwnedCreate<T>): Promise<OwnedObject<T>> {
-  const { stack, kind, key } = spec;
-  if (stack !== undefined) {
-    const recovered = await recoverInterrupted(spec, stack);
+  const { owner, kind, key } = spec;
+  if (owner !== undefined) {
+    const recovered = await recoverInterrupted(spec, owner);
     if (recovered !== undefined) {
-      // Kept until the engine shows the id back: a torn checkpoint may still lose it.
-      writeEntry({ stack, kind, key, startedAt: Date.now(), id: recovered.id });
-      markTakenOver(kind, recovered.id);
+      // Kept until the id is handed to the engine: this call may still be cut short.
+      noteJournalled(writeEntry(owner, { kind, key, startedAt: Date.now(), id: recovered.id }));
       return { object: recovered, recovered: true };
     }
-    writeEntry({ stack, kind, key, startedAt: Date.now() });
+    noteJournalled(writeEntry(owner, { kind, key, startedAt: Date.now() }));
   }
   if (spec.unique) {
     const existing = await liveHolder(spec, (item) => spec.sameObject?.(item) ?? true);
     if (existing !== undefined) {
-      if (stack !== undefined) removeEntry(stack, kind, key);
+      if (owner !== undefined) removeEntry(owner, kind, key);
       throw notOwned(spec, existing);
     }
   }
@@ -179,18 +138,18 @@ export async function createOwned<T extends ApiObject>(spec: OwnedCreate<T>): Pr
   } catch (error) {
     // A definite refusal made nothing: the entry is done with. An ambiguous failure keeps it.
     const definite = error instanceof ApiError && !(error instanceof ServerError);
-    if (stack !== undefined && definite) removeEntry(stack, kind, key);
+    if (owner !== undefined && definite) removeEntry(owner, kind, key);
     if (error instanceof ConflictError) throw await alreadyExists(spec, error);
     throw error;
   }
-  if (stack !== undefined) writeEntry({ stack, kind, key, startedAt: Date.now(), id: created.id });
+  if (owner !== undefined) noteJournalled(writeEntry(owner, { kind, key, startedAt: Date.now(), id: created.id }));
   createdHere().add(`${kind}:${created.id}`);
   return { object: created, recovered: false };
 }
 
-/** The object an interrupted create of this stack made, if the journal shows one and it still exists. */
-async function recoverInterrupted<T extends ApiObject>(spec: OwnedCreate<T>, stack: string): Promise<T | undefined> {
-  const entry = readEntry(stack, spec.kind, spec.key);
+/** The object an interrupted create of this very resource made, if the journal shows one and it still exists. */
+async function recoverInterrupted<T extends ApiObject>(spec: OwnedCreate<T>, owner: JournalOwner): Promise<T | undefined> {
+  const entry = readEntry(owner, spec.kind, spec.key);
   if (entry === undefined) return undefined;
   // The id, when the response arrived, is proof enough (the object may have gained items since);
   // without it, the objects holding the natural key made while that POST can have been in flight.
@@ -203,14 +162,14 @@ async function recoverInterrupted<T extends ApiObject>(spec: OwnedCreate<T>, sta
   if (candidates.length > 1) {
     const list = candidates.map((item) => `${item.id} (${spec.statusOf(item)}, created ${item.created}): ${spec.adoptAdvice(item)}`).join("; ");
     throw new NotOwnedError(
-      `an interrupted run of this stack sent the create of ${spec.what} at ${new Date(entry.startedAt).toISOString()}, and ${candidates.length} objects ` +
+      `an interrupted run of this resource sent the create of ${spec.what} at ${new Date(entry.startedAt).toISOString()}, and ${candidates.length} objects ` +
         `like it have been created since; which one is this stack's cannot be told. Take over the right one and delete the others: ${list}`,
     );
   }
   const [found] = candidates;
   spec.log(
-    `${spec.what} exists as ${found.id} (${spec.statusOf(found)}): this stack created it (its journal entry says so) and no resource has shown it back ` +
-      `since (an interrupted run, or a resource renamed or replaced); taking it over instead of creating it twice`,
+    `${spec.what} exists as ${found.id} (${spec.statusOf(found)}): this resource created it in an interrupted run that never recorded it ` +
+      `(its journal entry says so); taking it over instead of creating it twice`,
   );
   return found;
 }
@@ -249,24 +208,25 @@ async function alreadyExists<T extends ApiObject>(spec: OwnedCreate<T>, conflict
 function notOwned<T extends ApiObject>(spec: OwnedCreate<T>, existing: T): NotOwnedError {
   return new NotOwnedError(
     `${spec.what} already exists as ${existing.id} (status ${spec.statusOf(existing)}, created ${existing.created}), and nothing shows it is this stack's own ` +
-      `(another resource or stack may manage it). To manage it here, ${spec.adoptAdvice(existing)}; if another declaration manages it, remove it there instead.`,
+      `(another resource or stack may manage it). To manage it here, ${spec.adoptAdvice(existing)}; if another declaration manages it, remove it there instead ` +
+        `(a resource renamed in code keeps its object through an \`aliases\` option).`,
   );
 }
 
 /**
  * The engine has shown the object `id` back to the provider (a diff, read, update or delete of a
- * resource in state): it reached state, and its journal entry is done with.
+ * resource in state, e.g. after `recover` imported it): it reached state, and its journal entry is done with.
  *
  * @example
- * confirmInState(olds.ownerStack, "recipient", key, id);
+ * confirmInState(ownerOf(olds), "recipient", key, id);
  */
-export function confirmInState(stack: string | undefined, kind: string, key: string, id: string): void {
-  if (stack === undefined) return;
+export function confirmInState(owner: JournalOwner | undefined, kind: string, key: string, id: string): void {
+  if (owner === undefined) return;
   try {
-    const entry = readEntry(stack, kind, key);
-    if (entry?.id === id) removeEntry(stack, kind, key);
+    const entry = readEntry(owner, kind, key);
+    if (entry?.id === id) removeEntry(owner, kind, key);
   } catch {
     // A journal that cannot be tidied must not fail a diff or a delete; a stale entry names an
-    // object this stack made, which is all it may ever take over.
+    // object this resource made, which is all it may ever take over.
   }
 }

@@ -94,7 +94,10 @@ export function providerReference(providerFile: string, provider: object): pulum
  */
 export abstract class SharingResource extends pulumi.CustomResource {
   constructor(type: string, providerFile: string, provider: object, name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
-    super(`pulumi-nodejs:dynamic/${TYPE_MODULE}:${type}`, name, { ...props, [PROVIDER_KEY]: providerReference(providerFile, provider) }, opts);
+    const token = `pulumi-nodejs:dynamic/${TYPE_MODULE}:${type}`;
+    // The URN this resource registers under: its journal entries are its own (./journal).
+    const ownerUrn = pulumi.createUrn(name, token, opts?.parent);
+    super(token, name, { ...props, ownerUrn, [PROVIDER_KEY]: providerReference(providerFile, provider) }, opts);
   }
 }
 

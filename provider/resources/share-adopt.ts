@@ -3,7 +3,6 @@
 
 import type * as pulumi from "@pulumi/pulumi";
 import type { RecipientObject, ShareObject, ShareResourceObject } from "../client/types";
-import { markTakenOver } from "./ownership";
 import { adoptDifferences } from "./share-adopt-check";
 import { Runtime } from "../runtime";
 import { lookupShare } from "../wait/finders";
@@ -45,8 +44,6 @@ export async function adoptShare(runtime: Runtime, inputs: ShareInputs, budget: 
       );
     }
   }
-  // A resource renamed or replaced with adopt: the delete of the old one must leave it alone.
-  markTakenOver("share", shareId);
   return manageExisting(runtime, inputs, share, budget, recipients);
 }
 

@@ -35,6 +35,8 @@ export interface ShareInputs {
   adoptOnlyIfMatching?: boolean;
   /** The stack whose journal records this resource's creates (`<project>/<stack>`); set by the resource class. */
   ownerStack?: string;
+  /** This resource's URN: the only resource that may recover what its own interrupted create made; set by the resource class. */
+  ownerUrn?: string;
 }
 
 /** An inline recipient the Share manages, with its id and last known status. */
@@ -106,6 +108,7 @@ export interface ShareOutputs extends ShareProperties {
   timeouts?: Timeouts;
   adopt?: string;
   ownerStack?: string;
+  ownerUrn?: string;
 }
 
 export const TIMEOUT_KEYS = ["create", "update", "delete"] as const;
@@ -197,6 +200,7 @@ export function shareOutputsOf(inputs: ShareInputs | ShareOutputs, share: ShareO
     timeouts: inputs.timeouts,
     adopt: inputs.adopt,
     ownerStack: inputs.ownerStack,
+    ownerUrn: inputs.ownerUrn,
     ...shareFields(share),
     recipients,
     resources,

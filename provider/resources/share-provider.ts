@@ -21,7 +21,9 @@ import { describeShare, waitRecipientGone, waitShareGone } from "../wait/waits";
 import { deleteTolerantly, explain, readResult, ResourceInitError } from "./common";
 import { Checker, containsUnknown, isUnknown, normalizeMeta, timeoutMs, withoutNulls } from "./inputs";
 import { confirmShareInState, shareCreate, shareCreateBody } from "./owned-creates";
-import { createOwned, handedOverLine, isTakenOver } from "./ownership";
+import { createOwned } from "./ownership";
+import { handingOver } from "./hand-over";
+import { journalOwner } from "./journal";
 import { adoptShare, manageExisting } from "./share-adopt";
 import { confirmCreatePropagated } from "./share-create-propagation";
 import { discover, observeCreated } from "./share-discovery";
@@ -70,7 +72,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
   },
 
   async diff(id, olds, news) {
-    confirmShareInState(news.ownerStack ?? olds.ownerStack, id, olds);
+    confirmShareInState(journalOwner(news) ?? journalOwner(olds), id, olds);
     if (isUnknown(news.accountId) || news.accountId !== olds.accountId) {
       return { changes: true, replaces: ["accountId"], deleteBeforeReplace: false };
     }
@@ -97,7 +99,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
     let share: ShareObject;
     let recovered: boolean;
     try {
-      const spec = shareCreate(runtime.api, runtime.wait.log, inputs.ownerStack, inputs.accountId, body, deadlineSignal(runtime.wait, budget));
+      const spec = shareCreate(runtime.api, runtime.wait.log, journalOwner(inputs), inputs.accountId, body, deadlineSignal(runtime.wait, budget));
       ({ object: share, recovered } = await createOwned(spec));
     } catch (error) {
       throw explain(`creating share "${inputs.name}" in account ${inputs.accountId}`, error);
@@ -137,7 +139,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
 
   async read(id, props) {
     const current = props!;
-    confirmShareInState(current.ownerStack, id, current);
+    confirmShareInState(journalOwner(current), id, current);
     const { wait } = runtimeFor(current.accountId);
     const share = await lookupShare(wait, id, forReading(wait));
     // Gone (404, `deleted`, or `deleting`: it will never be active again): an empty id makes the
@@ -168,7 +170,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
   },
 
   async update(id, olds, news) {
-    confirmShareInState(news.ownerStack ?? olds.ownerStack, id, olds);
+    confirmShareInState(journalOwner(news) ?? journalOwner(olds), id, olds);
     const runtime = runtimeFor(news.accountId);
     try {
       return { outs: await reconcile(runtime, id, olds, news, timeoutMs(news.timeouts, "update")) };
@@ -180,8 +182,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
 
   async delete(id, props) {
     const { api, wait } = runtimeFor(props.accountId);
-    confirmShareInState(props.ownerStack, id, props);
-    if (isTakenOver("share", id)) return wait.log(handedOverLine(describeShare(id)));
+    confirmShareInState(journalOwner(props), id, props);
     const timeout = timeoutMs(props.timeouts, "delete");
     const started = Date.now();
     // One deadline for the delete: the DELETE with its retries, then the waits.
@@ -219,7 +220,7 @@ function inDeclaredOrder<T extends { id: string }>(order: readonly { id: string 
   return [...items].sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0));
 }
 
-export = provider;
+export = handingOver(provider);
 
 /** `failure` with every inline resource marked `propagated: false` when the share has inline recipients. */
 function withPropagationUnconfirmed(failure: ResourceInitError, inputs: ShareInputs): ResourceInitError {

@@ -12,6 +12,8 @@ export interface ShareRecipientInputs {
   adopt?: string;
   /** The stack whose journal records this resource's creates (`<project>/<stack>`); set by the resource class. */
   ownerStack?: string;
+  /** This resource's URN: the only resource that may recover what its own interrupted create made; set by the resource class. */
+  ownerUrn?: string;
 }
 
 /** Per-resource state of a recipient, as the API reports it. */
@@ -85,6 +87,7 @@ export function recipientOutputsOf(inputs: ShareRecipientInputs, server: Recipie
     timeouts: inputs.timeouts,
     adopt: inputs.adopt,
     ownerStack: inputs.ownerStack,
+    ownerUrn: inputs.ownerUrn,
     associationStatus: server.association_status,
     recipientAccount: server.account_id,
     resources: (server.resources ?? []).map((entry) => ({

@@ -15,7 +15,9 @@ import { isGone, isSettled, RECIPIENT_LIFECYCLE } from "../wait/lifecycle";
 import { rememberRecipientWrite } from "../wait/watched-recipients";
 import { budgetOf, describeRecipient, waitRecipientAssociated, waitRecipientGone, WaitContext } from "../wait/waits";
 import { deleteTolerantly, explain, messageOf, readResult, ResourceInitError } from "./common";
-import { createOwned, handedOverLine, isTakenOver, markTakenOver } from "./ownership";
+import { createOwned } from "./ownership";
+import { handingOver } from "./hand-over";
+import { journalOwner } from "./journal";
 import { confirmRecipientInState, recipientCreate } from "./owned-creates";
 import { Checker, isUnknown, timeoutMs, withoutNulls, withoutUndefined } from "./inputs";
 import { afterLeaving, waitForLeavingRecipients } from "./re-add";
@@ -64,7 +66,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
   },
 
   async diff(id, olds, news) {
-    confirmRecipientInState(news.ownerStack ?? olds.ownerStack, id, olds);
+    confirmRecipientInState(journalOwner(news) ?? journalOwner(olds), id, olds);
     const replaces: string[] = REPLACE_ON_CHANGE.filter((key) => isUnknown(news[key]) || news[key] !== olds[key]);
     // Cloudflare never retries a terminal error: a new association of the same target is the only
     // new attempt.
@@ -90,10 +92,9 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
     let created: RecipientObject;
     if (inputs.adopt) {
       created = await adopt(wait, inputs);
-      markTakenOver("recipient", created.id);
     } else {
       try {
-        const spec = recipientCreate(api, wait.log, inputs.ownerStack, inputs.accountId, inputs.shareId, inputs, "this ShareRecipient", deadlineSignal(wait, budget), wait);
+        const spec = recipientCreate(api, wait.log, journalOwner(inputs), inputs.accountId, inputs.shareId, inputs, "this ShareRecipient", deadlineSignal(wait, budget), wait);
         const body = recipientInput(inputs);
         const owned = await createOwned(afterLeaving(spec, () => waitForLeavingRecipients(wait, inputs.shareId, body, budget)));
         created = owned.object;
@@ -120,7 +121,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
 
   async read(id, props) {
     const current = props!;
-    confirmRecipientInState(current.ownerStack, id, current);
+    confirmRecipientInState(journalOwner(current), id, current);
     const { wait } = runtimeFor(current.accountId);
     const server = await lookupRecipient(wait, current.shareId, id, forReading(wait));
     // Removed (or being removed) out of band: drop it from state so the next `up` adds it again.
@@ -133,7 +134,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
   // (after a partial failure, or a refresh that found the recipient still associating), and to
   // record new timeouts, which needs no request.
   async update(id, olds, news) {
-    confirmRecipientInState(news.ownerStack ?? olds.ownerStack, id, olds);
+    confirmRecipientInState(journalOwner(news) ?? journalOwner(olds), id, olds);
     const raw = news as unknown as Record<string, unknown>;
     if (isSettled(RECIPIENT_LIFECYCLE, olds.associationStatus)) return { outs: withoutUndefined({ ...olds, timeouts: news.timeouts, adopt: news.adopt }) };
     const { wait } = runtimeFor(news.accountId);
@@ -150,8 +151,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
 
   async delete(id, props) {
     const { api, wait } = runtimeFor(props.accountId);
-    confirmRecipientInState(props.ownerStack, id, props);
-    if (isTakenOver("recipient", id)) return wait.log(handedOverLine(describeRecipient(props.shareId, id)));
+    confirmRecipientInState(journalOwner(props), id, props);
     // One deadline for the delete: the DELETE with its retries, then the wait.
     const budget = budgetOf(timeoutMs(props.timeouts, "delete"));
     const signal = deadlineSignal(wait, budget);
@@ -188,4 +188,4 @@ async function adopt(wait: WaitContext, inputs: ShareRecipientInputs): Promise<R
   return existing;
 }
 
-export = provider;
+export = handingOver(provider);

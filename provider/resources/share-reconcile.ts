@@ -23,6 +23,7 @@ import { rememberRecipientWrite } from "../wait/watched-recipients";
 import { deleteTolerantly, explain, messageOf, ResourceInitError, settleAll } from "./common";
 import { recipientCreate, resourceCreate } from "./owned-creates";
 import { createOwned, NotOwnedError } from "./ownership";
+import { journalOwner } from "./journal";
 import { madeByShareCreate } from "./share-made-items";
 import { metaObject, normalizeMeta } from "./inputs";
 import { afterLeaving, waitForLeavingRecipients, waitForLeavingResources } from "./re-add";
@@ -109,7 +110,7 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
           tracked = undefined;
         }
         if (tracked === undefined) {
-          const spec = recipientCreate(api, wait.log, news.ownerStack, account, id, declaration, "this Share", signal, wait);
+          const spec = recipientCreate(api, wait.log, journalOwner(news), account, id, declaration, "this Share", signal, wait);
           const body = recipientInput(declaration);
           const fromShareCreate = await madeByShareCreate(spec, state.created);
           const { object: created, recovered } =
@@ -182,7 +183,7 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
         resource_account_id: declaration.resourceAccountId,
         meta: metaObject(meta),
       };
-      const spec = resourceCreate(api, wait.log, news.ownerStack, account, id, body, "this Share", signal, wait);
+      const spec = resourceCreate(api, wait.log, journalOwner(news), account, id, body, "this Share", signal, wait);
       const created =
         (await madeByShareCreate(spec, state.created)) ?? (await createOwned(afterLeaving(spec, () => waitForLeavingResources(wait, id, body, budget)))).object;
       // Not yet seen by the recipients: a failure from here on leaves that wait for the next `up`.

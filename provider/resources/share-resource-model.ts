@@ -17,6 +17,8 @@ export interface ShareResourceInputs {
   adopt?: string;
   /** The stack whose journal records this resource's creates (`<project>/<stack>`); set by the resource class. */
   ownerStack?: string;
+  /** This resource's URN: the only resource that may recover what its own interrupted create made; set by the resource class. */
+  ownerUrn?: string;
 }
 
 /** What a `ShareResource` reads back (the outputs of the dynamic and the plugin `ShareResource` alike). */
@@ -48,6 +50,7 @@ export interface ShareResourceOutputs extends ShareResourceProperties {
   timeouts?: Timeouts;
   adopt?: string;
   ownerStack?: string;
+  ownerUrn?: string;
 }
 
 export const TIMEOUT_KEYS = ["create", "update", "delete"] as const;
@@ -72,6 +75,7 @@ export function resourceOutputsOf(inputs: ShareResourceInputs, server: ShareReso
     timeouts: inputs.timeouts,
     adopt: inputs.adopt,
     ownerStack: inputs.ownerStack,
+    ownerUrn: inputs.ownerUrn,
     status: server.status,
     resourceVersion: server.resource_version,
     propagated,

@@ -14,7 +14,9 @@ import { latestView } from "../wait/latest-view";
 import { budgetOf, describeResource, waitResourceActive, waitResourceGone, waitResourcePropagated, WaitContext } from "../wait/waits";
 import { deleteTolerantly, explain, messageOf, readResult, ResourceInitError } from "./common";
 import { confirmResourceInState, resourceCreate } from "./owned-creates";
-import { createOwned, handedOverLine, isTakenOver, markTakenOver } from "./ownership";
+import { createOwned } from "./ownership";
+import { handingOver } from "./hand-over";
+import { journalOwner } from "./journal";
 import { Checker, containsUnknown, isUnknown, metaObject, normalizeMeta, timeoutMs, withoutNulls, withoutUndefined } from "./inputs";
 import { afterLeaving, waitForLeavingResources } from "./re-add";
 import { timeoutsChanged } from "./settling";
@@ -50,7 +52,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
   },
 
   async diff(id, olds, news) {
-    confirmResourceInState(news.ownerStack ?? olds.ownerStack, id, olds);
+    confirmResourceInState(journalOwner(news) ?? journalOwner(olds), id, olds);
     const replaces = REPLACE_ON_CHANGE.filter((key) => isUnknown(news[key]) || news[key] !== olds[key]);
     const metaChanged = containsUnknown(news.meta) || normalizeMeta(news.meta ?? {}) !== olds.meta;
     // The same object on the same share cannot exist twice: if the replacement keeps the natural
@@ -76,7 +78,6 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
     let created: ShareResourceObject;
     if (inputs.adopt) {
       created = await adopt(wait, inputs);
-      markTakenOver("resource", created.id);
     } else {
       try {
         const body = {
@@ -85,7 +86,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
           resource_account_id: inputs.resourceAccountId,
           meta: metaObject(meta),
         };
-        const spec = resourceCreate(api, wait.log, inputs.ownerStack, inputs.accountId, inputs.shareId, body, "this ShareResource", deadlineSignal(wait, budget), wait);
+        const spec = resourceCreate(api, wait.log, journalOwner(inputs), inputs.accountId, inputs.shareId, body, "this ShareResource", deadlineSignal(wait, budget), wait);
         created = (await createOwned(afterLeaving(spec, () => waitForLeavingResources(wait, inputs.shareId, body, budget)))).object;
       } catch (error) {
         throw explain(`creating share resource ${inputs.resourceType} ${inputs.resourceId} on share ${inputs.shareId}`, error);
@@ -108,7 +109,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
 
   async read(id, props) {
     const current = props!;
-    confirmResourceInState(current.ownerStack, id, current);
+    confirmResourceInState(journalOwner(current), id, current);
     const { wait } = runtimeFor(current.accountId);
     const server = await lookupResource(wait, current.shareId, id, forReading(wait));
     // Gone (404, deleting, deleted, or its share gone): an empty id makes the engine drop it, and the
@@ -121,7 +122,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
   },
 
   async update(id, olds, news) {
-    confirmResourceInState(news.ownerStack ?? olds.ownerStack, id, olds);
+    confirmResourceInState(journalOwner(news) ?? journalOwner(olds), id, olds);
     const raw = news as unknown as Record<string, unknown>;
     const { api, wait } = runtimeFor(news.accountId);
     const timeout = timeoutMs(news.timeouts, "update");
@@ -153,8 +154,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
 
   async delete(id, props) {
     const { api, wait } = runtimeFor(props.accountId);
-    confirmResourceInState(props.ownerStack, id, props);
-    if (isTakenOver("resource", id)) return wait.log(handedOverLine(describeResource(props.shareId, id)));
+    confirmResourceInState(journalOwner(props), id, props);
     // One deadline for the delete: the DELETE with its retries, then the wait.
     const budget = budgetOf(timeoutMs(props.timeouts, "delete"));
     const deleted = await deleteTolerantly(api.resources.delete(props.accountId, props.shareId, id, { signal: deadlineSignal(wait, budget) })).catch((error) => {
@@ -185,4 +185,4 @@ async function adopt(wait: WaitContext, inputs: ShareResourceInputs): Promise<Sh
   return existing;
 }
 
-export = provider;
+export = handingOver(provider);

@@ -176,7 +176,7 @@ describe("pulumi up killed mid-creation, then refresh --clear-pending-creates an
     if (up.code !== 0) throw new Error(`up failed:\n${up.output}`);
     // What the killed run made outside state was taken over through the journal, and said so.
     expect(lostAtKill.length).toBeGreaterThan(0);
-    for (const id of heldIds) expect(up.output).toMatch(new RegExp(`exists as ${id} \\([a-z]+\\): this stack created it \\(its journal entry says so\\).*taking it over`));
+    for (const id of heldIds) expect(up.output).toMatch(new RegExp(`exists as ${id} \\([a-z]+\\): this resource created it in an interrupted run .*\\(its journal entry says so\\).*taking it over`));
 
     const live = liveObjects(emulator, OWNER);
     const ids = idsInState(await testStack.exportState());

@@ -48,8 +48,14 @@ export async function startE2eEmulator(settings: DeepPartial<EmulatorSettings> =
 export const JOURNAL_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-journal-"));
 
 /** A stack of the `sharing` program pointed at `emulator`, with the token in the environment. */
-export function sharingStack(emulator: RunningEmulator, spec: Spec, env: Record<string, string> = {}): Promise<TestStack> {
+export function sharingStack(
+  emulator: RunningEmulator,
+  spec: Spec,
+  env: Record<string, string> = {},
+  where: { stackName?: string; backendDir?: string } = {},
+): Promise<TestStack> {
   return createTestStack({
+    ...where,
     program: "sharing",
     config: { "e2e:spec": { value: JSON.stringify(spec) } },
     env: { CLOUDFLARE_BASE_URL: emulator.url, CLOUDFLARE_API_TOKEN: TOKEN, CLOUDFLARE_SHARING_TUNING: FAST_TUNING, CLOUDFLARE_SHARING_JOURNAL_DIR: JOURNAL_DIR, ...env },

@@ -51,6 +51,10 @@ export interface StackOptions {
   config?: ConfigMap;
   /** Environment of the engine and of the provider process. */
   env?: Record<string, string>;
+  /** The stack's name (default: one unique to this test process). */
+  stackName?: string;
+  /** A file backend directory another stack already uses (default: a new one, removed with the stack). */
+  backendDir?: string;
 }
 
 let counter = 0;
@@ -60,7 +64,7 @@ export async function createTestStack(options: StackOptions): Promise<TestStack>
   const source = path.isAbsolute(options.program) ? options.program : path.join(__dirname, "programs", options.program);
   const programDir = fs.mkdtempSync(path.join(workRoot, `${path.basename(source)}-`));
   fs.cpSync(source, programDir, { recursive: true });
-  const backendDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-backend-"));
+  const backendDir = options.backendDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-backend-"));
   const pulumiHome = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-home-"));
   const env: Record<string, string> = {
     PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
@@ -72,7 +76,7 @@ export async function createTestStack(options: StackOptions): Promise<TestStack>
   };
   const pulumiCommand = await PulumiCommand.get({ root: engineDir() });
   const workspace = await LocalWorkspace.create({ workDir: programDir, pulumiHome, envVars: env, pulumiCommand });
-  const stackName = `e2e${process.pid}n${counter++}`;
+  const stackName = options.stackName ?? `e2e${process.pid}n${counter++}`;
   const stack = await Stack.create(stackName, workspace);
   if (options.config) await stack.setAllConfig(options.config);
   const printed: string[] = [];
@@ -96,7 +100,7 @@ export async function createTestStack(options: StackOptions): Promise<TestStack>
         await workspace.removeStack(stackName);
       } finally {
         fs.rmSync(programDir, { recursive: true, force: true });
-        fs.rmSync(backendDir, { recursive: true, force: true });
+        if (options.backendDir === undefined) fs.rmSync(backendDir, { recursive: true, force: true });
         fs.rmSync(pulumiHome, { recursive: true, force: true });
       }
     },

@@ -137,3 +137,15 @@ export function uninformative(text: string): string | undefined {
   if (!/\b[1-5]\d\d\b|code \d+|timed out|time ?out|rate.?limit|connection|socket|reset|not found|failed|refused|invalid|HTTP/i.test(text)) return "does not say why";
   return undefined;
 }
+
+/** Ids that state holds but the emulator no longer has live (a share deleted under a resource that holds it). */
+export function heldButGone(live: LiveShare[], state: StateIds): string[] {
+  const shares = new Set(live.map((l) => l.share.id));
+  const recipients = new Set(live.flatMap((l) => l.recipients.map((r) => r.id)));
+  const resources = new Set(live.flatMap((l) => l.resources.map((r) => r.id)));
+  return [
+    ...[...state.shares].filter((id) => !shares.has(id)).map((id) => `share ${id}`),
+    ...[...state.recipients].filter((id) => !recipients.has(id)).map((id) => `recipient ${id}`),
+    ...[...state.resources].filter((id) => !resources.has(id)).map((id) => `resource ${id}`),
+  ];
+}

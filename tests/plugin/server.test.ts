@@ -181,13 +181,13 @@ describe("the plugin's protocol server", () => {
     expect(elapsed).toBeLessThan(2_900);
   });
 
-  it("Check gives each resource its stack as ownerStack, from the URN, unless the program set one", async () => {
+  it("Check gives each resource its stack as ownerStack, from the URN, unless the program set one, and its URN as ownerUrn", async () => {
     const check = (urn: string, news: Record<string, unknown>) =>
       call<provproto.CheckResponse>("check", new provproto.CheckRequest().setUrn(urn).setType("cloudflare-sharing:index:ShareRecipient").setNews(toStruct(news)));
     const declared = { accountId: OWNER, shareId: "a".repeat(32), recipientAccountId: PARTNER };
     const derived = await check(RECIPIENT_URN, declared);
     expect(derived.getFailuresList()).toEqual([]);
-    expect(fromStruct(derived.getInputs())).toEqual({ ...declared, ownerStack: "proj/dev" });
+    expect(fromStruct(derived.getInputs())).toEqual({ ...declared, ownerStack: "proj/dev", ownerUrn: RECIPIENT_URN });
     // A parent in the type path and `::` in the name change nothing: stack and project come first.
     const nested = await check("urn:pulumi:prod::shop::my:index:Parent$cloudflare-sharing:index:ShareRecipient::a::b", declared);
     expect(fromStruct(nested.getInputs()).ownerStack).toBe("shop/prod");
@@ -195,7 +195,7 @@ describe("the plugin's protocol server", () => {
     expect(fromStruct(kept.getInputs()).ownerStack).toBe("proj/other");
   });
 
-  it("a create through Check and Create takes over what an interrupted run of this stack made, never another stack's", async () => {
+  it("a create through Check and Create takes over what an interrupted run of this resource made, never another stack's or resource's", async () => {
     const api = new CloudflareSharingClient({ credentials: { apiToken: TOKEN }, baseUrl: emulator.url });
     const share = await api.shares.create(OWNER, {
       name: "journal",
@@ -213,20 +213,25 @@ describe("the plugin's protocol server", () => {
     };
 
     // Another stack's entry: not this stack's object, so the create is refused (409) and nothing is taken over.
-    writeEntry({ stack: "proj/ci", kind: "recipient", key, startedAt: Date.now() - 1_000, id: landed.id });
+    writeEntry({ stack: "proj/ci", urn: RECIPIENT_URN.replace("dev::", "ci::") }, { kind: "recipient", key, startedAt: Date.now() - 1_000, id: landed.id });
     const refused = await createThroughEngine(RECIPIENT_URN).catch((failure: grpc.ServiceError) => failure);
     expect((refused as grpc.ServiceError).details).toContain(`adopt: "${landed.id}"`);
 
+    // Another resource's entry in this stack (the old name of a resource renamed without an alias): refused too.
+    writeEntry({ stack: "proj/dev", urn: `${RECIPIENT_URN}-old` }, { kind: "recipient", key, startedAt: Date.now() - 1_000, id: landed.id });
+    const renamed = await createThroughEngine(RECIPIENT_URN).catch((failure: grpc.ServiceError) => failure);
+    expect((renamed as grpc.ServiceError).details).toContain(`adopt: "${landed.id}"`);
+
     // This stack's entry (the response of its create was lost): the create takes the object over, sending no write.
-    writeEntry({ stack: "proj/dev", kind: "recipient", key, startedAt: Date.now() - 1_000, id: landed.id });
+    writeEntry({ stack: "proj/dev", urn: RECIPIENT_URN }, { kind: "recipient", key, startedAt: Date.now() - 1_000, id: landed.id });
     emulator.control.clearLog();
     const created = await createThroughEngine(RECIPIENT_URN);
     expect(created.getId()).toBe(landed.id);
-    expect(fromStruct(created.getProperties())).toMatchObject({ ownerStack: "proj/dev", recipientAccountId: PARTNER });
+    expect(fromStruct(created.getProperties())).toMatchObject({ ownerStack: "proj/dev", ownerUrn: RECIPIENT_URN, recipientAccountId: PARTNER });
     expect(emulator.control.requestLog().filter((entry) => entry.method !== "GET")).toEqual([]);
     expect(emulator.control.listRecipients(share.id).filter((r) => r.account_id === PARTNER)).toHaveLength(1);
-    // Its entry stays until the engine shows the id back.
-    expect(readEntry("proj/dev", "recipient", key)?.id).toBe(landed.id);
+    // The id went back to the engine with the create's answer: the entry is done with.
+    expect(readEntry({ stack: "proj/dev", urn: RECIPIENT_URN }, "recipient", key)).toBeUndefined();
   });
 
   it("Read with only an import id brings an existing recipient with the inputs that describe it", async () => {

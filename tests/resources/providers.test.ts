@@ -284,8 +284,11 @@ describe("ShareResource provider", () => {
   });
 });
 
-describe("ownership: only adopt, or proof that this stack made it, takes an existing object over", () => {
+describe("ownership: only adopt, or proof that this very resource made it, takes an existing object over", () => {
   const STACK = "proj/dev";
+  const URN = "urn:pulumi:dev::proj::cloudflare-sharing:index:Share::waf";
+  const OWNER_OF = { stack: STACK, urn: URN };
+  const owned = { ownerStack: STACK, ownerUrn: URN };
   let journalDir: string;
   beforeEach(() => {
     journalDir = fs.mkdtempSync(path.join(os.tmpdir(), "sharing-journal-"));
@@ -316,50 +319,73 @@ describe("ownership: only adopt, or proof that this stack made it, takes an exis
 
   it("a Share create never takes over a matching share nothing shows is its own (another stack's): it creates its own", async () => {
     const other = seedLikeShareInputs();
-    const { id, inputs, outs } = await createShare({ ownerStack: STACK });
+    const { id, inputs, outs } = await createShare(owned);
     expect(id).not.toBe(other.share.id);
     expect(emulator.control.listShares(OWNER).map((s) => s.status)).toEqual(["active", "active"]);
     expect(writes().map((e) => e.method)).toEqual(["POST"]);
-    // The create's journal entry stays until the engine shows the id back (the next diff, read, update or delete).
-    expect(journalFiles()).toHaveLength(1);
+    // The create handed the id to the engine: its journal entry is done with (a later resource of the
+    // same URN, a replacement or a new stack that took a renamed one's name, must never find it).
+    expect(journalFiles()).toEqual([]);
     await shareProvider.diff!(id, outs, inputs);
     expect(journalFiles()).toEqual([]);
   });
 
-  it("a Share create takes over the share an interrupted run of this stack created (its journal entry has the id)", async () => {
+  it("a Share create takes over the share an interrupted run of this resource created (its journal entry has the id)", async () => {
     const landed = seedLikeShareInputs();
     await pause(readsSettleMs(emulator)); // the interrupted run was a while ago, not a moment ago
-    writeEntry({ stack: STACK, kind: "share", key: shareNaturalKey(OWNER, createBody(shareInputs())), startedAt: Date.now() - 1_000, id: landed.share.id });
+    writeEntry(OWNER_OF, { kind: "share", key: shareNaturalKey(OWNER, createBody(shareInputs())), startedAt: Date.now() - 1_000, id: landed.share.id });
     const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
-    const { id, outs } = await createShare({ ownerStack: STACK });
+    const { id, outs } = await createShare(owned);
     expect(id).toBe(landed.share.id);
     expect(outs.recipients.map((r) => r.id).sort()).toEqual(landed.recipients.map((r) => r.id).sort());
     expect(emulator.control.listShares(OWNER)).toHaveLength(1);
     expect(writes()).toEqual([]);
-    expect(log).toHaveBeenCalledWith(expect.stringMatching(/this stack created it \(its journal entry says so\).*taking it over/));
+    expect(log).toHaveBeenCalledWith(expect.stringMatching(/this resource created it in an interrupted run .*\(its journal entry says so\).*taking it over/));
     log.mockRestore();
+    // Handed to the engine with the create's result: the entry is gone.
+    expect(journalFiles()).toEqual([]);
     await shareProvider.read!(id, outs);
     expect(journalFiles()).toEqual([]);
   });
 
-  it("another stack's journal entry is never used", async () => {
+  it.each([
+    ["another stack's", { stack: "proj/ci", urn: URN.replace("dev::", "ci::") }, {}],
+    ["another resource's (renamed without an alias)", { stack: STACK, urn: URN.replace("::waf", "::waf-renamed") }, {}],
+    ["another backend's (same project, stack and URN)", OWNER_OF, { PULUMI_BACKEND_URL: "file:///somewhere/else" }],
+  ])("%s journal entry is never used", async (_, entryOwner, entryEnv) => {
     const landed = seedLikeShareInputs();
-    writeEntry({ stack: "proj/ci", kind: "share", key: shareNaturalKey(OWNER, createBody(shareInputs())), startedAt: Date.now() - 1_000, id: landed.share.id });
-    const { id } = await createShare({ ownerStack: STACK });
+    const saved = { ...process.env };
+    Object.assign(process.env, entryEnv);
+    writeEntry(entryOwner, { kind: "share", key: shareNaturalKey(OWNER, createBody(shareInputs())), startedAt: Date.now() - 1_000, id: landed.share.id });
+    process.env = saved;
+    const { id } = await createShare(owned);
     expect(id).not.toBe(landed.share.id);
     expect(emulator.control.listShares(OWNER)).toHaveLength(2);
   });
 
+  it("a create that fails with the object kept in state hands its id over too: no entry is left to take it over later", async () => {
+    emulator.control.injectRecipientError({ accountId: PARTNER_B, error: "Recipient is missing necessary entitlement", terminal: true });
+    const error = await shareProvider.create(await checked(shareProvider, shareInputs(owned))).then(() => undefined, (failure: unknown) => failure);
+    emulator.control.clearRecipientErrors();
+    expect(error).toBeInstanceOf(ResourceInitError);
+    expect(journalFiles()).toEqual([]);
+  });
+
+  it("a create whose inputs name no resource (no ownerUrn) keeps no journal at all", async () => {
+    await createShare({ ownerStack: STACK });
+    expect(journalFiles()).toEqual([]);
+  });
+
   it("an entry without id (no response arrived): the one matching share made since is taken over; two are an error naming both", async () => {
     const key = shareNaturalKey(OWNER, createBody(shareInputs()));
-    writeEntry({ stack: STACK, kind: "share", key, startedAt: Date.now() - 1_000 });
+    writeEntry(OWNER_OF, { kind: "share", key, startedAt: Date.now() - 1_000 });
     const first = seedLikeShareInputs();
     jest.spyOn(console, "log").mockImplementation(() => undefined);
-    expect((await createShare({ ownerStack: STACK })).id).toBe(first.share.id);
+    expect((await createShare(owned)).id).toBe(first.share.id);
 
-    writeEntry({ stack: STACK, kind: "share", key, startedAt: Date.now() - 1_000 });
+    writeEntry(OWNER_OF, { kind: "share", key, startedAt: Date.now() - 1_000 });
     const second = seedLikeShareInputs();
-    const message = await shareProvider.create(await checked(shareProvider, shareInputs({ ownerStack: STACK }))).then(() => "created", (error: Error) => error.message);
+    const message = await shareProvider.create(await checked(shareProvider, shareInputs(owned))).then(() => "created", (error: Error) => error.message);
     jest.restoreAllMocks();
     expect(message).toContain(`adopt: "${first.share.id}"`);
     expect(message).toContain(`adopt: "${second.share.id}"`);
@@ -421,28 +447,28 @@ describe("ownership: only adopt, or proof that this stack made it, takes an exis
     expect(emulator.control.listResources(shareId).find((r) => r.id === outs.resources[0].id)?.meta).toEqual({ tier: "gold" });
   });
 
-  it("a ShareRecipient interrupted in this stack (journal entry) is taken over on its 409-free retry", async () => {
+  it("a ShareRecipient interrupted in this resource's create (journal entry) is taken over on its 409-free retry", async () => {
     const { id: shareId } = await createShare();
     const landed = emulator.control.listRecipients(shareId)[0];
     const body = { recipient_account_id: PARTNER_A };
-    writeEntry({ stack: STACK, kind: "recipient", key: JSON.stringify([OWNER, shareId, recipientNaturalKey(body)]), startedAt: Date.now() - 1_000, id: landed.id });
+    writeEntry(OWNER_OF, { kind: "recipient", key: JSON.stringify([OWNER, shareId, recipientNaturalKey(body)]), startedAt: Date.now() - 1_000, id: landed.id });
     jest.spyOn(console, "log").mockImplementation(() => undefined);
-    const created = await recipientProvider.create(await checked(recipientProvider, { accountId: OWNER, shareId, recipientAccountId: PARTNER_A, ownerStack: STACK }));
+    const created = await recipientProvider.create(await checked(recipientProvider, { accountId: OWNER, shareId, recipientAccountId: PARTNER_A, ...owned }));
     jest.restoreAllMocks();
     expect(created.id).toBe(landed.id);
     expect(writes().filter((e) => e.path.endsWith("/recipients"))).toEqual([]);
   });
 
-  it("renamed with adopt in one run: the delete of the old resource leaves the object to the new one", async () => {
+  it("adopt hands nothing over in memory: a delete removes what its state holds, in one run as in two", async () => {
     const { id: shareId, outs } = await createShare();
     const existing = outs.recipients[0].id;
     jest.spyOn(console, "log").mockImplementation(() => undefined);
     const adopted = await recipientProvider.create(await checked(recipientProvider, { accountId: OWNER, shareId, recipientAccountId: PARTNER_A, adopt: existing }));
     expect(adopted.id).toBe(existing);
-    // The engine then deletes the old resource, which held the same id.
+    // The delete of a resource whose state holds the id removes it, whoever adopted it in this process:
+    // what a delete may remove is decided by state alone (an alias, or retainOnDelete, keeps an object).
     await recipientProvider.delete!(existing, adopted.outs!);
     jest.restoreAllMocks();
-    expect(emulator.control.listRecipients(shareId).find((r) => r.id === existing)?.association_status).toBe("associated");
-    expect(writes().filter((e) => e.method === "DELETE")).toEqual([]);
+    expect(emulator.control.listRecipients(shareId).find((r) => r.id === existing)?.association_status).toBe("disassociated");
   });
 });

@@ -3,7 +3,7 @@ import { FAST_TIMINGS, startEmulator } from "../../emulator";
 import type { RunningEmulator } from "../../emulator";
 import type { DeepPartial, EmulatorSettings } from "../../emulator/settings";
 import { profiled } from "./emulator-profile";
-import { forgetTakeOvers } from "../../provider/resources/ownership";
+import { forgetObjectsMadeHere } from "../../provider/resources/ownership";
 import { clearSharedBatchers } from "../../provider/wait/coalesce";
 import { clearLearnedSettleTimes } from "../../provider/wait/waits";
 
@@ -23,7 +23,7 @@ export async function startProviderEnvironment(settings: DeepPartial<EmulatorSet
   clearSharedBatchers();
   clearLearnedSettleTimes();
   // Each test is its own run: what one took over is not handed over in the next (the emulator reuses ids).
-  forgetTakeOvers();
+  forgetObjectsMadeHere();
   const emulator = await startEmulator({ seed: 7, settings: profiled({ timings: { ...FAST_TIMINGS } }, settings) });
   process.env.CLOUDFLARE_BASE_URL = emulator.url;
   process.env.CLOUDFLARE_API_TOKEN = TEST_TOKEN;

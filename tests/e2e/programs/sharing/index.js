@@ -7,16 +7,17 @@ const { Share, ShareRecipient, ShareResource } = require("pulumi-cloudflare-shar
 const spec = new pulumi.Config("e2e").requireObject("spec");
 const shares = {};
 
-for (const [key, share] of Object.entries(spec.shares || {})) {
-  shares[key] = new Share(key, { accountId: spec.accountId, ...share });
+// `opts` of an entry: resource options as JSON (e.g. `aliases: [{ name: "old" }]`).
+for (const [key, { opts, ...share }] of Object.entries(spec.shares || {})) {
+  shares[key] = new Share(key, { accountId: spec.accountId, ...share }, opts);
 }
 const recipients = {};
-for (const [key, { share, ...args }] of Object.entries(spec.recipients || {})) {
-  recipients[key] = new ShareRecipient(key, { accountId: spec.accountId, shareId: shares[share].id, ...args });
+for (const [key, { share, opts, ...args }] of Object.entries(spec.recipients || {})) {
+  recipients[key] = new ShareRecipient(key, { accountId: spec.accountId, shareId: shares[share].id, ...args }, opts);
 }
 const resources = {};
-for (const [key, { share, ...args }] of Object.entries(spec.resources || {})) {
-  resources[key] = new ShareResource(key, { accountId: spec.accountId, shareId: shares[share].id, ...args });
+for (const [key, { share, opts, ...args }] of Object.entries(spec.resources || {})) {
+  resources[key] = new ShareResource(key, { accountId: spec.accountId, shareId: shares[share].id, ...args }, opts);
 }
 
 exports.shares = Object.fromEntries(
