@@ -35,7 +35,9 @@ interface CommandResult {
 
 /**
  * The environment for npm and the commands: this process's, less what `npm test` adds for its own
- * package (npm_package_*, the local prefix, …), which would point a nested npm at the checkout.
+ * package (npm_package_*, the local prefix, …), which would point a nested npm at the checkout, and
+ * less the node_modules/.bin folders `npm test` puts on PATH, whose commands would stand in for the
+ * project's.
  */
 function userEnv(extra: Record<string, string> = {}): Record<string, string> {
   const kept = new Set(["npm_config_cache", "npm_config_registry", "npm_config_userconfig"]);
@@ -44,6 +46,8 @@ function userEnv(extra: Record<string, string> = {}): Record<string, string> {
     if (value === undefined || key === "INIT_CWD" || (key.toLowerCase().startsWith("npm_") && !kept.has(key.toLowerCase()))) continue;
     env[key] = value;
   }
+  const pathEntries = (process.env.PATH ?? "").split(path.delimiter);
+  env.PATH = pathEntries.filter((entry) => !/node_modules[\\/]\.bin[\\/]?$|node-gyp-bin/.test(entry)).join(path.delimiter);
   return { ...env, ...extra };
 }
 
