@@ -23,6 +23,7 @@ a read-only token is enough.
   --organization <id>   its organization: recognises organization recipients, counts other accounts' shares
   --out <dir>           where to write the program (absent or empty; default ./cloudflare-sharing-<account>)
   --language <lang>     typescript (the only one for now)
+  -h, --help            print this help
 `;
 
 /**
@@ -123,13 +124,18 @@ export interface DiscoverIo {
 }
 
 /**
- * Runs `discover`: returns the exit code (0 written, 1 failed, 2 bad usage). Prints the summary on
+ * Runs `discover`: returns the exit code (0 written or help printed, 1 failed, 2 bad usage). Prints the summary on
  * success and one clear message on failure; writes no file unless every read succeeded.
  *
  * @example
  * process.exitCode = await runDiscover(["--account", accountId], { out: console.log, progress: console.error, now: () => new Date() });
  */
 export async function runDiscover(argv: readonly string[], io: DiscoverIo): Promise<number> {
+  // Asking for help is not a mistake: the usage goes to stdout, whatever else was typed.
+  if (argv.some((arg) => arg === "--help" || arg === "-h")) {
+    io.out(USAGE.trimEnd());
+    return 0;
+  }
   let command: DiscoverCommand;
   try {
     command = parseDiscoverArgs(argv);

@@ -36,6 +36,17 @@ describe("discover options", () => {
     expect(messageOf(["--account", OWNER, "--language", "python"])).toContain('--language must be one of typescript, got "python"');
     expect(messageOf(["--account", OWNER, "--acount", "x"])).toContain("Unknown option '--acount'");
   });
+
+  it("--help and -h print the usage to stdout and exit 0, whatever else is given", async () => {
+    for (const argv of [["--help"], ["-h"], ["--account", OWNER, "--help"]]) {
+      const out: string[] = [];
+      const progress: string[] = [];
+      const code = await runDiscover(argv, { out: (line) => out.push(line), progress: (line) => progress.push(line), now: () => new Date(0) });
+      expect(code).toBe(0);
+      expect(out.join("\n")).toContain("Usage: pulumi-cloudflare-sharing discover --account <id>");
+      expect(progress).toEqual([]);
+    }
+  });
 });
 
 describe("discover's failure messages", () => {

@@ -14,15 +14,18 @@ export interface YamlResource {
   options?: Record<string, unknown>;
 }
 
-/** The text of a Pulumi.yaml declaring `resources` (values are JSON, which YAML reads as is). */
-export function yamlProgram(resources: Record<string, YamlResource>, outputs: Record<string, string> = {}): string {
+/**
+ * The text of a Pulumi.yaml declaring `resources` (values are JSON, which YAML reads as is), with the
+ * plugin taken from `pluginDir` (the checkout's installed copy unless told otherwise).
+ */
+export function yamlProgram(resources: Record<string, YamlResource>, outputs: Record<string, string> = {}, pluginDir: string = PLUGIN_DIR): string {
   const lines = [
     "name: plugin-yaml",
     "runtime: yaml",
     "plugins:",
     "  providers:",
     "    - name: cloudflare-sharing",
-    `      path: ${JSON.stringify(PLUGIN_DIR)}`,
+    `      path: ${JSON.stringify(pluginDir)}`,
     "resources:",
   ];
   for (const [name, resource] of Object.entries(resources)) {
