@@ -7,16 +7,16 @@
 const fs = require("node:fs");
 const path = require("node:path");
 
-const root = path.resolve(__dirname, "..");
-const readJson = (file) => JSON.parse(fs.readFileSync(path.join(root, file), "utf8"));
+const repoRoot = path.resolve(__dirname, "..");
 
 /**
- * The version each file declares, by file (relative to the repository root).
+ * The version each file declares, by file (relative to `root`, the repository by default).
  *
  * @example
  * declaredVersions(); // { "package.json": "0.1.0", "schema.json": "0.1.0", "sdk/python/setup.py": "0.1.0", … }
  */
-function declaredVersions() {
+function declaredVersions(root = repoRoot) {
+  const readJson = (file) => JSON.parse(fs.readFileSync(path.join(root, file), "utf8"));
   const setupPy = fs.readFileSync(path.join(root, "sdk/python/setup.py"), "utf8");
   return {
     "package.json": readJson("package.json").version,
@@ -33,8 +33,8 @@ function declaredVersions() {
  * @example
  * releaseVersion(); // "0.1.0"
  */
-function releaseVersion() {
-  const versions = declaredVersions();
+function releaseVersion(root = repoRoot) {
+  const versions = declaredVersions(root);
   const distinct = new Set(Object.values(versions));
   if (distinct.size !== 1 || distinct.has(undefined)) {
     const listed = Object.entries(versions).map(([file, version]) => `${file}: ${version ?? "no version found"}`);
