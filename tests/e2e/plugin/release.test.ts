@@ -2,7 +2,12 @@
 // with `pulumi plugin install --file` into the stack's PULUMI_HOME, the Python wheel installed into a
 // fresh virtual environment, then a Python and a YAML program under the real engine with no Node.js
 // on PATH, so the plugin can only be the standalone executable.
-import { execFile } from "node:child_process";
+import * as grpc from "@grpc/grpc-js";
+import * as pluginproto from "@pulumi/pulumi/proto/plugin_pb";
+import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
+import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
+import { execFile, spawn } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -85,11 +90,49 @@ describe("the release artifacts, as a Python or YAML user installs them", () => 
     }
   });
 
-  it("packs the plugin as one executable at the tarball's root", async () => {
-    const listing = await run("tar", ["-tzvf", path.join(releaseDir, PLUGIN_TARBALL)]);
-    const entries = listing.stdout.trim().split("\n");
+  it("packs one executable at the tarball's root, which runs with no environment at all and serves the version and schema it embeds", async () => {
+    const tarball = path.join(releaseDir, PLUGIN_TARBALL);
+    const entries = (await run("tar", ["-tzvf", tarball])).stdout.trim().split("\n");
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatch(/^-rwxr-xr-x .* pulumi-resource-cloudflare-sharing$/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plugin-exe-"));
+    await run("tar", ["-xzf", tarball, "-C", dir]);
+    // No PATH, no NODE_PATH, nothing: the engine address is never called for these two requests.
+    const plugin = spawn(path.join(dir, "pulumi-resource-cloudflare-sharing"), ["127.0.0.1:1"], { env: {}, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    plugin.stderr.on("data", (chunk) => (stderr += chunk));
+    try {
+      const port = await new Promise<string>((resolve, reject) => {
+        let stdout = "";
+        const timer = setTimeout(() => reject(new Error(`no port within 20 s; stderr: ${stderr}`)), 20_000);
+        plugin.stdout.on("data", (chunk) => {
+          stdout += chunk;
+          if (!stdout.includes("\n")) return;
+          clearTimeout(timer);
+          resolve(stdout.split("\n")[0]);
+        });
+        plugin.on("exit", (code) => {
+          clearTimeout(timer);
+          reject(new Error(`exited ${code}: ${stderr}`));
+        });
+      });
+      const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+      const deadline = { deadline: Date.now() + 10_000 };
+      const info = await new Promise<pluginproto.PluginInfo>((resolve, reject) =>
+        client.getPluginInfo(new emptyproto.Empty(), new grpc.Metadata(), deadline, (error, response) => (error ? reject(error) : resolve(response))),
+      );
+      const schema = await new Promise<provproto.GetSchemaResponse>((resolve, reject) =>
+        client.getSchema(new provproto.GetSchemaRequest(), new grpc.Metadata(), deadline, (error, response) => (error ? reject(error) : resolve(response))),
+      );
+      client.close();
+      expect(info.getVersion()).toBe(version);
+      expect(JSON.parse(schema.getSchema())).toEqual(JSON.parse(fs.readFileSync(path.join(repoRoot, "schema.json"), "utf8")));
+    } finally {
+      plugin.kill();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    // Node's single-executable warning is turned off: the engine shows a plugin's stderr.
+    expect(stderr).toBe("");
   });
 
   describe("a Python program on the wheel, with only python on PATH", () => {
