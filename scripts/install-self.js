@@ -17,6 +17,8 @@ fs.rmSync(target, { recursive: true, force: true });
 fs.mkdirSync(target, { recursive: true });
 for (const entry of ["package.json", "README.md", "LICENSE", ...manifest.files]) {
   const source = path.join(root, entry);
-  if (fs.existsSync(source)) fs.cpSync(source, path.join(target, entry), { recursive: true });
+  // Release artifacts (npm run release) are built into dist/release/ but are not part of the package.
+  const published = (file) => path.relative(root, file) !== path.join("dist", "release");
+  if (fs.existsSync(source)) fs.cpSync(source, path.join(target, entry), { recursive: true, filter: published });
 }
 process.stderr.write(`installed ${manifest.name}@${manifest.version} into ${path.relative(root, target)}\n`);

@@ -257,7 +257,7 @@ describe("the package as installed from its tarball", () => {
         },
       },
     };
-    const source = writeProgramDir(yamlProgram(resources, { shareId: "${share.id}", shareStatus: "${share.status}" }, pluginDir));
+    const source = writeProgramDir(yamlProgram(resources, { shareId: "${share.id}", shareStatus: "${share.status}" }, { pluginDir }));
     testStack = await createTestStack({
       program: source,
       config: { "cloudflare-sharing:apiToken": { value: TOKEN, secret: true }, "cloudflare-sharing:baseUrl": { value: emulator.url } },

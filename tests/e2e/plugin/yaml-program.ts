@@ -16,18 +16,18 @@ export interface YamlResource {
 
 /**
  * The text of a Pulumi.yaml declaring `resources` (values are JSON, which YAML reads as is), with the
- * plugin taken from `pluginDir` (the checkout's installed copy unless told otherwise).
+ * plugin taken from `pluginDir` (the checkout's installed copy unless told otherwise). With
+ * `installedPlugin`, the program names no plugin path: the engine takes the plugin installed into its
+ * PULUMI_HOME (`pulumi plugin install`).
  */
-export function yamlProgram(resources: Record<string, YamlResource>, outputs: Record<string, string> = {}, pluginDir: string = PLUGIN_DIR): string {
-  const lines = [
-    "name: plugin-yaml",
-    "runtime: yaml",
-    "plugins:",
-    "  providers:",
-    "    - name: cloudflare-sharing",
-    `      path: ${JSON.stringify(pluginDir)}`,
-    "resources:",
-  ];
+export function yamlProgram(
+  resources: Record<string, YamlResource>,
+  outputs: Record<string, string> = {},
+  options: { installedPlugin?: boolean; pluginDir?: string } = {},
+): string {
+  const lines = ["name: plugin-yaml", "runtime: yaml"];
+  if (!options.installedPlugin) lines.push("plugins:", "  providers:", "    - name: cloudflare-sharing", `      path: ${JSON.stringify(options.pluginDir ?? PLUGIN_DIR)}`);
+  lines.push("resources:");
   for (const [name, resource] of Object.entries(resources)) {
     lines.push(`  ${name}:`, `    type: cloudflare-sharing:index:${resource.type}`, `    properties: ${JSON.stringify(resource.properties)}`);
     if (resource.options) lines.push(`    options: ${JSON.stringify(resource.options)}`);
