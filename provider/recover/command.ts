@@ -154,6 +154,9 @@ type Outcome = Resolution | { create: Resolution["create"]; outcome: "unreadable
 async function resolveAll(ours: Resolution["create"][], heldIds: ReadonlySet<string>, io: RecoverIo): Promise<Outcome[]> {
   // Credentials are read only now: a run with nothing to recover needs none.
   const ctx = io.context ? io.context() : lookupContextFrom();
+  // A list that trails writes may not show yet what the killed run made a moment ago: look once it has caught up.
+  const lagMs = ctx.api.http.settings.listLagMs ?? 0;
+  if (lagMs > 0) await new Promise((resolve) => setTimeout(resolve, lagMs));
   const outcomes: Outcome[] = [];
   for (const create of ours) {
     try {

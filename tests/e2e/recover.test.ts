@@ -2,7 +2,8 @@
 // operation"): `pulumi up` is SIGKILLed after a share's POST landed, then the recovery runs with an
 // EMPTY journal folder, as a pipeline's throw-away runner would. The recipe `pulumi refresh
 // --clear-pending-creates` then `up` makes a second share beside the first; `recover --apply` then `up`
-// leaves exactly one, in state and settled. With two identical candidates, `recover` refuses to guess.
+// leaves exactly one, in state and settled; a separate ShareRecipient is recovered the same way. With
+// two identical candidates, `recover` refuses to guess.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -136,6 +137,41 @@ describe("a killed pulumi up recovered on another runner (no journal)", () => {
     for (const r of recipients) expect(state.recipients.has(r.id)).toBe(true);
     for (const r of resources) expect(state.resources.has(r.id)).toBe(true);
 
+    const preview = await cli(testStack, ["preview", "--expect-no-changes"], 120_000, undefined, emptyJournal());
+    if (preview.code !== 0) throw new Error(`preview shows changes:\n${preview.output}`);
+  });
+
+  it("a separate ShareRecipient whose POST landed is put in state, and up adds no second one", async () => {
+    const name = "recipient recovered";
+    const held = partner(`${name}-separate`);
+    const spec: Spec = { ...oneShare(name, partner(`${name}-1`)), recipients: { r: { share: "s", recipientAccountId: held } } };
+    const testStack = await sharingStack(emulator, spec);
+    stacks.push(testStack);
+    const up = await cli(testStack, ["up", "--yes", "--skip-preview"], 120_000);
+    if (up.code !== 0) throw new Error(`up failed:\n${up.output}`);
+    // Now the separate recipient alone: held `associating`, killed once its POST landed.
+    await testStack.stack.setConfig("e2e:spec", { value: JSON.stringify({ ...spec, recipients: { r: { share: "s", recipientAccountId: held }, r2: { share: "s", recipientAccountId: partner(`${name}-other`) } } }) });
+    emulator.control.injectRecipientError({ accountId: partner(`${name}-other`), error: "Recipient is being provisioned", terminal: false });
+    let kill: () => void = () => undefined;
+    const run = cli(testStack, ["up", "--yes", "--skip-preview"], 120_000, (k) => (kill = k));
+    const [{ share }] = sharesNamed(name);
+    const other = () => emulator.control.listRecipients(share.id).find((r) => r.account_id === partner(`${name}-other`));
+    await until(() => other() !== undefined, 90_000, "the POST of the separate recipient");
+    kill();
+    expect((await run).signal).toBe("SIGKILL");
+    restoreCheckpointIfTorn(testStack.backendDir);
+    fs.rmSync(path.join(testStack.backendDir, ".pulumi", "locks"), { recursive: true, force: true });
+    expect(idsInState(await testStack.exportState()).pending.map((op) => op.type)).toEqual(["pulumi-nodejs:dynamic/cloudflare:ShareRecipient"]);
+    emulator.control.clearRecipientErrors();
+
+    const recovered = await recover(testStack, ["--apply"]);
+    if (recovered.code !== 0) throw new Error(`recover --apply failed (${recovered.code}):\n${recovered.output}`);
+    expect(recovered.output).toContain(`is ShareRecipient ${other()!.id}`);
+    const again = await cli(testStack, ["up", "--yes", "--skip-preview"], 120_000, undefined, emptyJournal());
+    if (again.code !== 0) throw new Error(`up failed:\n${again.output}`);
+    const live = emulator.control.listRecipients(share.id).filter((r) => r.account_id === partner(`${name}-other`) && r.association_status !== "disassociated");
+    expect(live.map((r) => [r.id, r.association_status])).toEqual([[other()!.id, "associated"]]);
+    expect(idsInState(await testStack.exportState()).recipients.has(other()!.id)).toBe(true);
     const preview = await cli(testStack, ["preview", "--expect-no-changes"], 120_000, undefined, emptyJournal());
     if (preview.code !== 0) throw new Error(`preview shows changes:\n${preview.output}`);
   });
