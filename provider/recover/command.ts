@@ -206,12 +206,17 @@ async function conclude(command: RecoverCommand, exported: string, outcomes: Out
   try {
     const file = path.join(folder, "stack.json");
     fs.writeFileSync(file, withPendingCreatesResolved(exported, imports, neverMade), { mode: 0o600 });
-    const steps = [["stack", "import", "--file", file, ...stackFlag], ...(imports.length > 0 ? [["refresh", ...stackFlag, ...UNATTENDED]] : [])];
-    for (const args of steps) {
+    const steps = [
+      { args: ["stack", "import", "--file", file, ...stackFlag], ifFailed: "the stack is as it was: run recover again" },
+      ...(imports.length > 0
+        ? [{ args: ["refresh", ...stackFlag, ...UNATTENDED], ifFailed: "what was found is in state already: fix the cause, then run `pulumi refresh` and `pulumi up`" }]
+        : []),
+    ];
+    for (const { args, ifFailed } of steps) {
       io.progress(`Running: ${shellLine(["pulumi", ...args])}`);
       const run = await pulumi(args, "show");
       if (run.code !== 0) {
-        io.progress(`\`pulumi ${args[0]} ${args[1]}\` failed (exit ${run.code}): run recover again to see what is left.`);
+        io.progress(`\`pulumi ${args[0] === "stack" ? "stack import" : "refresh"}\` failed (exit ${run.code}): ${ifFailed}.`);
         return 1;
       }
     }

@@ -147,6 +147,28 @@ describe("recover's exit codes against the emulator", () => {
     expect(runs).toEqual([]);
   });
 
+  it("reads the export through pulumi, and says when a step of --apply failed (1) or the export could not be had (2)", async () => {
+    const id = await makeShare("rules");
+    const exported = fs.readFileSync(pendingShare("rules"), "utf8");
+    const runs: string[][] = [];
+    const pulumi: PulumiRunner = async (args) => {
+      runs.push([...args]);
+      if (args[0] === "stack" && args[1] === "export") return { code: 0, stdout: exported, stderr: "" };
+      return { code: args[0] === "refresh" ? 255 : 0, stdout: "", stderr: "" };
+    };
+    const lines: string[] = [];
+    const code = await runRecover(["--stack", "prod", "--apply"], { out: (line) => lines.push(line), progress: (line) => lines.push(line), pulumi });
+    expect(code).toBe(1);
+    expect(runs[0]).toEqual(["stack", "export", "--stack", "prod"]);
+    expect(lines.join("\n")).toContain(`is Share ${id}`);
+    expect(lines.join("\n")).toContain("`pulumi refresh` failed (exit 255): what was found is in state already");
+
+    const noStack: PulumiRunner = async () => ({ code: 255, stdout: "", stderr: "error: no stack named 'prod' found" });
+    const failed: string[] = [];
+    expect(await runRecover(["--stack", "prod"], { out: (line) => failed.push(line), progress: (line) => failed.push(line), pulumi: noStack })).toBe(2);
+    expect(failed.join("\n")).toMatch(/`pulumi stack export --stack prod` failed \(exit 255\): error: no stack named 'prod' found[\s\S]*check --stack/);
+  });
+
   it("2: a bad option, an unreadable export, a refused token, no credentials", async () => {
     expect((await run(["--bogus"])).code).toBe(2);
     const missing = await run(["--export", path.join(scratch, "absent.json")]);
