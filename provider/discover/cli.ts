@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The `pulumi-cloudflare-sharing` command (package.json `bin`). One subcommand today: `discover`.
+// The `pulumi-cloudflare-sharing` command (package.json `bin`): `discover` and `recover`.
 
 import { VERSION } from "../client/version";
+import { RECOVER_USAGE, runRecover } from "../recover/command";
 import { runDiscover, USAGE } from "./command";
 
 async function main(argv: string[]): Promise<number> {
@@ -9,12 +10,15 @@ async function main(argv: string[]): Promise<number> {
   if (subcommand === "discover") {
     return runDiscover(rest, { out: (line) => console.log(line), progress: (line) => console.error(line), now: () => new Date() });
   }
+  if (subcommand === "recover") {
+    return runRecover(rest, { out: (line) => console.log(line), progress: (line) => console.error(line) });
+  }
   if (subcommand === "--version" || subcommand === "-v") {
     console.log(VERSION);
     return 0;
   }
   const help = subcommand === undefined || subcommand === "--help" || subcommand === "-h" || subcommand === "help";
-  (help ? console.log : console.error)(`${help ? "" : `Unknown command ${JSON.stringify(subcommand)}.\n\n`}${USAGE}`);
+  (help ? console.log : console.error)(`${help ? "" : `Unknown command ${JSON.stringify(subcommand)}.\n\n`}${USAGE}\n${RECOVER_USAGE}`);
   return help ? 0 : 2;
 }
 

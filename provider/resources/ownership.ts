@@ -214,8 +214,9 @@ function notOwned<T extends ApiObject>(spec: OwnedCreate<T>, existing: T): NotOw
 }
 
 /**
- * The engine has shown the object `id` back to the provider (a diff, read, update or delete of a
- * resource in state, e.g. after `recover` imported it): it reached state, and its journal entry is done with.
+ * The engine has shown this resource back to the provider with the object `id` (a diff, read, update
+ * or delete of a resource in state, e.g. after `recover` put it there): its journal entry is done with,
+ * whatever id it holds. A later create of the same URN is a replacement, which must make its own object.
  *
  * @example
  * confirmInState(ownerOf(olds), "recipient", key, id);
@@ -223,8 +224,7 @@ function notOwned<T extends ApiObject>(spec: OwnedCreate<T>, existing: T): NotOw
 export function confirmInState(owner: JournalOwner | undefined, kind: string, key: string, id: string): void {
   if (owner === undefined) return;
   try {
-    const entry = readEntry(owner, kind, key);
-    if (entry?.id === id) removeEntry(owner, kind, key);
+    removeEntry(owner, kind, key);
   } catch {
     // A journal that cannot be tidied must not fail a diff or a delete; a stale entry names an
     // object this resource made, which is all it may ever take over.

@@ -46,6 +46,28 @@ import {
 import { reconcile, shareInitError } from "./share-reconcile";
 import { timeoutsChanged, unsettledShareItems } from "./settling";
 
+/**
+ * State that is only the declaration: a pending create put in state by `pulumi refresh
+ * --import-pending-creates` (what `recover` runs) carries the inputs the create was sent with, and its
+ * inline items have no ids yet.
+ */
+function isDeclarationOnly(state: ShareOutputs): boolean {
+  return [...(state.recipients ?? []), ...(state.resources ?? [])].some((item) => (item as { id?: string }).id === undefined);
+}
+
+/**
+ * Reads a share imported from a pending create: its declared items are found on it by their natural
+ * keys, as after a create. Whether its resources reached the recipients was never seen, so the next
+ * `up` waits for that.
+ */
+async function readDeclared(id: string, declared: ShareOutputs): Promise<pulumi.dynamic.ReadResult<ShareOutputs>> {
+  const seen = (await observeCreated(runtimeFor(declared.accountId), declared, id))?.value;
+  if (seen === undefined || isGone(SHARE_LIFECYCLE, seen.status)) return { id: "" };
+  const outs = { ...seen, resources: seen.resources.map((resource) => ({ ...resource, propagated: false })) };
+  confirmShareInState(journalOwner(declared), id, outs);
+  return readResult(id, outs, shareInputsOf(outs));
+}
+
 const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
   async configure(request) {
     rememberStackConfig(request.config);
@@ -140,6 +162,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
   async read(id, props) {
     const current = props!;
     confirmShareInState(journalOwner(current), id, current);
+    if (isDeclarationOnly(current)) return readDeclared(id, current);
     const { wait } = runtimeFor(current.accountId);
     const share = await lookupShare(wait, id, forReading(wait));
     // Gone (404, `deleted`, or `deleting`: it will never be active again): an empty id makes the

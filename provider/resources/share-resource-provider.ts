@@ -116,8 +116,10 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
     // next `up` creates it again.
     if (server === undefined || isGone(RESOURCE_LIFECYCLE, server.status)) return { id: "" };
     // Whether recipients have it is what the last wait saw: one still unfinished stays so, and the
-    // next `up` resumes it.
-    const outs = resourceOutputsOf(current, server, current.propagated !== false);
+    // next `up` resumes it. State that is only the declaration (a pending create put in state by
+    // `recover`) never saw it: the next `up` waits for it.
+    const fromDeclaration = current.status === undefined;
+    const outs = resourceOutputsOf(current, server, !fromDeclaration && current.propagated !== false);
     return readResult(id, outs, resourceInputsOf(outs));
   },
 
