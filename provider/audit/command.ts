@@ -132,6 +132,7 @@ export async function runAudit(argv: readonly string[], io: AuditIo): Promise<nu
       organizationShares = uniqueById(await ctx.api.organizations.listAllShares(command.organizationId, {}, { signal: ctx.signal }));
       io.progress(`read ${organizationShares.length} shares of organization ${command.organizationId}`);
     }
+    if (shares.length === 0) io.progress(`Account ${command.accountId} sends no share that this token can see: check the account id (an unknown account lists none).`);
     const organizationIds = new Set([...shares.map((share) => share.organization_id), ...(command.organizationId ? [command.organizationId] : [])]);
     const undeclared = undeclaredItems({ shares, recipientsOf, organizationShares, organizationIds }, declared);
     const liveShares = shares.filter((share) => !isGone(SHARE_LIFECYCLE, share.status));
