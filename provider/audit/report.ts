@@ -30,12 +30,12 @@ export interface AuditReport {
  */
 export function reportLines(report: AuditReport): string[] {
   const { read, declared, undeclared } = report;
-  const files = report.stateFiles.length === 1 ? "1 state file" : `${report.stateFiles.length} state files`;
+  const files = report.stateFiles.length === 1 ? "The state file holds" : `The ${report.stateFiles.length} state files hold`;
   const lines = [
-    `Account ${report.accountId}: ${read.shares} live shares, ${read.recipients} recipients, ${read.resources} resources` +
-      (read.organizationShares !== undefined ? `; ${read.organizationShares} live shares of other accounts of organization ${report.organizationId}` : "") +
+    `Account ${report.accountId}: ${count(read.shares, "live share")}, ${count(read.recipients, "recipient")}, ${count(read.resources, "resource")}` +
+      (read.organizationShares !== undefined ? `; ${count(read.organizationShares, "live share")} of other accounts of organization ${report.organizationId}` : "") +
       ".",
-    `The ${files} hold ${declared.shares} shares, ${declared.recipients} recipients, ${declared.resources} resources. ${report.requests} API requests sent (reads only).`,
+    `${files} ${count(declared.shares, "share")}, ${count(declared.recipients, "recipient")}, ${count(declared.resources, "resource")}. ${count(report.requests, "API request")} sent (reads only).`,
   ];
   if (undeclared.length === 0) {
     lines.push("Nothing undeclared: every live share, recipient and resource is held by a given state.");
@@ -56,6 +56,10 @@ function shareLines(share: UndeclaredShare): string[] {
   for (const recipient of share.recipients ?? []) lines.push(`    recipient ${recipient.id}: ${target(recipient)} (${dates(recipient)})`);
   for (const resource of share.resources ?? []) lines.push(`    resource ${resource.id}: ${resource.resourceType} ${resource.resourceId} of account ${resource.resourceAccountId} (${dates(resource)})`);
   return lines;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
 function target(recipient: { recipientAccountId?: string; organizationId?: string }): string {
