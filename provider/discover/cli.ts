@@ -1,24 +1,30 @@
 #!/usr/bin/env node
-// The `pulumi-cloudflare-sharing` command (package.json `bin`): `discover` and `recover`.
+// The `pulumi-cloudflare-sharing` command (package.json `bin`): `discover`, `audit` and `recover`.
 
+import { AUDIT_USAGE, runAudit } from "../audit/command";
 import { VERSION } from "../client/version";
 import { RECOVER_USAGE, runRecover } from "../recover/command";
 import { runDiscover, USAGE } from "./command";
 
+/** What every subcommand is given: results on stdout, progress on stderr, the time. */
+const io = { out: (line: string) => console.log(line), progress: (line: string) => console.error(line), now: () => new Date() };
+
+const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  discover: (argv) => runDiscover(argv, io),
+  audit: (argv) => runAudit(argv, io),
+  recover: (argv) => runRecover(argv, io),
+};
+
 async function main(argv: string[]): Promise<number> {
   const [subcommand, ...rest] = argv;
-  if (subcommand === "discover") {
-    return runDiscover(rest, { out: (line) => console.log(line), progress: (line) => console.error(line), now: () => new Date() });
-  }
-  if (subcommand === "recover") {
-    return runRecover(rest, { out: (line) => console.log(line), progress: (line) => console.error(line) });
-  }
+  const run = subcommand === undefined ? undefined : SUBCOMMANDS[subcommand];
+  if (run !== undefined && Object.hasOwn(SUBCOMMANDS, subcommand)) return run(rest);
   if (subcommand === "--version" || subcommand === "-v") {
     console.log(VERSION);
     return 0;
   }
   const help = subcommand === undefined || subcommand === "--help" || subcommand === "-h" || subcommand === "help";
-  (help ? console.log : console.error)(`${help ? "" : `Unknown command ${JSON.stringify(subcommand)}.\n\n`}${USAGE}\n${RECOVER_USAGE}`);
+  (help ? console.log : console.error)(`${help ? "" : `Unknown command ${JSON.stringify(subcommand)}.\n\n`}${USAGE}\n${AUDIT_USAGE}\n${RECOVER_USAGE}`);
   return help ? 0 : 2;
 }
 

@@ -85,11 +85,12 @@ export function parseDiscoverArgs(argv: readonly string[]): DiscoverCommand {
 
 /**
  * A failure of the run, said in terms of what the user can fix (never showing a credential).
+ * `commandName` is the subcommand that failed (`discover`, `audit`).
  *
  * @example
  * explainFailure(new MissingCredentialsError(), command) // "No Cloudflare credentials: set CLOUDFLARE_API_TOKEN (…)."
  */
-export function explainFailure(error: unknown, command: DiscoverCommand): string {
+export function explainFailure(error: unknown, command: Pick<DiscoverCommand, "accountId" | "organizationId">, commandName = "discover"): string {
   if (error instanceof MissingCredentialsError) return "No Cloudflare credentials: set CLOUDFLARE_API_TOKEN (or CLOUDFLARE_API_KEY + CLOUDFLARE_EMAIL).";
   if (error instanceof AuthenticationError && error.path.startsWith("/organizations/")) {
     return (
@@ -108,10 +109,10 @@ export function explainFailure(error: unknown, command: DiscoverCommand): string
     return `Cloudflare does not know ${what}, or this token cannot see it (${error.status}${error.errors[0] ? `, code ${error.errors[0].code}: ${error.errors[0].message}` : ""}). Check the id.`;
   }
   if (error instanceof RateLimitError) {
-    return `Cloudflare's rate limit is exhausted for this token${error.retryAfterMs !== undefined ? ` for another ${Math.ceil(error.retryAfterMs / 1000)} s` : ""}: run discover again later.`;
+    return `Cloudflare's rate limit is exhausted for this token${error.retryAfterMs !== undefined ? ` for another ${Math.ceil(error.retryAfterMs / 1000)} s` : ""}: run ${commandName} again later.`;
   }
   if (error instanceof CloudflareSharingError) return `Reading the shares of account ${command.accountId} failed: ${error.message}`;
-  return `discover failed: ${error instanceof Error ? error.message : String(error)}`;
+  return `${commandName} failed: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 /** Where the run's lines go, and the clock. */

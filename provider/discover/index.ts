@@ -1,7 +1,7 @@
 // `discover`: turns the shares an account sends into a Pulumi program that adopts them.
 
-export { readAccountSharing } from "./read";
-export type { DiscoverOptions } from "./read";
+export { readAccountSharing, readSentShares } from "./read";
+export type { DiscoverOptions, SentShares } from "./read";
 export type { Discovery, DiscoveredShare, DiscoveredRecipient, DiscoveredResource, LeftOut } from "./model";
 export { classifyShare, recipientTarget } from "./model";
 export { resourceNames, slugOf, variableName } from "./names";
