@@ -149,7 +149,7 @@ export class Probe {
     const organizationId = visible?.organization_id ?? share.organization_id;
 
     // The recipient as the list answers it, untouched by the client's field normalisation.
-    const recipientsPath = path`${sharePath}/recipients`;
+    const recipientsPath = `${sharePath}/recipients`;
     let recipient: Record<string, unknown> | undefined;
     await this.waitFor(Date.now(), 6, async () => {
       const listed = await this.api.http.request<Record<string, unknown>[]>({ method: "GET", path: recipientsPath, query: { page: 1, per_page: 50 }, signal: this.signal });
@@ -176,7 +176,7 @@ export class Probe {
     this.observations.selfRecipient = self.status === 400 || self.status === 403 ? "reject" : self.status < 300 ? "allow" : null;
 
     // Resources: a duplicate, then a second object to time a resource's arrival at the recipient and its delete.
-    const resourcesPath = path`${sharePath}/resources`;
+    const resourcesPath = `${sharePath}/resources`;
     const postResource = (body: ResourceInput) => this.answerOf(() => this.api.http.request<ShareResourceObject>({ method: "POST", path: resourcesPath, body, signal: this.signal }));
     const duplicateResource = await postResource(first);
     this.observations.duplicateResource = this.refusedOrTaken(duplicateResource, "duplicateResource");
@@ -189,7 +189,7 @@ export class Probe {
 
     // New meta: when GET shows it, and when the recipient reports the new version.
     if (firstResource) {
-      const resourcePath = path`${resourcesPath}/${firstResource.id}`;
+      const resourcePath = resourcesPath + path`/${firstResource.id}`;
       const putAt = Date.now();
       await this.api.resources.update(this.accountId, share.id, firstResource.id, { meta: { probe: name } }, { signal: this.signal });
       let versionSeenAt = 0;
@@ -211,7 +211,7 @@ export class Probe {
       await this.api.recipients.delete(this.accountId, share.id, recipientId, { signal: this.signal });
       this.observations.reAddWhileLeaving = this.refusedOrTaken(await post({ recipient_account_id: recipientAccountId }), "reAddWhileLeaving");
       this.observations.recipientDisassociateMs = await this.waitFor(deletedAt, 10, async () => {
-        const current = await this.api.http.request<RecipientObject>({ method: "GET", path: path`${recipientsPath}/${recipientId}`, signal: this.signal });
+        const current = await this.api.http.request<RecipientObject>({ method: "GET", path: recipientsPath + path`/${recipientId}`, signal: this.signal });
         return current?.association_status === "disassociated";
       });
     }
@@ -239,7 +239,7 @@ export class Probe {
         this.made.shares.push({ id: orgShare.result.id, name });
         let reported: unknown;
         await this.waitFor(Date.now(), 6, async () => {
-          const listed = await this.api.http.request<Record<string, unknown>[]>({ method: "GET", path: path`${sharesPath}/${orgShare.result!.id}/recipients`, query: { page: 1, per_page: 50 }, signal: this.signal });
+          const listed = await this.api.http.request<Record<string, unknown>[]>({ method: "GET", path: sharesPath + path`/${orgShare.result!.id}/recipients`, query: { page: 1, per_page: 50 }, signal: this.signal });
           reported = listed?.[0] ? (listed[0].account_id ?? listed[0].recipient_account_id) : undefined;
           return listed?.[0] !== undefined;
         });
@@ -291,13 +291,13 @@ export class Probe {
   }
 
   private async recipientVersions(sharePath: string, recipientId: string): Promise<Map<string, number>> {
-    const current = await this.api.http.request<RecipientObject>({ method: "GET", path: path`${sharePath}/recipients/${recipientId}`, query: { include_resources: true }, signal: this.signal });
+    const current = await this.api.http.request<RecipientObject>({ method: "GET", path: sharePath + path`/recipients/${recipientId}`, query: { include_resources: true }, signal: this.signal });
     return new Map((current?.resources ?? []).map((r) => [r.resource_id, r.resource_version]));
   }
 
   private resourceGone(resourcesPath: string, id: string, since: number): Promise<number> {
     return this.waitFor(since, 10, async () => {
-      const current = await this.found(() => this.api.http.request<ShareResourceObject>({ method: "GET", path: path`${resourcesPath}/${id}`, signal: this.signal }));
+      const current = await this.found(() => this.api.http.request<ShareResourceObject>({ method: "GET", path: resourcesPath + path`/${id}`, signal: this.signal }));
       return current === undefined || current.status === "deleted";
     });
   }
