@@ -23,5 +23,5 @@ export type {
 export { RESOURCE_TYPES, SHARE_STATUSES, RESOURCE_STATUSES, RECIPIENT_STATUSES } from "./wire";
 export type { WireShare, WireRecipient, WireResource, WireRecipientResource, WireRecipientInput, WireResourceInput } from "./wire";
 export { ERROR_CODES } from "./errors";
-export { PROFILES, PROFILE_NAMES, getProfile, profileSettings } from "./profiles";
+export { PROFILES, PROFILE_NAMES, PROFILE_FILE_PREFIX, getProfile, profileFromFile, profileSettings } from "./profiles";
 export type { EmulatorProfile, ProfileName } from "./profiles";

@@ -2,6 +2,7 @@
 // every behaviour the reference leaves open (docs/cloudflare-resource-sharing-api.md, §n). Running the
 // same suites under each profile finds where a caller depends on one reading of the reference.
 
+import { readFileSync } from "node:fs";
 import { type DeepPartial, type EmulatorSettings, type Range, mergeSettings, DEFAULT_SETTINGS } from "./settings";
 
 /** The profiles' names, in the order suites run them. */
@@ -10,7 +11,8 @@ export type ProfileName = (typeof PROFILE_NAMES)[number];
 
 /** One plausible real API: what it stands for, the reference points it settles, and its settings. */
 export interface EmulatorProfile {
-  name: ProfileName;
+  /** A named profile, or `file:<path>` for one read from a file ({@link profileFromFile}). */
+  name: ProfileName | `file:${string}`;
   /** The API this profile stands for, in one sentence. */
   standsFor: string;
   /** The reference points (§n) whose open questions it answers differently from `default`. */
@@ -102,10 +104,49 @@ export const PROFILES: Readonly<Record<ProfileName, EmulatorProfile>> = {
  * const profile = getProfile(process.env.EMULATOR_PROFILE ?? "default"); // throws on a typo
  */
 export function getProfile(name: string): EmulatorProfile {
+  if (name.startsWith(PROFILE_FILE_PREFIX)) return profileFromFile(name.slice(PROFILE_FILE_PREFIX.length));
   if (!(PROFILE_NAMES as readonly string[]).includes(name)) {
     throw new Error(`unknown emulator profile "${name}": use one of ${PROFILE_NAMES.join(", ")}`);
   }
   return PROFILES[name as ProfileName];
+}
+
+/** `EMULATOR_PROFILE=file:<path>` (or `--profile file:<path>`) names a profile written to a file. */
+export const PROFILE_FILE_PREFIX = "file:";
+
+/**
+ * A profile read from a JSON file: an object whose `settings` holds emulator settings on the scale of the
+ * named profiles (`FAST_TIMINGS`), as `pulumi-cloudflare-sharing probe --json` writes it. A clear error
+ * names the file and what is wrong with it.
+ *
+ * @example
+ * // pulumi-cloudflare-sharing probe … --json > probe.json
+ * const settings = profileSettings("file:probe.json", { timings: FAST_TIMINGS });
+ */
+export function profileFromFile(file: string): EmulatorProfile {
+  const fail = (why: string): never => {
+    throw new Error(`emulator profile file ${file}: ${why}`);
+  };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    fail(`cannot be read as JSON (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  const settings = (parsed as { settings?: unknown } | null)?.settings;
+  if (typeof settings !== "object" || settings === null || Array.isArray(settings)) fail("needs a `settings` object (the `settings` of a probe's --json output)");
+  try {
+    mergeSettings(DEFAULT_SETTINGS, settings as DeepPartial<EmulatorSettings>);
+  } catch (error) {
+    fail(`its settings are not valid: ${(error as Error).message}`);
+  }
+  const observed = (parsed as { profile?: unknown; closest?: unknown }).profile ?? (parsed as { closest?: unknown }).closest;
+  return {
+    name: `${PROFILE_FILE_PREFIX}${file}`,
+    standsFor: `The API as a probe observed it${typeof observed === "string" ? ` (closest named profile: ${observed})` : ""}, read from ${file}.`,
+    covers: [],
+    settings: settings as DeepPartial<EmulatorSettings>,
+  };
 }
 
 /**

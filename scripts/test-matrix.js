@@ -7,6 +7,7 @@
 //   node scripts/test-matrix.js                      # the whole matrix (what `npm test` runs)
 //   EMULATOR_PROFILES=default,laggy node scripts/test-matrix.js   # some profiles only
 //   node scripts/test-matrix.js tests/resources      # these jest arguments, under $EMULATOR_PROFILE (default)
+//   EMULATOR_PROFILE_FILE=probe.json node scripts/test-matrix.js   # the matrix suites under a probe's profile
 "use strict";
 
 const { spawn } = require("node:child_process");
@@ -14,7 +15,7 @@ const path = require("node:path");
 
 const root = path.resolve(__dirname, "..");
 const jestBin = path.join(root, "node_modules", "jest", "bin", "jest.js");
-const { PROFILE_NAMES, PROFILES } = require(path.join(root, "dist", "emulator", "profiles.js"));
+const { PROFILE_NAMES, PROFILES, getProfile } = require(path.join(root, "dist", "emulator", "profiles.js"));
 
 /** The suites every profile runs: where the providers meet the API's open behaviours. */
 const MATRIX_SUITES = ["tests/resources", "tests/e2e/lifecycle.test.ts"];
@@ -31,7 +32,8 @@ function runJest(profile, args) {
     const started = Date.now();
     const child = spawn(process.execPath, [jestBin, ...args], {
       cwd: root,
-      env: { ...process.env, EMULATOR_PROFILE: profile },
+      // EMULATOR_PROFILE_FILE would override the profile named here.
+      env: { ...process.env, EMULATOR_PROFILE: profile, EMULATOR_PROFILE_FILE: "" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let tail = "";
@@ -55,7 +57,14 @@ function runJest(profile, args) {
 async function main() {
   const args = process.argv.slice(2);
   const runs = [];
-  if (args.length > 0) {
+  // A profile file (a probe's --json output, or EMULATOR_PROFILE=file:<path>) stands for one real account:
+  // the matrix suites run under it alone.
+  const fileProfile = process.env.EMULATOR_PROFILE_FILE ? `file:${process.env.EMULATOR_PROFILE_FILE}` : (process.env.EMULATOR_PROFILE || "").startsWith("file:") ? process.env.EMULATOR_PROFILE : undefined;
+  if (fileProfile !== undefined) {
+    const profile = getProfile(fileProfile);
+    process.stdout.write(`\n=== emulator profile ${profile.name}: ${profile.standsFor}\n`);
+    runs.push(await runJest(fileProfile, args.length > 0 ? args : [...MATRIX_SUITES]));
+  } else if (args.length > 0) {
     runs.push(await runJest(process.env.EMULATOR_PROFILE || "default", args));
   } else {
     const selected = (process.env.EMULATOR_PROFILES || PROFILE_NAMES.join(",")).split(",").map((name) => name.trim()).filter(Boolean);

@@ -43,7 +43,7 @@ export { credentialFingerprint } from "./core/credentials";
 export type { ClientDefaults, DeepPartial } from "./core/defaults";
 export { CLIENT_DEFAULTS, resolveDefaults } from "./core/defaults";
 export * from "./core/errors";
-export type { ApiPage, ApiRequest, ClientEvent, HttpCoreOptions, HttpMethod, HttpStats } from "./core/http";
+export type { ApiPage, ApiRequest, ClientEvent, HttpCoreOptions, HttpMethod, HttpStats, ObservedResponse } from "./core/http";
 export { HttpCore, RETRY_COUNT_HEADER, collectAll, parseRetryAfter, retryPolicy, serializeQuery } from "./core/http";
 export { path } from "./core/path";
 export type { AcquireOptions, RateBudgetSettings, RatePermit, RateWaitInfo } from "./core/rate-budget";

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// The `pulumi-cloudflare-sharing` command (package.json `bin`): `discover`, `audit` and `recover`.
+// The `pulumi-cloudflare-sharing` command (package.json `bin`): `discover`, `audit`, `recover` and `probe`.
 
 import { AUDIT_USAGE, runAudit } from "../audit/command";
 import { VERSION } from "../client/version";
+import { PROBE_USAGE, runProbe } from "../probe/command";
 import { RECOVER_USAGE, runRecover } from "../recover/command";
 import { runDiscover, USAGE } from "./command";
 
@@ -13,6 +14,7 @@ const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   discover: (argv) => runDiscover(argv, io),
   audit: (argv) => runAudit(argv, io),
   recover: (argv) => runRecover(argv, io),
+  probe: (argv) => runProbe(argv, io),
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -24,7 +26,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const help = subcommand === undefined || subcommand === "--help" || subcommand === "-h" || subcommand === "help";
-  (help ? console.log : console.error)(`${help ? "" : `Unknown command ${JSON.stringify(subcommand)}.\n\n`}${USAGE}\n${AUDIT_USAGE}\n${RECOVER_USAGE}`);
+  (help ? console.log : console.error)(`${help ? "" : `Unknown command ${JSON.stringify(subcommand)}.\n\n`}${USAGE}\n${AUDIT_USAGE}\n${RECOVER_USAGE}\n${PROBE_USAGE}`);
   return help ? 0 : 2;
 }
 

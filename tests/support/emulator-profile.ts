@@ -4,10 +4,13 @@
 import { type DeepPartial, type EmulatorSettings, getProfile, mergeSettings, profileSettings } from "../../emulator";
 
 export const PROFILE_ENV = "EMULATOR_PROFILE";
+/** A profile file (a probe's `--json` output): the same as `EMULATOR_PROFILE=file:<path>`. */
+export const PROFILE_FILE_ENV = "EMULATOR_PROFILE_FILE";
 
 /** The name of the profile of this run; throws on an unknown name (a typo must not run `default` silently). */
 export function activeProfileName(): string {
-  const name = process.env[PROFILE_ENV] || "default";
+  const file = process.env[PROFILE_FILE_ENV];
+  const name = file ? `file:${file}` : process.env[PROFILE_ENV] || "default";
   getProfile(name);
   return name;
 }

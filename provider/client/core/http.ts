@@ -123,6 +123,22 @@ export interface HttpCoreOptions {
   dispatcher?: Dispatcher;
   /** Random source in [0, 1) for jitter. */
   random?: () => number;
+  /**
+   * Sees each answer's status and headers (never the request's credentials), for tools that measure the
+   * API itself. Exceptions it throws are ignored.
+   */
+  onResponse?: (response: ObservedResponse) => void;
+}
+
+/** One HTTP answer as {@link HttpCoreOptions.onResponse} sees it. */
+export interface ObservedResponse {
+  method: HttpMethod;
+  /** The request's path below the base URL, without its query. */
+  path: string;
+  status: number;
+  headers: HeaderBag;
+  /** The parsed body, or undefined when it is not JSON. */
+  body: unknown;
 }
 
 type Attempt<T> = { ok: true; page: ApiPage<T> } | { ok: false; failure: Failure };
@@ -148,6 +164,7 @@ export class HttpCore {
   // A true private field: invisible to JSON.stringify, util.inspect and Object.keys.
   readonly #credentials: Credentials;
   private readonly onEvent: ((event: ClientEvent) => void) | undefined;
+  private readonly onResponse: ((response: ObservedResponse) => void) | undefined;
   private readonly dispatcher: Dispatcher | undefined;
   private readonly random: () => number;
   /** Server clock minus local clock, from `Date` headers; undefined until a response carried one. */
@@ -160,6 +177,7 @@ export class HttpCore {
     this.settings = { ...settings, baseUrl: (options.baseUrl ?? settings.baseUrl).replace(/\/+$/, "") };
     this.clock = options.clock ?? realClock;
     this.onEvent = options.onEvent;
+    this.onResponse = options.onResponse;
     this.dispatcher = options.dispatcher;
     this.random = options.random ?? Math.random;
     this.rateBudget =
@@ -378,6 +396,7 @@ export class HttpCore {
       const headers = response.headers as HeaderBag;
       this.rateBudget.observe(headers, sentAt);
       this.observeServerClock(headers, this.clock.now());
+      if (this.onResponse) this.observe({ method, path, status: response.statusCode, headers, body: parseJson(text) });
       return interpretResponse<T>(method, path, response.statusCode, headers, text, this.clock.now());
     } catch (error) {
       if (req.signal?.aborted) throw req.signal.reason;
@@ -399,6 +418,14 @@ export class HttpCore {
       ...(hasBody ? { "content-type": "application/json" } : {}),
       ...authHeaders(this.#credentials),
     };
+  }
+
+  private observe(response: ObservedResponse): void {
+    try {
+      this.onResponse?.(response);
+    } catch {
+      // An observer must never break a request.
+    }
   }
 
   private emit(event: ClientEvent): void {
@@ -480,6 +507,14 @@ function parseEnvelope<T>(text: string): Envelope<T> | undefined {
     const parsed = JSON.parse(text) as Partial<Envelope<T>> | null;
     if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return undefined;
     return { ...parsed, errors: Array.isArray(parsed.errors) ? parsed.errors : [], result: parsed.result ?? null, success: parsed.success ?? true } as Envelope<T>;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
   } catch {
     return undefined;
   }
