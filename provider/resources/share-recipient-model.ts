@@ -12,6 +12,8 @@ export interface ShareRecipientInputs {
   adopt?: string;
   /** The stack whose journal records this resource's creates (`<project>/<stack>`); set by the resource class. */
   ownerStack?: string;
+  /** The `replaceOnChanges` resource option's paths; set by the resource class (./forced-replacements). */
+  replaceOnChanges?: string[];
 }
 
 /** Per-resource state of a recipient, as the API reports it. */

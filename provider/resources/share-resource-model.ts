@@ -17,6 +17,8 @@ export interface ShareResourceInputs {
   adopt?: string;
   /** The stack whose journal records this resource's creates (`<project>/<stack>`); set by the resource class. */
   ownerStack?: string;
+  /** The `replaceOnChanges` resource option's paths; set by the resource class (./forced-replacements). */
+  replaceOnChanges?: string[];
 }
 
 /** What a `ShareResource` reads back (the outputs of the dynamic and the plugin `ShareResource` alike). */

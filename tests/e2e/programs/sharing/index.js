@@ -1,6 +1,6 @@
 "use strict";
 // Declares what the `e2e:spec` stack config describes, loading the package by name from
-// node_modules, as a user's program does.
+// node_modules, as a user's program does. A recipient's or resource's `options` are its resource options.
 const pulumi = require("@pulumi/pulumi");
 const { Share, ShareRecipient, ShareResource } = require("pulumi-cloudflare-sharing");
 
@@ -11,12 +11,12 @@ for (const [key, share] of Object.entries(spec.shares || {})) {
   shares[key] = new Share(key, { accountId: spec.accountId, ...share });
 }
 const recipients = {};
-for (const [key, { share, ...args }] of Object.entries(spec.recipients || {})) {
-  recipients[key] = new ShareRecipient(key, { accountId: spec.accountId, shareId: shares[share].id, ...args });
+for (const [key, { share, options, ...args }] of Object.entries(spec.recipients || {})) {
+  recipients[key] = new ShareRecipient(key, { accountId: spec.accountId, shareId: shares[share].id, ...args }, options);
 }
 const resources = {};
-for (const [key, { share, ...args }] of Object.entries(spec.resources || {})) {
-  resources[key] = new ShareResource(key, { accountId: spec.accountId, shareId: shares[share].id, ...args });
+for (const [key, { share, options, ...args }] of Object.entries(spec.resources || {})) {
+  resources[key] = new ShareResource(key, { accountId: spec.accountId, shareId: shares[share].id, ...args }, options);
 }
 
 exports.shares = Object.fromEntries(
