@@ -5,7 +5,8 @@
 import type { RunningEmulator } from "../../emulator";
 import type { TestStack } from "./harness";
 import { OWNER, PARTNER_A, PARTNER_C, POLICY_1, RULESET_1, sharingStack, setSpec, Spec, startE2eEmulator } from "./fixtures";
-import { duplicates, idsInState, liveObjects, orphans, RECIPIENT_TYPE, RESOURCE_TYPE } from "./invariants";
+import { RECIPIENT_TYPE, RESOURCE_TYPE } from "./invariants";
+import { expectReplaced, Held } from "./replaced";
 
 jest.setTimeout(240_000);
 
@@ -36,12 +37,6 @@ function specWith(options: { recipient?: object; resource?: object } = {}, resou
   };
 }
 
-interface Held {
-  shareId: string;
-  recipientId: string;
-  resourceId: string;
-}
-
 function heldBy(outputs: Record<string, { value: any }>): Held {
   return { shareId: outputs.shares.value.main.id, recipientId: outputs.recipients.value.partner.id, resourceId: outputs.resources.value.policy.id };
 }
@@ -51,24 +46,6 @@ async function urnOf(stack: TestStack, type: string): Promise<string> {
   return resources.find((resource) => resource.type === type)!.urn;
 }
 
-/** New ids, the old records gone, the new ones settled, state and the API in agreement. */
-async function expectReplaced(stack: TestStack, before: Held, after: Held): Promise<void> {
-  expect(after.shareId).toBe(before.shareId);
-  expect({ recipient: after.recipientId === before.recipientId, resource: after.resourceId === before.resourceId }).toEqual({ recipient: false, resource: false });
-  const recipients = emulator.control.listRecipients(after.shareId);
-  const resources = emulator.control.listResources(after.shareId);
-  expect(recipients.find((r) => r.id === before.recipientId)?.association_status ?? "gone").toMatch(/disassociat|gone/);
-  expect(resources.find((r) => r.id === before.resourceId)?.status ?? "gone").toMatch(/delet|gone/);
-  expect(recipients.find((r) => r.id === after.recipientId)?.association_status).toBe("associated");
-  expect(resources.find((r) => r.id === after.resourceId)?.status).toBe("active");
-  const live = liveObjects(emulator, OWNER);
-  const ids = idsInState(await stack.exportState());
-  expect({ orphans: orphans(live, ids), duplicates: duplicates(live), pending: ids.pending }).toEqual({ orphans: [], duplicates: [], pending: [] });
-  expect(ids.recipients.has(after.recipientId) && ids.resources.has(after.resourceId)).toBe(true);
-  // Nothing left to do: the state matches the API.
-  await stack.stack.preview({ refresh: true, expectNoChanges: true });
-}
-
 it("`up --replace` on a recipient and a resource makes new ones, the old ones removed first", async () => {
   testStack = await sharingStack(emulator, specWith());
   const before = heldBy((await testStack.stack.up()).outputs);
@@ -76,7 +53,7 @@ it("`up --replace` on a recipient and a resource makes new ones, the old ones re
 
   const up = await testStack.stack.up({ replace });
   expect(up.summary.resourceChanges).toMatchObject({ replace: 2 });
-  await expectReplaced(testStack, before, heldBy(up.outputs));
+  await expectReplaced(emulator, testStack, before, heldBy(up.outputs));
 });
 
 it("`replaceOnChanges` replaces a recipient (timeouts) and a resource (meta) instead of updating them", async () => {
@@ -87,7 +64,7 @@ it("`replaceOnChanges` replaces a recipient (timeouts) and a resource (meta) ins
   await setSpec(testStack, specWith(options, { note: "second" }, { create: "4m" }));
   const up = await testStack.stack.up();
   expect(up.summary.resourceChanges).toMatchObject({ replace: 2 });
-  await expectReplaced(testStack, before, heldBy(up.outputs));
+  await expectReplaced(emulator, testStack, before, heldBy(up.outputs));
   const made = emulator.control.listResources(before.shareId).find((r) => r.id === heldBy(up.outputs).resourceId);
   expect(made?.meta).toEqual({ note: "second" });
 });
