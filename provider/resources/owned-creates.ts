@@ -64,6 +64,18 @@ export function shareCreate(
 }
 
 /**
+ * What to do when the object in the way is the resource's own, replaced by `pulumi up --replace`: the
+ * engine asks no provider how to replace then, and creates the new record first unless the resource
+ * option says otherwise (the TypeScript classes set it; a YAML, Python or Go program must).
+ *
+ * @example
+ * `add \`adopt: "${id}"\` to this ShareRecipient's arguments ${replacedByEngine("one recipient per target")}`
+ */
+function replacedByEngine(onePer: string): string {
+  return `(or, if it is this resource's own object being replaced with \`pulumi up --replace\`, give the resource the option \`deleteBeforeReplace: true\`: the API keeps ${onePer} on a share)`;
+}
+
+/**
  * A recipient create, for a ShareRecipient or a Share's inline recipient.
  *
  * @example
@@ -98,7 +110,7 @@ export function recipientCreate(
     unique: true,
     adoptAdvice: (recipient) =>
       declaring === "this ShareRecipient"
-        ? `add \`adopt: "${recipient.id}"\` to this ShareRecipient's arguments`
+        ? `add \`adopt: "${recipient.id}"\` to this ShareRecipient's arguments ${replacedByEngine("one recipient per target")}`
         : `declare it as a ShareRecipient with \`adopt: "${recipient.id}"\` instead of inline in ${declaring}`,
     listLagMs: api.http.settings.listLagMs,
     log,
@@ -140,7 +152,7 @@ export function resourceCreate(
     sameObject: (resource) => resource.resource_account_id === body.resource_account_id,
     adoptAdvice: (resource) =>
       declaring === "this ShareResource"
-        ? `add \`adopt: "${resource.id}"\` to this ShareResource's arguments`
+        ? `add \`adopt: "${resource.id}"\` to this ShareResource's arguments ${replacedByEngine("one share resource per object")}`
         : `declare it as a ShareResource with \`adopt: "${resource.id}"\` instead of inline in ${declaring}`,
     listLagMs: api.http.settings.listLagMs,
     log,

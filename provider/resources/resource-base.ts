@@ -2,6 +2,7 @@
 
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { REPLACE_ON_CHANGES_INPUT } from "./forced-replacements";
 
 /** The `module` part of the type tokens: `pulumi-nodejs:dynamic/cloudflare:Share`. */
 export const TYPE_MODULE = "cloudflare";
@@ -111,4 +112,23 @@ export abstract class SharingResource extends pulumi.CustomResource {
  */
 export function currentStack(): string {
   return `${pulumi.getProject()}/${pulumi.getStack()}`;
+}
+
+/**
+ * The properties and options of a resource the API holds once per natural key (a recipient per target,
+ * a share resource per object, on one share). A replacement that keeps the key cannot make the new
+ * record before the old one is gone, and the engine asks the provider nothing when it replaces for
+ * `pulumi up --replace`: the replacement deletes first unless the program says otherwise. The
+ * `replaceOnChanges` option goes along as an input too (see ./forced-replacements).
+ *
+ * @example
+ * const { props, opts: options } = replacedOnePerKey({ ...args, ownerStack: currentStack() }, opts);
+ * super("ShareRecipient", file, provider, name, props, options);
+ */
+export function replacedOnePerKey(props: pulumi.Inputs, opts: pulumi.CustomResourceOptions | undefined): { props: pulumi.Inputs; opts: pulumi.CustomResourceOptions } {
+  const paths = opts?.replaceOnChanges;
+  return {
+    props: paths && paths.length > 0 ? { ...props, [REPLACE_ON_CHANGES_INPUT]: [...paths] } : props,
+    opts: { ...opts, deleteBeforeReplace: opts?.deleteBeforeReplace ?? true },
+  };
 }

@@ -14,6 +14,8 @@ export interface ShareRecipientInputs {
   ownerStack?: string;
   /** This resource's URN: the only resource that may recover what its own interrupted create made; set by the resource class. */
   ownerUrn?: string;
+  /** The `replaceOnChanges` resource option's paths; set by the resource class (./forced-replacements). */
+  replaceOnChanges?: string[];
 }
 
 /** Per-resource state of a recipient, as the API reports it. */

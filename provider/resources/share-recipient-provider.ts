@@ -20,6 +20,7 @@ import { handingOver } from "./hand-over";
 import { journalOwner } from "./journal";
 import { confirmRecipientInState, recipientCreate } from "./owned-creates";
 import { Checker, isUnknown, timeoutMs, withoutNulls, withoutUndefined } from "./inputs";
+import { forcedReplaces } from "./forced-replacements";
 import { afterLeaving, waitForLeavingRecipients } from "./re-add";
 import { timeoutsChanged } from "./settling";
 import { terminalAdvice } from "./terminal";
@@ -67,20 +68,26 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
 
   async diff(id, olds, news) {
     confirmRecipientInState(journalOwner(news) ?? journalOwner(olds), id, olds);
+    const newTimeouts = timeoutsChanged(olds.timeouts, news.timeouts);
     const replaces: string[] = REPLACE_ON_CHANGE.filter((key) => isUnknown(news[key]) || news[key] !== olds[key]);
     // Cloudflare never retries a terminal error: a new association of the same target is the only
     // new attempt.
     const retry = replaces.length === 0 && terminalErrorOf(olds) !== undefined;
     if (retry) replaces.push(hasValue(olds.recipientAccountId) ? "recipientAccountId" : "organizationId");
-    // The same target cannot be added to the same share twice while the old one is still there.
-    const sameNaturalKey = retry || !replaces.some((key) => key !== "accountId");
+    // New timeouts are written in place, unless the program's `replaceOnChanges` names them.
+    replaces.push(...forcedReplaces(news.replaceOnChanges, newTimeouts ? { timeouts: [olds.timeouts, news.timeouts] } : {}));
+    // The same target cannot be added to the same share twice while the old one is still there: a
+    // replacement that keeps it (the account changed, a retry, or the engine replaces it for
+    // `--replace` or `replaceOnChanges`) must remove the old one first. The engine asks only when it
+    // replaces, so the answer stands for any.
+    const sameNaturalKey = retry || !replaces.some((key) => key === "shareId" || key === "recipientAccountId" || key === "organizationId");
     // Also a change: a recipient the last run did not see associated (the update resumes the wait),
     // and new timeouts (the update writes them to state without a request).
     const unsettled = !isSettled(RECIPIENT_LIFECYCLE, olds.associationStatus);
     return {
-      changes: replaces.length > 0 || unsettled || timeoutsChanged(olds.timeouts, news.timeouts),
+      changes: replaces.length > 0 || unsettled || newTimeouts,
       replaces,
-      deleteBeforeReplace: replaces.length > 0 && sameNaturalKey,
+      deleteBeforeReplace: sameNaturalKey,
     };
   },
 

@@ -1,7 +1,7 @@
 import type { RecipientResourceState } from "./share-recipient-model";
 import * as pulumi from "@pulumi/pulumi";
 import shareRecipientProvider = require("./share-recipient-provider");
-import { currentStack, OutputProperties, SharingResource, TimeoutsArgs, warnIfNotInstalled, withReadBack } from "./resource-base";
+import { currentStack, OutputProperties, replacedOnePerKey, SharingResource, TimeoutsArgs, warnIfNotInstalled, withReadBack } from "./resource-base";
 
 /** Arguments of a {@link ShareRecipient}: exactly one of `recipientAccountId` or `organizationId`. */
 export interface ShareRecipientArgs {
@@ -71,7 +71,7 @@ export interface ShareRecipient extends OutputProperties<ShareRecipientPropertie
 export class ShareRecipient extends SharingResource {
   constructor(name: string, args: ShareRecipientArgs, opts?: pulumi.CustomResourceOptions) {
     warnIfNotInstalled();
-    const props = { ...withReadBack(args, SHARE_RECIPIENT_READ_BACK), ownerStack: currentStack() };
-    super("ShareRecipient", require.resolve("./share-recipient-provider"), shareRecipientProvider, name, props, opts);
+    const { props, opts: options } = replacedOnePerKey({ ...withReadBack(args, SHARE_RECIPIENT_READ_BACK), ownerStack: currentStack() }, opts);
+    super("ShareRecipient", require.resolve("./share-recipient-provider"), shareRecipientProvider, name, props, options);
   }
 }

@@ -19,6 +19,8 @@ export interface ShareResourceInputs {
   ownerStack?: string;
   /** This resource's URN: the only resource that may recover what its own interrupted create made; set by the resource class. */
   ownerUrn?: string;
+  /** The `replaceOnChanges` resource option's paths; set by the resource class (./forced-replacements). */
+  replaceOnChanges?: string[];
 }
 
 /** What a `ShareResource` reads back (the outputs of the dynamic and the plugin `ShareResource` alike). */

@@ -18,6 +18,7 @@ import { createOwned } from "./ownership";
 import { handingOver } from "./hand-over";
 import { journalOwner } from "./journal";
 import { Checker, containsUnknown, isUnknown, metaObject, normalizeMeta, timeoutMs, withoutNulls, withoutUndefined } from "./inputs";
+import { forcedReplaces } from "./forced-replacements";
 import { afterLeaving, waitForLeavingResources } from "./re-add";
 import { timeoutsChanged } from "./settling";
 import { terminalAdvice } from "./terminal";
@@ -53,18 +54,25 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
 
   async diff(id, olds, news) {
     confirmResourceInState(journalOwner(news) ?? journalOwner(olds), id, olds);
-    const replaces = REPLACE_ON_CHANGE.filter((key) => isUnknown(news[key]) || news[key] !== olds[key]);
     const metaChanged = containsUnknown(news.meta) || normalizeMeta(news.meta ?? {}) !== olds.meta;
-    // The same object on the same share cannot exist twice: if the replacement keeps the natural
-    // key (only the account changed), the old one must go first.
+    const newTimeouts = timeoutsChanged(olds.timeouts, news.timeouts);
+    // What would be updated in place, unless the program's `replaceOnChanges` names it.
+    const updated: Record<string, [unknown, unknown]> = {
+      ...(metaChanged ? { meta: [olds.meta, news.meta] } : {}),
+      ...(newTimeouts ? { timeouts: [olds.timeouts, news.timeouts] } : {}),
+    };
+    const replaces = [...REPLACE_ON_CHANGE.filter((key) => isUnknown(news[key]) || news[key] !== olds[key]), ...forcedReplaces(news.replaceOnChanges, updated)];
+    // The same object on the same share cannot exist twice: a replacement that keeps the natural key
+    // (the account changed, or the engine replaces it for `--replace` or `replaceOnChanges`) must
+    // remove the old one first. The engine asks only when it replaces, so the answer stands for any.
     const sameNaturalKey = !replaces.some((key) => key === "shareId" || key === "resourceType" || key === "resourceId");
     // Also a change: a resource the last run did not see settle or reach its recipients (the update
     // resumes the wait), and new timeouts (the update writes them to state without a request).
     const unsettled = !isSettledState(olds);
     return {
-      changes: replaces.length > 0 || metaChanged || unsettled || timeoutsChanged(olds.timeouts, news.timeouts),
-      replaces: [...replaces],
-      deleteBeforeReplace: replaces.length > 0 && sameNaturalKey,
+      changes: replaces.length > 0 || metaChanged || unsettled || newTimeouts,
+      replaces,
+      deleteBeforeReplace: sameNaturalKey,
     };
   },
 

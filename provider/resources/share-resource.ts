@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import shareResourceProvider = require("./share-resource-provider");
 import type { ShareResourceProperties } from "./share-resource-model";
-import { currentStack, OutputProperties, SharingResource, TimeoutsArgs, warnIfNotInstalled, withReadBack } from "./resource-base";
+import { currentStack, OutputProperties, replacedOnePerKey, SharingResource, TimeoutsArgs, warnIfNotInstalled, withReadBack } from "./resource-base";
 
 /** Arguments of a {@link ShareResource}. */
 export interface ShareResourceArgs {
@@ -65,7 +65,7 @@ export interface ShareResource extends OutputProperties<ShareResourceProperties>
 export class ShareResource extends SharingResource {
   constructor(name: string, args: ShareResourceArgs, opts?: pulumi.CustomResourceOptions) {
     warnIfNotInstalled();
-    const props = { ...withReadBack(args, SHARE_RESOURCE_READ_BACK), ownerStack: currentStack() };
-    super("ShareResource", require.resolve("./share-resource-provider"), shareResourceProvider, name, props, opts);
+    const { props, opts: options } = replacedOnePerKey({ ...withReadBack(args, SHARE_RESOURCE_READ_BACK), ownerStack: currentStack() }, opts);
+    super("ShareResource", require.resolve("./share-resource-provider"), shareResourceProvider, name, props, options);
   }
 }

@@ -7,6 +7,10 @@ import type { RecipientObject, ShareObject, ShareResourceObject } from "../../pr
 export const SHARE_TYPE = "pulumi-nodejs:dynamic/cloudflare:Share";
 export const RECIPIENT_TYPE = "pulumi-nodejs:dynamic/cloudflare:ShareRecipient";
 export const RESOURCE_TYPE = "pulumi-nodejs:dynamic/cloudflare:ShareResource";
+/** The same resources as the provider plugin serves them (YAML, Python, Go programs). */
+export const PLUGIN_SHARE_TYPE = "cloudflare-sharing:index:Share";
+export const PLUGIN_RECIPIENT_TYPE = "cloudflare-sharing:index:ShareRecipient";
+export const PLUGIN_RESOURCE_TYPE = "cloudflare-sharing:index:ShareResource";
 
 /** A deterministic 32-hex id from a label (accounts, rulesets…), so fixtures need no list of constants. */
 export function hexIdOf(label: string): string {
@@ -43,18 +47,18 @@ export interface StateIds {
   pending: { type: string; urn: string }[];
 }
 
-/** Every id the engine's state knows: shares, their inline items, separate recipients and resources. */
+/** Every id the engine's state knows: shares, their inline items, separate recipients and resources (either face). */
 export function idsInState(deployment: Record<string, unknown>): StateIds {
   const ids: StateIds = { shares: new Set(), recipients: new Set(), resources: new Set(), pending: [] };
   for (const resource of (deployment.resources ?? []) as { type: string; id?: string; outputs?: Record<string, any> }[]) {
     if (!resource.id) continue;
-    if (resource.type === SHARE_TYPE) {
+    if (resource.type === SHARE_TYPE || resource.type === PLUGIN_SHARE_TYPE) {
       ids.shares.add(resource.id);
       for (const id of resource.outputs?.recipientIds ?? []) ids.recipients.add(id);
       for (const id of resource.outputs?.resourceIds ?? []) ids.resources.add(id);
-    } else if (resource.type === RECIPIENT_TYPE) {
+    } else if (resource.type === RECIPIENT_TYPE || resource.type === PLUGIN_RECIPIENT_TYPE) {
       ids.recipients.add(resource.id);
-    } else if (resource.type === RESOURCE_TYPE) {
+    } else if (resource.type === RESOURCE_TYPE || resource.type === PLUGIN_RESOURCE_TYPE) {
       ids.resources.add(resource.id);
     }
   }

@@ -126,7 +126,7 @@ it("2c. a ShareRecipient renamed without an alias stops with the adopt line and 
   expect(emulator.control.listRecipients(shareId).find((r) => r.id === recipientId)?.association_status).toBe("associated");
 
   // With an alias, the renamed resource is the same resource: same object, no write.
-  await setSpec(stack, { ...spec, recipients: { member: { ...member, opts: { aliases: [{ name: "partner" }] } } } });
+  await setSpec(stack, { ...spec, recipients: { member: { ...member, options: { aliases: [{ name: "partner" }] } } } });
   emulator.control.clearLog();
   const aliased = await stack.stack.up();
   expect(aliased.outputs.recipients.value.member.id).toBe(recipientId);

@@ -164,7 +164,7 @@ describe("ShareRecipient check and diff", () => {
   });
 
   it("has nothing to update in place: every target change replaces", async () => {
-    expect(await recipientProvider.diff!("r1", state, valid)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    expect(await recipientProvider.diff!("r1", state, valid)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: true });
     expect(await recipientProvider.diff!("r1", state, { ...valid, recipientAccountId: ACCOUNT })).toEqual({ changes: true, replaces: ["recipientAccountId"], deleteBeforeReplace: false });
     expect(await recipientProvider.diff!("r1", state, { ...valid, shareId: OTHER })).toMatchObject({ replaces: ["shareId"] });
     expect(await recipientProvider.diff!("r1", state, { ...valid, recipientAccountId: undefined, organizationId: OTHER })).toMatchObject({ replaces: ["recipientAccountId", "organizationId"] });
@@ -173,12 +173,22 @@ describe("ShareRecipient check and diff", () => {
 
   it("deletes first when the replacement would add the same target to the same share", async () => {
     expect(await recipientProvider.diff!("r1", state, { ...valid, accountId: OTHER })).toEqual({ changes: true, replaces: ["accountId"], deleteBeforeReplace: true });
+    // Also when the engine replaces it on its own (`--replace`, `replaceOnChanges`): it asks only then.
+    expect(await recipientProvider.diff!("r1", state, valid)).toMatchObject({ deleteBeforeReplace: true });
+  });
+
+  it("replaces instead of recording new timeouts when the replaceOnChanges input names them", async () => {
+    const newTimeouts = { ...valid, timeouts: { create: "4m" } };
+    expect(await recipientProvider.diff!("r1", state, { ...newTimeouts, replaceOnChanges: ["timeouts"] })).toEqual({ changes: true, replaces: ["timeouts"], deleteBeforeReplace: true });
+    expect(await recipientProvider.diff!("r1", state, { ...newTimeouts, replaceOnChanges: ["timeouts.create"] })).toMatchObject({ replaces: ["timeouts"] });
+    expect(await recipientProvider.diff!("r1", state, { ...newTimeouts, replaceOnChanges: ["timeouts.delete"] })).toMatchObject({ replaces: [] });
+    expect(await recipientProvider.diff!("r1", state, { ...valid, replaceOnChanges: ["*"] })).toEqual({ changes: false, replaces: [], deleteBeforeReplace: true });
   });
 
   it("resumes an unsettled recipient, records new timeouts, and replaces one with a terminal error", async () => {
-    expect(await recipientProvider.diff!("r1", state, valid)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
-    expect(await recipientProvider.diff!("r1", { ...state, associationStatus: "associating" }, valid)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
-    expect(await recipientProvider.diff!("r1", state, { ...valid, timeouts: { delete: "20m" } })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(await recipientProvider.diff!("r1", state, valid)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: true });
+    expect(await recipientProvider.diff!("r1", { ...state, associationStatus: "associating" }, valid)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: true });
+    expect(await recipientProvider.diff!("r1", state, { ...valid, timeouts: { delete: "20m" } })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: true });
     const terminal = { ...state, resources: [{ resourceId: RULESET, resourceVersion: 1, error: "Recipient is missing necessary entitlement", terminal: true }] };
     expect(await recipientProvider.diff!("r1", terminal, valid)).toEqual({ changes: true, replaces: ["recipientAccountId"], deleteBeforeReplace: true });
   });
@@ -207,8 +217,8 @@ describe("ShareResource check and diff", () => {
 
   it("updates meta in place and replaces on any other field", async () => {
     const news = async (change: object) => (await resourceProvider.check!({} as never, { ...valid, ...change } as never)).inputs!;
-    expect(await resourceProvider.diff!("x1", state, await news({}))).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
-    expect(await resourceProvider.diff!("x1", state, await news({ meta: { a: 1 } }))).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(await resourceProvider.diff!("x1", state, await news({}))).toEqual({ changes: false, replaces: [], deleteBeforeReplace: true });
+    expect(await resourceProvider.diff!("x1", state, await news({ meta: { a: 1 } }))).toEqual({ changes: true, replaces: [], deleteBeforeReplace: true });
     expect(await resourceProvider.diff!("x1", state, await news({ resourceId: OTHER }))).toEqual({ changes: true, replaces: ["resourceId"], deleteBeforeReplace: false });
     expect(await resourceProvider.diff!("x1", state, await news({ resourceType: "gateway-policy" }))).toMatchObject({ replaces: ["resourceType"] });
     expect(await resourceProvider.diff!("x1", state, await news({ shareId: OTHER }))).toMatchObject({ replaces: ["shareId"] });
@@ -217,14 +227,25 @@ describe("ShareResource check and diff", () => {
     expect(await resourceProvider.diff!("x1", state, { ...valid, meta: UNKNOWN } as never)).toMatchObject({ changes: true, replaces: [] });
   });
 
+  it("replaces instead of updating when the replaceOnChanges input names the change", async () => {
+    const news = async (change: object) => (await resourceProvider.check!({} as never, { ...valid, ...change } as never)).inputs!;
+    expect(await resourceProvider.diff!("x1", state, await news({ meta: { a: 1 }, replaceOnChanges: ["meta"] }))).toEqual({ changes: true, replaces: ["meta"], deleteBeforeReplace: true });
+    // A path inside meta: only a change under it replaces.
+    expect(await resourceProvider.diff!("x1", state, await news({ meta: { ...valid.meta, z: 2 }, replaceOnChanges: ["meta.z"] }))).toMatchObject({ replaces: ["meta"] });
+    expect(await resourceProvider.diff!("x1", state, await news({ meta: { ...valid.meta, z: 2 }, replaceOnChanges: ["meta.a"] }))).toMatchObject({ replaces: [] });
+    expect(await resourceProvider.diff!("x1", state, await news({ timeouts: { delete: "1m" }, replaceOnChanges: ["*"] }))).toMatchObject({ replaces: ["timeouts"] });
+    // Another object as well: the new record does not clash with the old one, which may stay until it is made.
+    expect(await resourceProvider.diff!("x1", state, await news({ resourceId: OTHER, meta: { a: 1 }, replaceOnChanges: ["meta"] }))).toEqual({ changes: true, replaces: ["resourceId", "meta"], deleteBeforeReplace: false });
+  });
+
   it("resumes an unsettled resource and records new timeouts, in place", async () => {
     const news = (await resourceProvider.check!({} as never, valid as never)).inputs!;
-    expect(await resourceProvider.diff!("x1", { ...state, status: "deleting" }, news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(await resourceProvider.diff!("x1", { ...state, status: "deleting" }, news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: true });
     // Active, but not seen to reach its recipients: the update resumes that wait.
-    expect(await resourceProvider.diff!("x1", { ...state, propagated: false }, news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(await resourceProvider.diff!("x1", { ...state, propagated: false }, news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: true });
     // State written before `propagated` existed counts as propagated.
     const { propagated: _propagated, ...older } = state;
-    expect(await resourceProvider.diff!("x1", older as never, news)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
-    expect(await resourceProvider.diff!("x1", state, { ...news, timeouts: { delete: "20m" } })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(await resourceProvider.diff!("x1", older as never, news)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: true });
+    expect(await resourceProvider.diff!("x1", state, { ...news, timeouts: { delete: "20m" } })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: true });
   });
 });
