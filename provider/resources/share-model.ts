@@ -81,7 +81,7 @@ export interface UndeclaredRecipient {
   id: string;
   /** The account (or organization) the API reports for it. */
   recipientAccountId: string;
-  /** `associating` or `associated` when read; `disassociating` while `up` removes it. */
+  /** `associating` or `associated`; `disassociating` once a removal is under way (`up` then waits until it is `disassociated`). */
   associationStatus: string;
   /** When it was added (RFC 3339), as Cloudflare reports it. */
   created: string;
@@ -97,7 +97,7 @@ export interface UndeclaredResource {
   resourceId: string;
   /** The account that owns the shared object. */
   resourceAccountId: string;
-  /** `active` when read; `deleting` while `up` removes it. */
+  /** `active`; `deleting` once a removal is under way (`up` then waits until it is `deleted`). */
   status: string;
   /** When it was added (RFC 3339), as Cloudflare reports it. */
   created: string;

@@ -7,7 +7,7 @@ import { Runtime } from "../runtime";
 import { deadlineSignal } from "../wait/deadline-signal";
 import { TerminalStatusError } from "../wait/errors";
 import { latestView } from "../wait/latest-view";
-import { isSettled, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE } from "../wait/lifecycle";
+import { isLeaving, isSettled, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE } from "../wait/lifecycle";
 import {
   budgetOf,
   terminalRecipientError,
@@ -116,7 +116,9 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
     const removeRecipient = async (key: string, tracked: ManagedRecipient) => {
       const outOfBand = undeclared.recipientsById.get(tracked.id);
       if (outOfBand) wait.log(`removing ${describeUndeclaredRecipient(outOfBand, id)}: not declared, and the Share is exclusive`);
-      const removed = await deleteTolerantly(api.recipients.delete(account, id, tracked.id, writes));
+      // One already leaving (a removal a killed `up` sent) is only waited for.
+      const leaving = outOfBand !== undefined && isLeaving(RECIPIENT_LIFECYCLE, tracked.associationStatus);
+      const removed = leaving ? undefined : await deleteTolerantly(api.recipients.delete(account, id, tracked.id, writes));
       if (removed) recipients.set(key, { ...tracked, associationStatus: removed.association_status });
       if (removed) rememberRecipientWrite(wait, id, removed);
       await waitRecipientGone(wait, id, tracked.id, budget, removed);
@@ -220,7 +222,8 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
     const removeResource = async (key: string, tracked: ManagedResource) => {
       const outOfBand = undeclared.resourcesById.get(tracked.id);
       if (outOfBand) wait.log(`removing ${describeUndeclaredResource(outOfBand, id)}: not declared, and the Share is exclusive`);
-      const removed = await deleteTolerantly(api.resources.delete(account, id, tracked.id, writes));
+      const leaving = outOfBand !== undefined && isLeaving(RESOURCE_LIFECYCLE, tracked.status);
+      const removed = leaving ? undefined : await deleteTolerantly(api.resources.delete(account, id, tracked.id, writes));
       if (removed) resources.set(key, managedResource(removed));
       await waitResourceGone(wait, id, tracked.id, budget, removed);
       resources.delete(key);

@@ -4,7 +4,7 @@
 
 import type { RecipientObject, ShareResourceObject } from "../client/types";
 import type { Runtime } from "../runtime";
-import { isGone, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE } from "../wait/lifecycle";
+import { isRemoved, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE } from "../wait/lifecycle";
 import type { ShareOutputs, UndeclaredRecipient, UndeclaredResource } from "./share-model";
 
 /** The live items of a share that its Share does not manage. */
@@ -14,7 +14,8 @@ export interface UndeclaredItems {
 }
 
 /**
- * The live recipients and resources among `server` whose ids are not among those the Share manages.
+ * The recipients and resources among `server` not yet removed whose ids are not among those the
+ * Share manages. One already leaving (a removal a killed `up` began) is kept: `up` waits until it is gone.
  *
  * @example
  * const undeclared = undeclaredAmong({ recipients, resources }, state); // { recipients: [{ id, recipientAccountId, … }], resources: [] }
@@ -27,10 +28,10 @@ export function undeclaredAmong(
   const managedResources = new Set(managed.resources.map((resource) => resource.id));
   return {
     recipients: server.recipients
-      .filter((recipient) => !managedRecipients.has(recipient.id) && !isGone(RECIPIENT_LIFECYCLE, recipient.association_status))
+      .filter((recipient) => !managedRecipients.has(recipient.id) && !isRemoved(RECIPIENT_LIFECYCLE, recipient.association_status))
       .map((recipient) => ({ id: recipient.id, recipientAccountId: recipient.account_id, associationStatus: recipient.association_status, created: recipient.created })),
     resources: server.resources
-      .filter((resource) => !managedResources.has(resource.id) && !isGone(RESOURCE_LIFECYCLE, resource.status))
+      .filter((resource) => !managedResources.has(resource.id) && !isRemoved(RESOURCE_LIFECYCLE, resource.status))
       .map((resource) => ({
         id: resource.id,
         resourceType: resource.resource_type,

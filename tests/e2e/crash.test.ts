@@ -6,12 +6,12 @@
 // settled, and what the killed run made taken over through this stack's journal. Two creates are held
 // mid-wait by the emulator (a recipient kept `associating`), so the kill always finds them on the API and
 // outside state, and the take-over of each is asserted.
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { FAST_TIMINGS, startEmulator } from "../../emulator";
 import type { RunningEmulator } from "../../emulator";
-import { engineDir, TestStack } from "./harness";
+import type { TestStack } from "./harness";
+import { cli, restoreCheckpointIfTorn, until } from "./cli";
 import { sharingStack, Spec } from "./fixtures";
 import { duplicates, hexIdOf, idsInState, liveObjects, orphans } from "./invariants";
 
@@ -39,57 +39,6 @@ function crashSpec(): Spec {
     recipients: { r0: { share: "s0", recipientAccountId: partner(100) }, r1: { share: "s1", recipientAccountId: partner(101) }, r2: { share: "s2", recipientAccountId: partner(102) } },
     resources: { x0: { share: "s0", resourceType: "gateway-policy", resourceId: ruleset(100), resourceAccountId: OWNER }, x1: { share: "s2", resourceType: "gateway-policy", resourceId: ruleset(101), resourceAccountId: OWNER } },
   };
-}
-
-interface CliResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  output: string;
-}
-
-/** Runs the pulumi CLI in the program directory with the stack's environment; bounded by `timeoutMs`. */
-function cli(testStack: TestStack, args: string[], timeoutMs: number, onStart?: (kill: () => void) => void): Promise<CliResult> {
-  const binary = path.join(engineDir(), "bin", "pulumi");
-  const child = spawn(binary, [...args, "--stack", testStack.stack.name, "--non-interactive", "--color", "never"], {
-    cwd: testStack.programDir,
-    env: { ...process.env, ...testStack.env },
-    detached: true, // its own process group: the kill takes the language host and provider with it
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout!.on("data", (chunk) => (output += chunk));
-  child.stderr!.on("data", (chunk) => (output += chunk));
-  const killGroup = () => {
-    try {
-      process.kill(-child.pid!, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  };
-  onStart?.(killGroup);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      killGroup();
-      reject(new Error(`pulumi ${args.join(" ")} did not finish in ${timeoutMs} ms:\n${output}`));
-    }, timeoutMs);
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on("exit", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, output });
-    });
-  });
-}
-
-/** Polls until `condition` holds, bounded. */
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe("pulumi up killed mid-creation, then refresh --clear-pending-creates and up", () => {
@@ -219,32 +168,3 @@ describe("pulumi up killed mid-creation, then refresh --clear-pending-creates an
     expect(liveObjects(emulator, OWNER)).toEqual([]);
   });
 });
-
-/** Replaces an unreadable stack checkpoint of the file backend by its `.bak` (or newest backup). */
-function restoreCheckpointIfTorn(backendDir: string): void {
-  const stacks = path.join(backendDir, ".pulumi", "stacks");
-  const files = fs.readdirSync(stacks, { recursive: true, withFileTypes: true }).filter((f) => f.isFile() && f.name.endsWith(".json"));
-  for (const file of files) {
-    const checkpoint = path.join(file.parentPath, file.name);
-    if (parses(checkpoint)) continue;
-    const stackName = file.name.replace(/\.json$/, "");
-    const project = path.basename(file.parentPath);
-    const backups = path.join(backendDir, ".pulumi", "backups", project, stackName);
-    const candidates = [
-      `${checkpoint}.bak`,
-      ...(fs.existsSync(backups) ? fs.readdirSync(backups).map((name) => path.join(backups, name)).sort().reverse() : []),
-    ].filter((candidate) => fs.existsSync(candidate) && parses(candidate));
-    if (candidates.length === 0) throw new Error(`the checkpoint ${checkpoint} is unreadable and no backup is`);
-    fs.copyFileSync(candidates[0], checkpoint);
-  }
-}
-
-function parses(file: string): boolean {
-  try {
-    JSON.parse(fs.readFileSync(file, "utf8"));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
