@@ -143,9 +143,9 @@ describe("an exclusive share under the real engine", () => {
   it("up killed while it waits for a removal: nothing declared is removed, and the next up finishes it", async () => {
     const extra = await grant(main, PARTNER_E);
     emulator.control.clearLog();
-    // A slow disassociation: the kill lands while `up` waits for it.
+    // A slow disassociation: the kill lands while `up` waits for it, and it is still under way when the next `up` starts.
     const usual = emulator.control.settings.timings.recipientDisassociateMs;
-    emulator.control.configure({ timings: { recipientDisassociateMs: 4_000 } });
+    emulator.control.configure({ timings: { recipientDisassociateMs: 15_000 } });
     let kill: () => void = () => undefined;
     const run = cli(testStack, ["up", "--refresh", "--yes", "--skip-preview"], 120_000, (k) => (kill = k));
     const deleted = () => writes(emulator).includes(`DELETE /shares/${main}/recipients/${extra.recipient}`);
