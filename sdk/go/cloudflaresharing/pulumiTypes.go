@@ -1235,7 +1235,7 @@ func (o TimeoutsPtrOutput) Update() pulumi.StringPtrOutput {
 
 // A live recipient of an exclusive share that the Share does not declare (added out of band): `up` removes it.
 type UndeclaredRecipient struct {
-	// `associating` or `associated` when read; `disassociating` while `up` removes it.
+	// `associating` or `associated`; `disassociating` once a removal is under way (`up` then waits until it is `disassociated`).
 	AssociationStatus string `pulumi:"associationStatus"`
 	// When it was added (RFC 3339), as Cloudflare reports it.
 	Created string `pulumi:"created"`
@@ -1260,7 +1260,7 @@ func (o UndeclaredRecipientOutput) ToUndeclaredRecipientOutputWithContext(ctx co
 	return o
 }
 
-// `associating` or `associated` when read; `disassociating` while `up` removes it.
+// `associating` or `associated`; `disassociating` once a removal is under way (`up` then waits until it is `disassociated`).
 func (o UndeclaredRecipientOutput) AssociationStatus() pulumi.StringOutput {
 	return o.ApplyT(func(v UndeclaredRecipient) string { return v.AssociationStatus }).(pulumi.StringOutput)
 }
@@ -1312,7 +1312,7 @@ type UndeclaredResource struct {
 	ResourceId string `pulumi:"resourceId"`
 	// What kind of object is shared (e.g. `custom-ruleset`).
 	ResourceType string `pulumi:"resourceType"`
-	// `active` when read; `deleting` while `up` removes it.
+	// `active`; `deleting` once a removal is under way (`up` then waits until it is `deleted`).
 	Status string `pulumi:"status"`
 }
 
@@ -1356,7 +1356,7 @@ func (o UndeclaredResourceOutput) ResourceType() pulumi.StringOutput {
 	return o.ApplyT(func(v UndeclaredResource) string { return v.ResourceType }).(pulumi.StringOutput)
 }
 
-// `active` when read; `deleting` while `up` removes it.
+// `active`; `deleting` once a removal is under way (`up` then waits until it is `deleted`).
 func (o UndeclaredResourceOutput) Status() pulumi.StringOutput {
 	return o.ApplyT(func(v UndeclaredResource) string { return v.Status }).(pulumi.StringOutput)
 }

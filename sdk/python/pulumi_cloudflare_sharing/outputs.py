@@ -889,7 +889,7 @@ class UndeclaredRecipient(dict):
         """
         A live recipient of an exclusive share that the Share does not declare (added out of band): `up` removes it.
 
-        :param _builtins.str association_status: `associating` or `associated` when read; `disassociating` while `up` removes it.
+        :param _builtins.str association_status: `associating` or `associated`; `disassociating` once a removal is under way (`up` then waits until it is `disassociated`).
         :param _builtins.str created: When it was added (RFC 3339), as Cloudflare reports it.
         :param _builtins.str id: The recipient id.
         :param _builtins.str recipient_account_id: The account (or organization) the API reports for it.
@@ -903,7 +903,7 @@ class UndeclaredRecipient(dict):
     @pulumi.getter(name="associationStatus")
     def association_status(self) -> _builtins.str:
         """
-        `associating` or `associated` when read; `disassociating` while `up` removes it.
+        `associating` or `associated`; `disassociating` once a removal is under way (`up` then waits until it is `disassociated`).
         """
         return pulumi.get(self, "association_status")
 
@@ -973,7 +973,7 @@ class UndeclaredResource(dict):
         :param _builtins.str resource_account_id: The account that owns the shared object.
         :param _builtins.str resource_id: The id of the shared object.
         :param _builtins.str resource_type: What kind of object is shared (e.g. `custom-ruleset`).
-        :param _builtins.str status: `active` when read; `deleting` while `up` removes it.
+        :param _builtins.str status: `active`; `deleting` once a removal is under way (`up` then waits until it is `deleted`).
         """
         pulumi.set(__self__, "created", created)
         pulumi.set(__self__, "id", id)
@@ -1026,7 +1026,7 @@ class UndeclaredResource(dict):
     @pulumi.getter
     def status(self) -> _builtins.str:
         """
-        `active` when read; `deleting` while `up` removes it.
+        `active`; `deleting` once a removal is under way (`up` then waits until it is `deleted`).
         """
         return pulumi.get(self, "status")
 
