@@ -294,8 +294,8 @@ const UNDECLARED_KEY = "undeclared:";
 /**
  * The undeclared items an exclusive share's `up` removes, keyed for the reconcile's maps and shaped
  * as inline items (what its removal of inline items works on); none when the Share is not exclusive.
- * One the program now declares (and state does not yet track) is taken over under its declared key
- * instead: it is the declared item, already there.
+ * One the program now declares (and state does not yet track), unless already leaving, is taken over
+ * under its declared key instead: it is the declared item, already there.
  */
 function exclusiveRemovals(olds: ShareOutputs, news: ShareInputs) {
   const exclusive = news.exclusive === true;
@@ -310,7 +310,7 @@ function exclusiveRemovals(olds: ShareOutputs, news: ShareInputs) {
   for (const item of exclusive ? olds.undeclaredRecipients ?? [] : []) {
     const managed: ManagedRecipient = { recipientAccountId: item.recipientAccountId, id: item.id, associationStatus: item.associationStatus };
     const declaredKey = recipientKey(managed);
-    if (declaredRecipients.delete(declaredKey)) {
+    if (!isLeaving(RECIPIENT_LIFECYCLE, item.associationStatus) && declaredRecipients.delete(declaredKey)) {
       recipients.push([declaredKey, managed]);
       continue;
     }
@@ -321,7 +321,7 @@ function exclusiveRemovals(olds: ShareOutputs, news: ShareInputs) {
     const declaredKey = resourceKey(item);
     const declaration = declaredResources.get(declaredKey);
     const managed: ManagedResource = { resourceType: item.resourceType, resourceId: item.resourceId, resourceAccountId: item.resourceAccountId, meta: "{}", id: item.id, status: item.status, resourceVersion: 0, propagated: false };
-    if (declaration?.resourceAccountId === item.resourceAccountId) {
+    if (!isLeaving(RESOURCE_LIFECYCLE, item.status) && declaration?.resourceAccountId === item.resourceAccountId) {
       // Its meta and its propagation are then brought to what is declared, as for any tracked one.
       declaredResources.delete(declaredKey);
       resources.push([declaredKey, managed]);

@@ -138,6 +138,23 @@ describe("exclusive: read, diff, update", () => {
     expect(emulator.control.listRecipients(id).filter((r) => r.association_status === "associated").map((r) => r.account_id).sort()).toEqual([PARTNER_A, PARTNER_B].sort());
   });
 
+  it("an undeclared recipient and object that the program then declares are taken over, not removed and added again", async () => {
+    const { id, inputs, outs } = await createShare({ exclusive: true });
+    const granted = await grantOutOfBand(id);
+    const read = (await shareProvider.read!(id, outs)).props as ShareOutputs;
+    const declaring = {
+      ...inputs,
+      recipients: [...inputs.recipients!, { recipientAccountId: PARTNER_B }],
+      resources: [...inputs.resources!, { resourceType: "gateway-policy", resourceId: POLICY_1, resourceAccountId: OWNER, meta: "{}" }],
+    };
+    emulator.control.clearLog();
+    const updated = (await shareProvider.update!(id, read, declaring)).outs as ShareOutputs;
+    expect(emulator.control.requestLog().filter((entry) => entry.method !== "GET")).toEqual([]);
+    expect(updated.recipients.map((r) => r.id)).toContain(granted.recipients[0].id);
+    expect(updated.resources.map((r) => r.id)).toContain(granted.resource.id);
+    expect(updated).toMatchObject({ undeclaredRecipients: [], undeclaredResources: [] });
+  });
+
   it("a separate ShareRecipient or ShareResource on an exclusive share fails its check naming shareId, before any write", async () => {
     const { id, inputs, outs } = await createShare({ exclusive: true });
     await shareProvider.diff!(id, outs, inputs);
