@@ -173,7 +173,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       status = apiError.status;
       body = JSON.stringify(failureEnvelope(apiError));
     }
-    if (faultsApply && method === "POST" && lostResponse) {
+    if (faultsApply && (faults.lostResponseMethods ?? ["POST"]).map((m) => m.toUpperCase()).includes(method) && lostResponse) {
       // Applied in full above; only the answer is lost.
       req.socket.destroy();
       return finish(0, "lost-response");

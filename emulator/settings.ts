@@ -113,6 +113,8 @@ export interface FaultSettings {
   connectionResetRate: number;
   /** Rate (0..1) of POSTs fully applied whose response is then lost (socket destroyed). */
   lostPostResponseRate: number;
+  /** The methods whose fully applied requests `lostPostResponseRate` loses the response of; POST when unset (e.g. `["DELETE"]`). */
+  lostResponseMethods?: readonly string[];
   /** Restrict faults to these HTTP methods (upper case); unset = all methods. */
   methods?: readonly string[];
 }

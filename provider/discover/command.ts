@@ -12,7 +12,7 @@ import { LANGUAGES, Language, renderProgram, summary } from "./program";
 import { readAccountSharing } from "./read";
 import { outputDirectoryProblem, writeProgram } from "./write";
 
-export const USAGE = `Usage: pulumi-cloudflare-sharing discover --account <id> [--organization <id>] [--out <dir>] [--language typescript]
+export const USAGE = `Usage: pulumi-cloudflare-sharing discover --account <id> [--organization <id>] [--out <dir>] [--language typescript] [--exclusive]
 
 Reads every share the account sends, with its recipients and resources, and writes a Pulumi program
 that takes them over (adopt) with no write to Cloudflare. Credentials: CLOUDFLARE_API_TOKEN (or
@@ -23,6 +23,9 @@ a read-only token is enough.
   --organization <id>   its organization: recognises organization recipients, counts other accounts' shares
   --out <dir>           where to write the program (absent or empty; default ./cloudflare-sharing-<account>)
   --language <lang>     typescript (the only one for now)
+  --exclusive           declare every share exclusive: true (its items are its complete set), so that a
+                        scheduled \`pulumi refresh --preview-only --expect-no-changes\` fails on any grant made
+                        out of band and \`pulumi up --refresh\` removes it
   -h, --help            print this help
 `;
 
@@ -44,6 +47,8 @@ export interface DiscoverCommand {
   organizationId?: string;
   out: string;
   language: Language;
+  /** Declare every share `exclusive: true`. */
+  exclusive?: boolean;
 }
 
 /**
@@ -51,14 +56,14 @@ export interface DiscoverCommand {
  *
  * @example
  * parseDiscoverArgs(["--account", "023e105f4ecef8ad9ca31a8372d0c353", "--out", "shares"])
- * // { accountId: "023e…", out: "shares", language: "typescript" }
+ * // { accountId: "023e…", out: "shares", language: "typescript", exclusive: false }
  */
 export function parseDiscoverArgs(argv: readonly string[]): DiscoverCommand {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: { account: { type: "string" }, organization: { type: "string" }, out: { type: "string" }, language: { type: "string" } },
+      options: { account: { type: "string" }, organization: { type: "string" }, out: { type: "string" }, language: { type: "string" }, exclusive: { type: "boolean" } },
       strict: true,
       allowPositionals: false,
     }));
@@ -80,6 +85,7 @@ export function parseDiscoverArgs(argv: readonly string[]): DiscoverCommand {
     organizationId: values.organization as string | undefined,
     out: (values.out as string | undefined) ?? `cloudflare-sharing-${accountId.slice(0, 8)}`,
     language: language as Language,
+    exclusive: values.exclusive === true,
   };
 }
 
@@ -166,7 +172,7 @@ export async function runDiscover(argv: readonly string[], io: DiscoverIo): Prom
       io.progress(`None of the ${discovery.sharesRead} shares can be declared (see "Left out" above): nothing to write.`);
       return 1;
     }
-    writeProgram(command.out, renderProgram(discovery, { generatedAt: io.now(), language: command.language }));
+    writeProgram(command.out, renderProgram(discovery, { generatedAt: io.now(), language: command.language, exclusive: command.exclusive }));
     for (const line of summary(discovery)) io.out(line);
     io.out(`Wrote index.ts, package.json, Pulumi.yaml, tsconfig.json and README.md to ${path.resolve(command.out)}.`);
     io.out(`Next: cd ${command.out} && npm install && pulumi stack init && pulumi config set --secret cloudflare:apiToken <token> && pulumi up`);

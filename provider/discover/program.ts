@@ -1,5 +1,5 @@
 // The Pulumi program `discover` writes: index.ts declaring one Share per discovered share (items
-// inline, `adopt` + `adoptOnlyIfMatching`), package.json, Pulumi.yaml, tsconfig.json and a README
+// inline, `adopt` + `adoptOnlyIfMatching`, and `exclusive` with --exclusive), package.json, Pulumi.yaml, tsconfig.json and a README
 // with one line per object and a summary of what was found and left out.
 
 import { VERSION } from "../client/version";
@@ -30,7 +30,7 @@ export function projectName(discovery: Discovery): string {
   return `cloudflare-sharing-${discovery.accountId.slice(0, 8)}`;
 }
 
-function shareDeclaration(share: DiscoveredShare, variable: string): string {
+function shareDeclaration(share: DiscoveredShare, variable: string, exclusive: boolean): string {
   const recipients = share.recipients.map((recipient) => {
     const target = recipient.recipientAccountId !== undefined ? `{ recipientAccountId: ${js(recipient.recipientAccountId)} }` : `{ organizationId: ${js(recipient.organizationId)} }`;
     return `    ${target}, // recipient ${recipient.id} (${recipient.associationStatus})`;
@@ -52,6 +52,7 @@ function shareDeclaration(share: DiscoveredShare, variable: string): string {
     `  ],`,
     `  adopt: ${js(share.id)},`,
     `  adoptOnlyIfMatching: true,`,
+    ...(exclusive ? [`  exclusive: true, // the items above are the share's complete set: any other is reported, then removed`] : []),
     `});`,
   ].join("\n");
 }
@@ -119,7 +120,8 @@ export function summary(discovery: Discovery): string[] {
  * const files = renderProgram(discovery, { generatedAt: new Date() });
  * files["index.ts"]; // "import { Share } from \"pulumi-cloudflare-sharing\"; …"
  */
-export function renderProgram(discovery: Discovery, options: { generatedAt: Date; language?: Language }): ProgramFiles {
+export function renderProgram(discovery: Discovery, options: { generatedAt: Date; language?: Language; exclusive?: boolean }): ProgramFiles {
+  const exclusive = options.exclusive === true;
   const taken = new Set<string>();
   const variables = discovery.shares.map((share) => variableName(share.resourceName, taken));
   const generated = `${options.generatedAt.toISOString()} by pulumi-cloudflare-sharing ${VERSION} discover`;
@@ -130,11 +132,18 @@ export function renderProgram(discovery: Discovery, options: { generatedAt: Date
     `// sends no write: it takes each share over only if it is still exactly as discovered, and otherwise`,
     `// fails naming what changed, changing nothing. Once adopted, this program is the shares' source of`,
     `// truth: edit it like any other (\`adopt\` and \`adoptOnlyIfMatching\` are then ignored).`,
+    ...(exclusive
+      ? [
+          `// Every share is \`exclusive\`: its recipients and resources below are its complete set. A recipient or`,
+          `// object added out of band fails \`pulumi refresh --preview-only --expect-no-changes\`, which names it,`,
+          `// and \`pulumi up --refresh\` removes it.`,
+        ]
+      : []),
     `import { Share } from "pulumi-cloudflare-sharing";`,
     ``,
     `const accountId = ${js(discovery.accountId)};`,
     ``,
-    ...discovery.shares.map((share, i) => `${shareDeclaration(share, variables[i])}\n`),
+    ...discovery.shares.map((share, i) => `${shareDeclaration(share, variables[i], exclusive)}\n`),
     `export const shareIds = {`,
     ...discovery.shares.map((share, i) => `  ${js(share.resourceName)}: ${variables[i]}.id,`),
     `};`,
@@ -179,6 +188,7 @@ export function renderProgram(discovery: Discovery, options: { generatedAt: Date
     `pulumi config set --secret cloudflare:apiToken <token>`,
     `pulumi up                           # takes every share over; sends no write`,
     `pulumi preview --expect-no-changes  # passes`,
+    ...(exclusive ? [`pulumi refresh --preview-only --expect-no-changes  # the scheduled drift job: fails on a grant made out of band`] : []),
     "```",
     ``,
     `If a share changed after it was discovered, \`pulumi up\` fails for that share, says what differs,`,

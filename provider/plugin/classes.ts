@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { SHARE_READ_BACK, ShareArgs, ShareProperties } from "../resources/share";
 import { SHARE_RECIPIENT_READ_BACK, ShareRecipientArgs, ShareRecipientProperties } from "../resources/share-recipient";
 import { SHARE_RESOURCE_READ_BACK, ShareResourceArgs, ShareResourceProperties } from "../resources/share-resource";
+import { markExclusiveShareId, refuseOnExclusiveShare } from "../resources/exclusive-share-outputs";
 import { OutputProperties, TYPE_MODULE, withReadBack } from "../resources/resource-base";
 
 /**
@@ -45,6 +46,7 @@ export interface Share extends OutputProperties<ShareProperties> {}
 export class Share extends pulumi.CustomResource {
   constructor(name: string, args: ShareArgs, opts?: pulumi.CustomResourceOptions) {
     super("cloudflare-sharing:index:Share", name, withReadBack(args, SHARE_READ_BACK), opts);
+    markExclusiveShareId(this.id, args.exclusive);
   }
 }
 
@@ -61,6 +63,7 @@ export interface ShareRecipient extends OutputProperties<ShareRecipientPropertie
  */
 export class ShareRecipient extends pulumi.CustomResource {
   constructor(name: string, args: ShareRecipientArgs, opts?: pulumi.CustomResourceOptions) {
+    refuseOnExclusiveShare(name, args.shareId, "ShareRecipient");
     super("cloudflare-sharing:index:ShareRecipient", name, withReadBack(args, SHARE_RECIPIENT_READ_BACK), opts);
   }
 }
@@ -78,6 +81,7 @@ export interface ShareResource extends OutputProperties<ShareResourceProperties>
  */
 export class ShareResource extends pulumi.CustomResource {
   constructor(name: string, args: ShareResourceArgs, opts?: pulumi.CustomResourceOptions) {
+    refuseOnExclusiveShare(name, args.shareId, "ShareResource");
     super("cloudflare-sharing:index:ShareResource", name, withReadBack(args, SHARE_RESOURCE_READ_BACK), opts);
   }
 }

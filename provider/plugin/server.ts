@@ -89,7 +89,9 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
       const { provider } = servedResource(request.getType() || typeOf(request.getUrn()));
       const olds = fromStruct(request.getOlds());
       const news = fromStruct(request.getNews());
-      const result = await provider.diff!(request.getId(), olds, news);
+      // Its warnings (an exclusive share's undeclared items…) go on the resource's row.
+      const context = { log: progressTo(request.getUrn()), warn: warningsTo(request.getUrn()) };
+      const result = await withCallContext(context, () => provider.diff!(request.getId(), olds, news));
       const oldInputs = fromStruct(request.getOldInputs());
       // Which inputs changed, for the engine's display (the provider says whether that matters).
       const changedInputs = [...new Set([...Object.keys(oldInputs), ...Object.keys(news)])].filter(

@@ -9,6 +9,7 @@ import { lookupShare } from "../wait/finders";
 import { isSettled, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE } from "../wait/lifecycle";
 import { deadlineSignal } from "../wait/deadline-signal";
 import { describeShare, TimeBudget } from "../wait/waits";
+import { undeclaredAmong } from "./share-undeclared";
 import { managedRecipient, managedResource, matchRecipients, recipientKey, resourceKey, ShareInputs, ShareOutputs, shareOutputsOf } from "./share-model";
 import { reconcile, shareInitError } from "./share-reconcile";
 
@@ -72,12 +73,13 @@ export async function manageExisting(
       .filter((resource) => isSettled(RESOURCE_LIFECYCLE, resource.status))
       .map((resource) => [resourceKey({ resourceType: resource.resource_type, resourceId: resource.resource_id }), resource]),
   );
-  const olds = shareOutputsOf(
-    inputs,
-    share,
-    declaredRecipients.flatMap((d) => (recipientMatches.has(recipientKey(d)) ? [managedRecipient(d, recipientMatches.get(recipientKey(d))!)] : [])),
-    (inputs.resources ?? []).flatMap((d) => (resourceMatches.has(resourceKey(d)) ? [managedResource(resourceMatches.get(resourceKey(d))!)] : [])),
-  );
+  const managed = {
+    recipients: declaredRecipients.flatMap((d) => (recipientMatches.has(recipientKey(d)) ? [managedRecipient(d, recipientMatches.get(recipientKey(d))!)] : [])),
+    resources: (inputs.resources ?? []).flatMap((d) => (resourceMatches.has(resourceKey(d)) ? [managedResource(resourceMatches.get(resourceKey(d))!)] : [])),
+  };
+  // Exclusive: what else is live on the share is not declared, and the reconcile removes it.
+  const undeclared = inputs.exclusive === true ? undeclaredAmong({ recipients: server, resources: share.resources ?? [] }, managed) : undefined;
+  const olds = shareOutputsOf(inputs, share, managed.recipients, managed.resources, undeclared);
   try {
     return { id: shareId, outs: await reconcile(runtime, shareId, olds, inputs, budget) };
   } catch (error) {

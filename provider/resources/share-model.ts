@@ -33,6 +33,8 @@ export interface ShareInputs {
   adopt?: string;
   /** With `adopt`: take the share over only if it is exactly as declared; never change it. */
   adoptOnlyIfMatching?: boolean;
+  /** The inline recipients and resources are the share's complete set: `read` records any other, `up` removes it. */
+  exclusive?: boolean;
   /** The stack whose journal records this resource's creates (`<project>/<stack>`); set by the resource class. */
   ownerStack?: string;
   /** This resource's URN: the only resource that may recover what its own interrupted create made; set by the resource class. */
@@ -75,6 +77,34 @@ export interface ManagedResource {
   propagated?: boolean;
 }
 
+/** A live recipient of an exclusive share that the Share does not declare (added out of band): `up` removes it. */
+export interface UndeclaredRecipient {
+  /** The recipient id. */
+  id: string;
+  /** The account (or organization) the API reports for it. */
+  recipientAccountId: string;
+  /** `associating` or `associated`; `disassociating` once a removal is under way (`up` then waits until it is `disassociated`). */
+  associationStatus: string;
+  /** When it was added (RFC 3339), as Cloudflare reports it. */
+  created: string;
+}
+
+/** A live resource of an exclusive share that the Share does not declare (added out of band): `up` removes it. */
+export interface UndeclaredResource {
+  /** The share-resource id. */
+  id: string;
+  /** What kind of object is shared (e.g. `custom-ruleset`). */
+  resourceType: string;
+  /** The id of the shared object. */
+  resourceId: string;
+  /** The account that owns the shared object. */
+  resourceAccountId: string;
+  /** `active`; `deleting` once a removal is under way (`up` then waits until it is `deleted`). */
+  status: string;
+  /** When it was added (RFC 3339), as Cloudflare reports it. */
+  created: string;
+}
+
 /** What a `Share` reads back (the outputs of the dynamic and the plugin `Share` alike). */
 export interface ShareProperties {
   accountId: string;
@@ -101,12 +131,21 @@ export interface ShareProperties {
   created: string;
   /** When the share last changed (RFC 3339), as Cloudflare reports it. */
   modified: string;
+  /**
+   * With `exclusive: true` only: the live recipients the last `refresh` found on the share that this
+   * Share does not declare. Not empty means someone granted access out of band: `diff` reports it
+   * and `up` removes them.
+   */
+  undeclaredRecipients?: UndeclaredRecipient[];
+  /** With `exclusive: true` only: the live resources the last `refresh` found that this Share does not declare (removed by `up`). */
+  undeclaredResources?: UndeclaredResource[];
 }
 
 /** State as stored by the engine: what the Share reads back, and the inputs only the provider reads. */
 export interface ShareOutputs extends ShareProperties {
   timeouts?: Timeouts;
   adopt?: string;
+  exclusive?: boolean;
   ownerStack?: string;
   ownerUrn?: string;
 }
@@ -194,7 +233,13 @@ export function finishOutputs(outputs: Omit<ShareOutputs, "recipientIds" | "reso
  * @example
  * const outs = shareOutputsOf(inputs, share, [], []);
  */
-export function shareOutputsOf(inputs: ShareInputs | ShareOutputs, share: ShareObject, recipients: ManagedRecipient[], resources: ManagedResource[]): ShareOutputs {
+export function shareOutputsOf(
+  inputs: ShareInputs | ShareOutputs,
+  share: ShareObject,
+  recipients: ManagedRecipient[],
+  resources: ManagedResource[],
+  undeclared: { recipients: UndeclaredRecipient[]; resources: UndeclaredResource[] } = { recipients: [], resources: [] },
+): ShareOutputs {
   return finishOutputs({
     accountId: inputs.accountId,
     timeouts: inputs.timeouts,
@@ -204,7 +249,24 @@ export function shareOutputsOf(inputs: ShareInputs | ShareOutputs, share: ShareO
     ...shareFields(share),
     recipients,
     resources,
+    ...exclusiveFields(inputs.exclusive, undeclared.recipients, undeclared.resources),
   });
+}
+
+/**
+ * The state fields of `exclusive`: none at all for a share that is not exclusive (so the state of
+ * existing stacks does not change), else the flag and both lists of undeclared items.
+ *
+ * @example
+ * const state = { ...outs, ...exclusiveFields(news.exclusive, [], []) };
+ */
+export function exclusiveFields(
+  exclusive: boolean | undefined,
+  recipients: UndeclaredRecipient[],
+  resources: UndeclaredResource[],
+): Pick<ShareOutputs, "exclusive" | "undeclaredRecipients" | "undeclaredResources"> {
+  if (exclusive !== true) return { exclusive: undefined, undeclaredRecipients: undefined, undeclaredResources: undefined };
+  return { exclusive: true, undeclaredRecipients: recipients, undeclaredResources: resources };
 }
 
 /**
@@ -213,7 +275,7 @@ export function shareOutputsOf(inputs: ShareInputs | ShareOutputs, share: ShareO
  * @example
  * return readResult(id, outs, shareInputsOf(outs));
  */
-export function shareInputsOf(outputs: ShareOutputs): ShareInputs {
+export function shareInputsOf(outputs: ShareOutputs): ShareInputs & Pick<ShareProperties, "undeclaredRecipients" | "undeclaredResources"> {
   return withoutUndefined({
     accountId: outputs.accountId,
     name: outputs.name,
@@ -221,7 +283,16 @@ export function shareInputsOf(outputs: ShareOutputs): ShareInputs {
     resources: outputs.resources.map(({ resourceType, resourceId, resourceAccountId, meta }) => ({ resourceType, resourceId, resourceAccountId, meta })),
     timeouts: outputs.timeouts,
     adopt: outputs.adopt,
+    exclusive: outputs.exclusive,
+    // What is there beyond the program is part of what the inputs describe: the next `preview`
+    // shows it going (and names it), as it shows a renamed share going back.
+    undeclaredRecipients: nonEmpty(outputs.undeclaredRecipients),
+    undeclaredResources: nonEmpty(outputs.undeclaredResources),
   });
+}
+
+function nonEmpty<T>(items: T[] | undefined): T[] | undefined {
+  return items !== undefined && items.length > 0 ? items : undefined;
 }
 
 /**

@@ -44,6 +44,8 @@ import {
   TIMEOUT_KEYS,
 } from "./share-model";
 import { reconcile, shareInitError } from "./share-reconcile";
+import { listUndeclared, undeclaredWarnings } from "./share-undeclared";
+import { rememberExclusiveShare } from "./exclusive-shares";
 import { timeoutsChanged, unsettledShareItems } from "./settling";
 
 /**
@@ -80,8 +82,11 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
     checkShareItems(checker, news);
     checker.timeouts("timeouts", news.timeouts, TIMEOUT_KEYS);
     checker.id("adopt", news.adopt, false);
-    if (news.adoptOnlyIfMatching !== undefined && news.adoptOnlyIfMatching !== null && typeof news.adoptOnlyIfMatching !== "boolean" && !isUnknown(news.adoptOnlyIfMatching)) {
-      checker.fail("adoptOnlyIfMatching", `adoptOnlyIfMatching must be true or false, got ${JSON.stringify(news.adoptOnlyIfMatching)}`);
+    for (const flag of ["adoptOnlyIfMatching", "exclusive"] as const) {
+      const value = news[flag];
+      if (value !== undefined && value !== null && typeof value !== "boolean" && !isUnknown(value)) {
+        checker.fail(flag, `${flag} must be true or false, got ${JSON.stringify(value)}`);
+      }
     }
     for (const warning of checker.warnings) warn(warning);
     if (checker.failures.length > 0) return { failures: checker.failures };
@@ -95,6 +100,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
 
   async diff(id, olds, news) {
     confirmShareInState(journalOwner(news) ?? journalOwner(olds), id, olds);
+    rememberExclusiveShare(id, news.exclusive);
     if (isUnknown(news.accountId) || news.accountId !== olds.accountId) {
       return { changes: true, replaces: ["accountId"], deleteBeforeReplace: false };
     }
@@ -106,7 +112,13 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
     // Also a change: what the last run did not see settle (the update resumes the waits), and new
     // timeouts (the update writes them to state without a request).
     const unsettled = unsettledShareItems(olds).length > 0;
-    const changes = nameChanged || recipientsChanged || resourcesChanged || unsettled || timeoutsChanged(olds.timeouts, news.timeouts);
+    // An exclusive share with items it does not declare (granted out of band): `up` removes them.
+    // Turning `exclusive` on or off is a change too: the update records it in state, without a request.
+    const undeclared = news.exclusive === true ? undeclaredWarnings(id, olds) : [];
+    for (const line of undeclared) warn(line);
+    const exclusiveChanged = isUnknown(news.exclusive) || (news.exclusive === true) !== (olds.exclusive === true);
+    const changes =
+      nameChanged || recipientsChanged || resourcesChanged || unsettled || timeoutsChanged(olds.timeouts, news.timeouts) || undeclared.length > 0 || exclusiveChanged;
     return { changes, replaces: [], deleteBeforeReplace: false };
   },
 
@@ -144,6 +156,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
       // recipients (which the next `up` replaces).
       propagationChecked = true;
       await confirmCreatePropagated(runtime.wait, share.id, known, budget, (recorded) => (known = recorded));
+      rememberExclusiveShare(share.id, inputs.exclusive);
       return { id: share.id, outs: known };
     } catch (error) {
       if (error instanceof TerminalStatusError && known !== undefined) throw shareInitError(share.id, known, inputs, terminalAdvice(error));
@@ -188,13 +201,18 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
         }),
       )
     ).flat();
-    const outs = shareOutputsOf(current, share, inDeclaredOrder(current.recipients, recipients), resources);
+    // Exclusive: every other live item on the share is recorded (named), so that refresh and diff
+    // show an out-of-band grant and `up` removes it.
+    const undeclared = current.exclusive === true ? await listUndeclared(runtimeFor(current.accountId), current.accountId, id, { recipients, resources }) : undefined;
+    rememberExclusiveShare(id, current.exclusive);
+    const outs = shareOutputsOf(current, share, inDeclaredOrder(current.recipients, recipients), resources, undeclared);
     return readResult(id, outs, shareInputsOf(outs));
   },
 
   async update(id, olds, news) {
     confirmShareInState(journalOwner(news) ?? journalOwner(olds), id, olds);
     const runtime = runtimeFor(news.accountId);
+    rememberExclusiveShare(id, news.exclusive);
     try {
       return { outs: await reconcile(runtime, id, olds, news, timeoutMs(news.timeouts, "update")) };
     } catch (error) {

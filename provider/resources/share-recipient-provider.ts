@@ -24,6 +24,7 @@ import { forcedReplaces } from "./forced-replacements";
 import { afterLeaving, waitForLeavingRecipients } from "./re-add";
 import { timeoutsChanged } from "./settling";
 import { terminalAdvice } from "./terminal";
+import { exclusiveShareConflict } from "./exclusive-shares";
 import {
   checkRecipientTarget,
   hasValue,
@@ -59,6 +60,8 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
     const checker = new Checker();
     checker.id("accountId", news.accountId);
     checker.id("shareId", news.shareId);
+    const exclusiveConflict = exclusiveShareConflict(news.shareId, "ShareRecipient");
+    if (exclusiveConflict) checker.fail("shareId", exclusiveConflict);
     checkRecipientTarget(checker, "", news);
     checker.timeouts("timeouts", news.timeouts, TIMEOUT_KEYS);
     checker.id("adopt", news.adopt, false);
@@ -92,6 +95,9 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
   },
 
   async create(inputs) {
+    // Checked again before the first write: the Share may have been reached after this check.
+    const exclusiveConflict = exclusiveShareConflict(inputs.shareId, "ShareRecipient");
+    if (exclusiveConflict) throw new Error(exclusiveConflict);
     const raw = inputs as unknown as Record<string, unknown>;
     const { api, wait } = runtimeFor(inputs.accountId);
     // One deadline for the create: the association wait gets what the add left of it.

@@ -1,5 +1,6 @@
 import type { RecipientResourceState } from "./share-recipient-model";
 import * as pulumi from "@pulumi/pulumi";
+import { refuseOnExclusiveShare } from "./exclusive-share-outputs";
 import shareRecipientProvider = require("./share-recipient-provider");
 import { currentStack, OutputProperties, replacedOnePerKey, SharingResource, TimeoutsArgs, warnIfNotInstalled, withReadBack } from "./resource-base";
 
@@ -71,6 +72,7 @@ export interface ShareRecipient extends OutputProperties<ShareRecipientPropertie
 export class ShareRecipient extends SharingResource {
   constructor(name: string, args: ShareRecipientArgs, opts?: pulumi.CustomResourceOptions) {
     warnIfNotInstalled();
+    refuseOnExclusiveShare(name, args.shareId, "ShareRecipient");
     const { props, opts: options } = replacedOnePerKey({ ...withReadBack(args, SHARE_RECIPIENT_READ_BACK), ownerStack: currentStack() }, opts);
     super("ShareRecipient", require.resolve("./share-recipient-provider"), shareRecipientProvider, name, props, options);
   }

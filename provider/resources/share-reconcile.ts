@@ -7,7 +7,7 @@ import { Runtime } from "../runtime";
 import { deadlineSignal } from "../wait/deadline-signal";
 import { TerminalStatusError } from "../wait/errors";
 import { latestView } from "../wait/latest-view";
-import { isSettled, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE } from "../wait/lifecycle";
+import { isLeaving, isSettled, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE } from "../wait/lifecycle";
 import {
   budgetOf,
   terminalRecipientError,
@@ -41,7 +41,11 @@ import {
   shareFields,
   ShareInputs,
   ShareOutputs,
+  exclusiveFields,
+  UndeclaredRecipient,
+  UndeclaredResource,
 } from "./share-model";
+import { describeUndeclaredRecipient, describeUndeclaredResource } from "./share-undeclared";
 import { describeTarget, recipientInput } from "./share-recipient-model";
 
 /**
@@ -67,7 +71,7 @@ export function shareInitError(id: string, known: ShareOutputs, inputs: ShareInp
 export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs, news: ShareInputs, timeout: WaitTimeout): Promise<ShareOutputs> {
   const { api, wait } = runtime;
   const account = news.accountId;
-  let state: ShareOutputs = { ...olds, timeouts: news.timeouts, adopt: news.adopt };
+  let state: ShareOutputs = { ...olds, timeouts: news.timeouts, adopt: news.adopt, exclusive: news.exclusive };
   // One deadline for the whole operation: each wait gets what is left of it.
   const budget = typeof timeout === "number" ? budgetOf(timeout) : timeout;
   // Writes stop at that deadline too (their retries and rate waits included).
@@ -75,8 +79,25 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
   const writes = { signal };
   const recipients = new Map(olds.recipients.map((r) => [recipientKey(r), r]));
   const resources = new Map(olds.resources.map((r) => [resourceKey(r), r]));
-  const snapshot = () =>
-    finishOutputs({ ...state, recipients: [...recipients.values()], resources: [...resources.values()] });
+  // An exclusive share's undeclared items join the inline ones under keys no declaration has, so the
+  // removal of what is no longer declared (step 4) removes them too, after every addition.
+  const undeclared = exclusiveRemovals(olds, news);
+  for (const [key, item] of undeclared.recipients) recipients.set(key, item);
+  for (const [key, item] of undeclared.resources) resources.set(key, item);
+  const snapshot = () => {
+    const [inline, leftRecipients] = splitUndeclared(recipients);
+    const [inlineResources, leftResources] = splitUndeclared(resources);
+    return finishOutputs({
+      ...state,
+      recipients: inline,
+      resources: inlineResources,
+      ...exclusiveFields(
+        news.exclusive,
+        leftRecipients.map((item) => ({ ...undeclared.recipientsById.get(item.id)!, associationStatus: item.associationStatus })),
+        leftResources.map((item) => ({ ...undeclared.resourcesById.get(item.id)!, status: item.status })),
+      ),
+    });
+  };
 
   try {
     // 1. The share itself: rename, or resume waiting for it to settle.
@@ -94,11 +115,16 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
     const declaredRecipients = news.recipients ?? [];
     const declaredKeys = new Set(declaredRecipients.map(recipientKey));
     const removeRecipient = async (key: string, tracked: ManagedRecipient) => {
-      const removed = await deleteTolerantly(api.recipients.delete(account, id, tracked.id, writes));
+      const outOfBand = undeclared.recipientsById.get(tracked.id);
+      if (outOfBand) wait.log(`removing ${describeUndeclaredRecipient(outOfBand, id)}: not declared, and the Share is exclusive`);
+      // One already leaving (a removal a killed `up` sent) is only waited for.
+      const leaving = outOfBand !== undefined && isLeaving(RECIPIENT_LIFECYCLE, tracked.associationStatus);
+      const removed = leaving ? undefined : await deleteTolerantly(api.recipients.delete(account, id, tracked.id, writes));
       if (removed) recipients.set(key, { ...tracked, associationStatus: removed.association_status });
       if (removed) rememberRecipientWrite(wait, id, removed);
       await waitRecipientGone(wait, id, tracked.id, budget, removed);
       recipients.delete(key);
+      if (outOfBand) wait.log(`removed ${describeUndeclaredRecipient(outOfBand, id)}: it is disassociated`);
     };
     const recipientTasks = [
       ...declaredRecipients.map((declaration) => async () => {
@@ -195,10 +221,14 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
       await propagate(key, settled);
     };
     const removeResource = async (key: string, tracked: ManagedResource) => {
-      const removed = await deleteTolerantly(api.resources.delete(account, id, tracked.id, writes));
+      const outOfBand = undeclared.resourcesById.get(tracked.id);
+      if (outOfBand) wait.log(`removing ${describeUndeclaredResource(outOfBand, id)}: not declared, and the Share is exclusive`);
+      const leaving = outOfBand !== undefined && isLeaving(RESOURCE_LIFECYCLE, tracked.status);
+      const removed = leaving ? undefined : await deleteTolerantly(api.resources.delete(account, id, tracked.id, writes));
       if (removed) resources.set(key, managedResource(removed));
       await waitResourceGone(wait, id, tracked.id, budget, removed);
       resources.delete(key);
+      if (outOfBand) wait.log(`removed ${describeUndeclaredResource(outOfBand, id)}: it is deleted`);
     };
     // The API may hold one record per shared object, whatever its account (a 409): then the old
     // record must go first, which the API allows only while the share has another resource.
@@ -257,6 +287,57 @@ export async function reconcile(runtime: Runtime, id: string, olds: ShareOutputs
   } catch (error) {
     throw shareInitError(id, snapshot(), news, error);
   }
+}
+
+/** Where the reconcile keeps an undeclared item: a key no declaration has (see recipientKey, resourceKey). */
+const UNDECLARED_KEY = "undeclared:";
+
+/**
+ * The undeclared items an exclusive share's `up` removes, keyed for the reconcile's maps and shaped
+ * as inline items (what its removal of inline items works on); none when the Share is not exclusive.
+ * One the program now declares (and state does not yet track), unless already leaving, is taken over
+ * under its declared key instead: it is the declared item, already there.
+ */
+function exclusiveRemovals(olds: ShareOutputs, news: ShareInputs) {
+  const exclusive = news.exclusive === true;
+  const trackedRecipients = new Set(olds.recipients.map(recipientKey));
+  const trackedResources = new Set(olds.resources.map(resourceKey));
+  const declaredRecipients = new Set((news.recipients ?? []).map(recipientKey).filter((key) => !trackedRecipients.has(key)));
+  const declaredResources = new Map((news.resources ?? []).filter((d) => !trackedResources.has(resourceKey(d))).map((d) => [resourceKey(d), d]));
+  const recipients: [string, ManagedRecipient][] = [];
+  const resources: [string, ManagedResource][] = [];
+  const recipientsById = new Map<string, UndeclaredRecipient>();
+  const resourcesById = new Map<string, UndeclaredResource>();
+  for (const item of exclusive ? olds.undeclaredRecipients ?? [] : []) {
+    const managed: ManagedRecipient = { recipientAccountId: item.recipientAccountId, id: item.id, associationStatus: item.associationStatus };
+    const declaredKey = recipientKey(managed);
+    if (!isLeaving(RECIPIENT_LIFECYCLE, item.associationStatus) && declaredRecipients.delete(declaredKey)) {
+      recipients.push([declaredKey, managed]);
+      continue;
+    }
+    recipientsById.set(item.id, item);
+    recipients.push([`${UNDECLARED_KEY}${item.id}`, managed]);
+  }
+  for (const item of exclusive ? olds.undeclaredResources ?? [] : []) {
+    const declaredKey = resourceKey(item);
+    const declaration = declaredResources.get(declaredKey);
+    const managed: ManagedResource = { resourceType: item.resourceType, resourceId: item.resourceId, resourceAccountId: item.resourceAccountId, meta: "{}", id: item.id, status: item.status, resourceVersion: 0, propagated: false };
+    if (!isLeaving(RESOURCE_LIFECYCLE, item.status) && declaration?.resourceAccountId === item.resourceAccountId) {
+      // Its meta and its propagation are then brought to what is declared, as for any tracked one.
+      declaredResources.delete(declaredKey);
+      resources.push([declaredKey, managed]);
+      continue;
+    }
+    resourcesById.set(item.id, item);
+    resources.push([`${UNDECLARED_KEY}${item.id}`, managed]);
+  }
+  return { recipients, resources, recipientsById, resourcesById };
+}
+
+/** The reconcile's map of items, split into the inline ones and the undeclared ones not yet removed. */
+function splitUndeclared<T>(items: Map<string, T>): [T[], T[]] {
+  const entries = [...items.entries()];
+  return [entries.filter(([key]) => !key.startsWith(UNDECLARED_KEY)).map(([, item]) => item), entries.filter(([key]) => key.startsWith(UNDECLARED_KEY)).map(([, item]) => item)];
 }
 
 function recipientLabel(declaration: RecipientDeclaration, recipientId: string, shareId: string): string {

@@ -23,6 +23,7 @@ import { afterLeaving, waitForLeavingResources } from "./re-add";
 import { timeoutsChanged } from "./settling";
 import { terminalAdvice } from "./terminal";
 import { isSettledState, REPLACE_ON_CHANGE, resourceInputsOf, resourceOutputsOf, ShareResourceInputs, ShareResourceOutputs, TIMEOUT_KEYS } from "./share-resource-model";
+import { exclusiveShareConflict } from "./exclusive-shares";
 
 /** Throws the partial-failure error: the object exists, keep it in state and resume next time. */
 function stillSettling(id: string, inputs: ShareResourceInputs, server: ShareResourceObject, error: unknown, raw: Record<string, unknown>): never {
@@ -40,6 +41,8 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
     const checker = new Checker();
     checker.id("accountId", news.accountId);
     checker.id("shareId", news.shareId);
+    const exclusiveConflict = exclusiveShareConflict(news.shareId, "ShareResource");
+    if (exclusiveConflict) checker.fail("shareId", exclusiveConflict);
     checker.resourceType("resourceType", news.resourceType);
     checker.id("resourceId", news.resourceId);
     checker.id("resourceAccountId", news.resourceAccountId);
@@ -77,6 +80,9 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
   },
 
   async create(inputs) {
+    // Checked again before the first write: the Share may have been reached after this check.
+    const exclusiveConflict = exclusiveShareConflict(inputs.shareId, "ShareResource");
+    if (exclusiveConflict) throw new Error(exclusiveConflict);
     const raw = inputs as unknown as Record<string, unknown>;
     const { api, wait } = runtimeFor(inputs.accountId);
     const timeout = timeoutMs(inputs.timeouts, "create");

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { refuseOnExclusiveShare } from "./exclusive-share-outputs";
 import shareResourceProvider = require("./share-resource-provider");
 import type { ShareResourceProperties } from "./share-resource-model";
 import { currentStack, OutputProperties, replacedOnePerKey, SharingResource, TimeoutsArgs, warnIfNotInstalled, withReadBack } from "./resource-base";
@@ -65,6 +66,7 @@ export interface ShareResource extends OutputProperties<ShareResourceProperties>
 export class ShareResource extends SharingResource {
   constructor(name: string, args: ShareResourceArgs, opts?: pulumi.CustomResourceOptions) {
     warnIfNotInstalled();
+    refuseOnExclusiveShare(name, args.shareId, "ShareResource");
     const { props, opts: options } = replacedOnePerKey({ ...withReadBack(args, SHARE_RESOURCE_READ_BACK), ownerStack: currentStack() }, opts);
     super("ShareResource", require.resolve("./share-resource-provider"), shareResourceProvider, name, props, options);
   }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import shareProvider = require("./share-provider");
 import { currentStack, OutputProperties, SharingResource, TimeoutsArgs, warnIfNotInstalled, withReadBack } from "./resource-base";
+import { markExclusiveShareId } from "./exclusive-share-outputs";
 import type { ManagedRecipient, ManagedResource, ShareProperties } from "./share-model";
 
 export type { ShareProperties } from "./share-model";
@@ -35,13 +36,13 @@ export interface ShareArgs {
    * The recipients this Share manages: at least one (Cloudflare creates a share only with a
    * recipient). Adding or removing one changes the share in place; a removed recipient is waited
    * for until it is `disassociated`. Recipients declared as separate {@link ShareRecipient}
-   * resources are never touched by the Share.
+   * resources are never touched by the Share (unless it is `exclusive`).
    */
   recipients?: pulumi.Input<pulumi.Input<ShareRecipientDeclarationArgs>[]>;
   /**
    * The objects this Share manages: at least one. Adding or removing one, or changing its `meta`,
    * changes the share in place. Resources declared as separate {@link ShareResource} resources are
-   * never touched by the Share.
+   * never touched by the Share (unless it is `exclusive`).
    */
   resources?: pulumi.Input<pulumi.Input<ShareResourceDeclarationArgs>[]>;
   /** How long to wait for the share and its items to settle (create, update) or be gone (delete). Each defaults to "5m". */
@@ -59,6 +60,15 @@ export interface ShareArgs {
    * after it was discovered is never silently rewritten.
    */
   adoptOnlyIfMatching?: pulumi.Input<boolean>;
+  /**
+   * The inline `recipients` and `resources` are the share's complete set. `refresh` then records
+   * every other live recipient and resource of the share (`undeclaredRecipients`,
+   * `undeclaredResources`), so `pulumi refresh --preview-only --expect-no-changes` and
+   * `pulumi preview --refresh --expect-no-changes` fail on a grant made out of band and name it;
+   * `pulumi up --refresh` removes them. A separate {@link ShareRecipient} or {@link ShareResource} on
+   * an exclusive share is refused. Default `false`: items the Share does not declare are left alone.
+   */
+  exclusive?: pulumi.Input<boolean>;
 }
 
 /** An inline recipient as the Share tracks it: its target, its recipient `id`, its `associationStatus`. */
@@ -67,7 +77,19 @@ export type ManagedRecipientOutput = ManagedRecipient;
 export type ManagedResourceOutput = ManagedResource;
 
 /** The properties of a Share that Cloudflare sets (no argument gives them). */
-export const SHARE_READ_BACK = ["recipientIds", "resourceIds", "status", "accountName", "organizationId", "targetType", "kind", "created", "modified"] as const satisfies readonly (keyof ShareProperties)[];
+export const SHARE_READ_BACK = [
+  "recipientIds",
+  "resourceIds",
+  "status",
+  "accountName",
+  "organizationId",
+  "targetType",
+  "kind",
+  "created",
+  "modified",
+  "undeclaredRecipients",
+  "undeclaredResources",
+] as const satisfies readonly (keyof ShareProperties)[];
 
 // The outputs, declared once for both faces in ShareProperties (a TSDoc here would join the class's).
 export interface Share extends OutputProperties<ShareProperties> {}
@@ -104,5 +126,6 @@ export class Share extends SharingResource {
     warnIfNotInstalled();
     const props = { ...withReadBack(args, SHARE_READ_BACK), ownerStack: currentStack() };
     super("Share", require.resolve("./share-provider"), shareProvider, name, props, opts);
+    markExclusiveShareId(this.id, args.exclusive);
   }
 }

@@ -18,7 +18,8 @@ const RULESET = "2f2feab2026849078ba485f918791bdc";
 
 describe("discover options", () => {
   it("default the output directory and the language", () => {
-    expect(parseDiscoverArgs(["--account", OWNER])).toEqual({ accountId: OWNER, organizationId: undefined, out: "cloudflare-sharing-023e105f", language: "typescript" });
+    expect(parseDiscoverArgs(["--account", OWNER])).toEqual({ accountId: OWNER, organizationId: undefined, out: "cloudflare-sharing-023e105f", language: "typescript", exclusive: false });
+    expect(parseDiscoverArgs(["--account", OWNER, "--exclusive"]).exclusive).toBe(true);
   });
 
   it("name each wrong option and its rule", () => {
@@ -133,6 +134,32 @@ describe("discover against the emulator", () => {
       process.env.CLOUDFLARE_SHARING_TUNING = tuning;
     }
   }, 30_000);
+
+  it("--exclusive declares every share exclusive, and a strict adopt of that declaration sends no write", async () => {
+    const { share } = emulator.control.seedShare({ accountId: OWNER, name: "waf", recipients: [{ recipient_account_id: PARTNER }], resources: [{ resource_type: "custom-ruleset", resource_id: RULESET, resource_account_id: OWNER, meta: {} }], settled: true });
+    const lines: string[] = [];
+    const out = path.join(scratch, "program");
+    expect(await runDiscover(["--account", OWNER, "--out", out, "--exclusive"], io(lines))).toBe(0);
+    const index = fs.readFileSync(path.join(out, "index.ts"), "utf8");
+    expect(index).toContain(`  adopt: "${share.id}",\n  adoptOnlyIfMatching: true,\n  exclusive: true,`);
+    expect(fs.readFileSync(path.join(out, "README.md"), "utf8")).toContain("pulumi refresh --preview-only --expect-no-changes");
+
+    const declared: ShareInputs = {
+      accountId: OWNER,
+      name: "waf",
+      recipients: [{ recipientAccountId: PARTNER }],
+      resources: [{ resourceType: "custom-ruleset", resourceId: RULESET, resourceAccountId: OWNER, meta: {} }],
+      adopt: share.id,
+      adoptOnlyIfMatching: true,
+      exclusive: true,
+    };
+    const checked = await shareProvider.check!({} as ShareInputs, declared);
+    expect(checked.failures).toBeUndefined();
+    emulator.control.clearLog();
+    const created = await shareProvider.create(checked.inputs!);
+    expect(created.outs).toMatchObject({ exclusive: true, undeclaredRecipients: [], undeclaredResources: [] });
+    expect(emulator.control.requestLog().filter((entry) => entry.method !== "GET")).toEqual([]);
+  });
 
   for (const reading of ["organization", "owner"] as const) {
     it(`an organization recipient (account_id holds the ${reading} id) is declared as one, and a strict adopt accepts the declaration with no write`, async () => {

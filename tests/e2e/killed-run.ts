@@ -12,7 +12,14 @@ export interface CliResult {
   output: string;
 }
 
-/** Runs the pulumi CLI in the program directory with the stack's environment (plus `env`); bounded by `timeoutMs`. */
+/**
+ * Runs the pulumi CLI in the program directory with the stack's environment (plus `env`); bounded by
+ * `timeoutMs`. It runs in its own process group, so a test can kill all of it (CLI, language host,
+ * provider host).
+ *
+ * @example
+ * const up = await cli(testStack, ["up", "--yes", "--skip-preview"], 120_000, (kill) => (killUp = kill));
+ */
 export function cli(testStack: TestStack, args: string[], timeoutMs: number, onStart?: (kill: () => void) => void, env: Record<string, string> = {}): Promise<CliResult> {
   const binary = path.join(engineDir(), "bin", "pulumi");
   return runInProgram(testStack, binary, [...args, "--stack", testStack.stack.name, "--non-interactive", "--color", "never"], timeoutMs, onStart, env);
@@ -63,7 +70,12 @@ export function runInProgram(
   });
 }
 
-/** Polls until `condition` holds, bounded. */
+/**
+ * Polls until `condition` holds, bounded.
+ *
+ * @example
+ * await until(() => deletes().length > 0, 60_000, "the first DELETE");
+ */
 export async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
@@ -72,7 +84,12 @@ export async function until(condition: () => boolean, timeoutMs: number, what: s
   }
 }
 
-/** Replaces an unreadable stack checkpoint of the file backend by its `.bak` (or newest backup). */
+/**
+ * Replaces an unreadable stack checkpoint of the file backend by its `.bak` (or newest backup).
+ *
+ * @example
+ * restoreCheckpointIfTorn(testStack.backendDir);
+ */
 export function restoreCheckpointIfTorn(backendDir: string): void {
   const stacks = path.join(backendDir, ".pulumi", "stacks");
   const files = fs.readdirSync(stacks, { recursive: true, withFileTypes: true }).filter((f) => f.isFile() && f.name.endsWith(".json"));
@@ -100,3 +117,13 @@ function parses(file: string): boolean {
   }
 }
 
+/**
+ * Releases the lock a killed run left on the file backend (what `pulumi cancel` does for a service backend).
+ *
+ * @example
+ * releaseLocks(testStack.backendDir);
+ */
+export function releaseLocks(backendDir: string): void {
+  const locks = path.join(backendDir, ".pulumi", "locks");
+  if (fs.existsSync(locks)) fs.rmSync(locks, { recursive: true, force: true });
+}

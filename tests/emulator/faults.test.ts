@@ -50,6 +50,15 @@ describe("faults", () => {
     expect((await emu.call<ShareObject[]>("GET", sharesPath())).body.result).toHaveLength(1);
   });
 
+  test("lostResponseMethods: a DELETE is applied, its response lost; POSTs then answer", async () => {
+    const { id } = (await emu.call<ShareObject>("POST", sharesPath(), { body: shareBody("to delete") })).body.result!;
+    emu.control.configure({ faults: { lostPostResponseRate: 1, lostResponseMethods: ["DELETE"] } });
+    await expect(emu.call("DELETE", `${sharesPath()}/${id}`)).rejects.toThrow();
+    expect(emu.control.getShare(id)?.status).toMatch(/deleting|deleted/);
+    expect(emu.control.requestLog().at(-1)).toMatchObject({ method: "DELETE", status: 0, fault: "lost-response" });
+    expect((await emu.call("POST", sharesPath(), { body: shareBody("kept") })).status).toBeLessThan(300);
+  });
+
   test("latencyMs delays the answer and is logged", async () => {
     emu.control.configure({ faults: { latencyMs: [40, 60] } });
     const started = performance.now();

@@ -2,6 +2,8 @@
 // (…Properties): the public types stay what they were, and the plugin classes register every output.
 import * as pulumi from "@pulumi/pulumi";
 import * as plugin from "../../provider/plugin/classes";
+import { ShareRecipient as DynamicShareRecipient } from "../../provider/resources/share-recipient";
+import { ShareResource as DynamicShareResource } from "../../provider/resources/share-resource";
 import type { ManagedRecipientOutput, ManagedResourceOutput, Share, ShareProperties } from "../../provider/resources/share";
 import type { ShareRecipient, ShareRecipientProperties } from "../../provider/resources/share-recipient";
 import type { RecipientResourceState } from "../../provider/resources/share-recipient-model";
@@ -65,3 +67,31 @@ describe("the resource classes' outputs", () => {
     expect(recipientInputs.recipientAccountId).toBe("9a7806061c88ada191ed06f989cc3dac");
   });
 });
+
+describe("an exclusive Share of the same program", () => {
+  beforeAll(() => {
+    pulumi.runtime.setMocks({ newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: () => ({}) }, "proj", "dev");
+  });
+  const args = { accountId: OWNER, name: "rules", recipients: [{ recipientAccountId: "9a7806061c88ada191ed06f989cc3dac" }], resources: [] };
+
+  it("refuses, at construction, a separate ShareRecipient or ShareResource on it (both faces)", () => {
+    // The dynamic classes refuse before registering anything (their Share marks its id as the plugin's does).
+    const share = new plugin.Share("exclusive", { ...args, exclusive: true });
+    for (const ShareRecipient of [plugin.ShareRecipient, DynamicShareRecipient]) {
+      expect(() => new ShareRecipient("extra", { accountId: OWNER, shareId: share.id, recipientAccountId: "b1946ac92492d2347c6235b4d2611184" })).toThrow(
+        /ShareRecipient "extra": its shareId is the id of a Share with exclusive: true.*Declare it in the Share's recipients instead/,
+      );
+    }
+    for (const ShareResource of [plugin.ShareResource, DynamicShareResource]) {
+      expect(() => new ShareResource("extra", { accountId: OWNER, shareId: share.id, resourceType: "gateway-policy", resourceId: "f".repeat(32), resourceAccountId: OWNER })).toThrow(
+        /ShareResource "extra": its shareId is the id of a Share with exclusive: true/,
+      );
+    }
+  });
+
+  it("accepts them on a Share that is not exclusive", () => {
+    const share = new plugin.Share("open", args);
+    expect(() => new plugin.ShareRecipient("open-extra", { accountId: OWNER, shareId: share.id, recipientAccountId: "b1946ac92492d2347c6235b4d2611184" })).not.toThrow();
+  });
+});
+

@@ -1233,6 +1233,154 @@ func (o TimeoutsPtrOutput) Update() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// A live recipient of an exclusive share that the Share does not declare (added out of band): `up` removes it.
+type UndeclaredRecipient struct {
+	// `associating` or `associated`; `disassociating` once a removal is under way (`up` then waits until it is `disassociated`).
+	AssociationStatus string `pulumi:"associationStatus"`
+	// When it was added (RFC 3339), as Cloudflare reports it.
+	Created string `pulumi:"created"`
+	// The recipient id.
+	Id string `pulumi:"id"`
+	// The account (or organization) the API reports for it.
+	RecipientAccountId string `pulumi:"recipientAccountId"`
+}
+
+// A live recipient of an exclusive share that the Share does not declare (added out of band): `up` removes it.
+type UndeclaredRecipientOutput struct{ *pulumi.OutputState }
+
+func (UndeclaredRecipientOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*UndeclaredRecipient)(nil)).Elem()
+}
+
+func (o UndeclaredRecipientOutput) ToUndeclaredRecipientOutput() UndeclaredRecipientOutput {
+	return o
+}
+
+func (o UndeclaredRecipientOutput) ToUndeclaredRecipientOutputWithContext(ctx context.Context) UndeclaredRecipientOutput {
+	return o
+}
+
+// `associating` or `associated`; `disassociating` once a removal is under way (`up` then waits until it is `disassociated`).
+func (o UndeclaredRecipientOutput) AssociationStatus() pulumi.StringOutput {
+	return o.ApplyT(func(v UndeclaredRecipient) string { return v.AssociationStatus }).(pulumi.StringOutput)
+}
+
+// When it was added (RFC 3339), as Cloudflare reports it.
+func (o UndeclaredRecipientOutput) Created() pulumi.StringOutput {
+	return o.ApplyT(func(v UndeclaredRecipient) string { return v.Created }).(pulumi.StringOutput)
+}
+
+// The recipient id.
+func (o UndeclaredRecipientOutput) Id() pulumi.StringOutput {
+	return o.ApplyT(func(v UndeclaredRecipient) string { return v.Id }).(pulumi.StringOutput)
+}
+
+// The account (or organization) the API reports for it.
+func (o UndeclaredRecipientOutput) RecipientAccountId() pulumi.StringOutput {
+	return o.ApplyT(func(v UndeclaredRecipient) string { return v.RecipientAccountId }).(pulumi.StringOutput)
+}
+
+type UndeclaredRecipientArrayOutput struct{ *pulumi.OutputState }
+
+func (UndeclaredRecipientArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]UndeclaredRecipient)(nil)).Elem()
+}
+
+func (o UndeclaredRecipientArrayOutput) ToUndeclaredRecipientArrayOutput() UndeclaredRecipientArrayOutput {
+	return o
+}
+
+func (o UndeclaredRecipientArrayOutput) ToUndeclaredRecipientArrayOutputWithContext(ctx context.Context) UndeclaredRecipientArrayOutput {
+	return o
+}
+
+func (o UndeclaredRecipientArrayOutput) Index(i pulumi.IntInput) UndeclaredRecipientOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) UndeclaredRecipient {
+		return vs[0].([]UndeclaredRecipient)[vs[1].(int)]
+	}).(UndeclaredRecipientOutput)
+}
+
+// A live resource of an exclusive share that the Share does not declare (added out of band): `up` removes it.
+type UndeclaredResource struct {
+	// When it was added (RFC 3339), as Cloudflare reports it.
+	Created string `pulumi:"created"`
+	// The share-resource id.
+	Id string `pulumi:"id"`
+	// The account that owns the shared object.
+	ResourceAccountId string `pulumi:"resourceAccountId"`
+	// The id of the shared object.
+	ResourceId string `pulumi:"resourceId"`
+	// What kind of object is shared (e.g. `custom-ruleset`).
+	ResourceType string `pulumi:"resourceType"`
+	// `active`; `deleting` once a removal is under way (`up` then waits until it is `deleted`).
+	Status string `pulumi:"status"`
+}
+
+// A live resource of an exclusive share that the Share does not declare (added out of band): `up` removes it.
+type UndeclaredResourceOutput struct{ *pulumi.OutputState }
+
+func (UndeclaredResourceOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*UndeclaredResource)(nil)).Elem()
+}
+
+func (o UndeclaredResourceOutput) ToUndeclaredResourceOutput() UndeclaredResourceOutput {
+	return o
+}
+
+func (o UndeclaredResourceOutput) ToUndeclaredResourceOutputWithContext(ctx context.Context) UndeclaredResourceOutput {
+	return o
+}
+
+// When it was added (RFC 3339), as Cloudflare reports it.
+func (o UndeclaredResourceOutput) Created() pulumi.StringOutput {
+	return o.ApplyT(func(v UndeclaredResource) string { return v.Created }).(pulumi.StringOutput)
+}
+
+// The share-resource id.
+func (o UndeclaredResourceOutput) Id() pulumi.StringOutput {
+	return o.ApplyT(func(v UndeclaredResource) string { return v.Id }).(pulumi.StringOutput)
+}
+
+// The account that owns the shared object.
+func (o UndeclaredResourceOutput) ResourceAccountId() pulumi.StringOutput {
+	return o.ApplyT(func(v UndeclaredResource) string { return v.ResourceAccountId }).(pulumi.StringOutput)
+}
+
+// The id of the shared object.
+func (o UndeclaredResourceOutput) ResourceId() pulumi.StringOutput {
+	return o.ApplyT(func(v UndeclaredResource) string { return v.ResourceId }).(pulumi.StringOutput)
+}
+
+// What kind of object is shared (e.g. `custom-ruleset`).
+func (o UndeclaredResourceOutput) ResourceType() pulumi.StringOutput {
+	return o.ApplyT(func(v UndeclaredResource) string { return v.ResourceType }).(pulumi.StringOutput)
+}
+
+// `active`; `deleting` once a removal is under way (`up` then waits until it is `deleted`).
+func (o UndeclaredResourceOutput) Status() pulumi.StringOutput {
+	return o.ApplyT(func(v UndeclaredResource) string { return v.Status }).(pulumi.StringOutput)
+}
+
+type UndeclaredResourceArrayOutput struct{ *pulumi.OutputState }
+
+func (UndeclaredResourceArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]UndeclaredResource)(nil)).Elem()
+}
+
+func (o UndeclaredResourceArrayOutput) ToUndeclaredResourceArrayOutput() UndeclaredResourceArrayOutput {
+	return o
+}
+
+func (o UndeclaredResourceArrayOutput) ToUndeclaredResourceArrayOutputWithContext(ctx context.Context) UndeclaredResourceArrayOutput {
+	return o
+}
+
+func (o UndeclaredResourceArrayOutput) Index(i pulumi.IntInput) UndeclaredResourceOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) UndeclaredResource {
+		return vs[0].([]UndeclaredResource)[vs[1].(int)]
+	}).(UndeclaredResourceOutput)
+}
+
 func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*ShareRecipientDeclarationInput)(nil)).Elem(), ShareRecipientDeclarationArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ShareRecipientDeclarationArrayInput)(nil)).Elem(), ShareRecipientDeclarationArray{})
@@ -1264,4 +1412,8 @@ func init() {
 	pulumi.RegisterOutputType(ShareResourceInfoArrayOutput{})
 	pulumi.RegisterOutputType(TimeoutsOutput{})
 	pulumi.RegisterOutputType(TimeoutsPtrOutput{})
+	pulumi.RegisterOutputType(UndeclaredRecipientOutput{})
+	pulumi.RegisterOutputType(UndeclaredRecipientArrayOutput{})
+	pulumi.RegisterOutputType(UndeclaredResourceOutput{})
+	pulumi.RegisterOutputType(UndeclaredResourceArrayOutput{})
 }

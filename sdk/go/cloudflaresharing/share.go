@@ -35,6 +35,13 @@ type Share struct {
 	AdoptOnlyIfMatching pulumi.BoolPtrOutput `pulumi:"adoptOnlyIfMatching"`
 	// When the share was created (RFC 3339), as Cloudflare reports it.
 	Created pulumi.StringOutput `pulumi:"created"`
+	// The inline `recipients` and `resources` are the share's complete set. `refresh` then records
+	// every other live recipient and resource of the share (`undeclaredRecipients`,
+	// `undeclaredResources`), so `pulumi refresh --preview-only --expect-no-changes` and
+	// `pulumi preview --refresh --expect-no-changes` fail on a grant made out of band and name it;
+	// `pulumi up --refresh` removes them. A separate {@link ShareRecipient } or {@link ShareResource } on
+	// an exclusive share is refused. Default `false`: items the Share does not declare are left alone.
+	Exclusive pulumi.BoolPtrOutput `pulumi:"exclusive"`
 	// `sent` (this account owns the share).
 	Kind pulumi.StringOutput `pulumi:"kind"`
 	// When the share last changed (RFC 3339), as Cloudflare reports it.
@@ -57,6 +64,12 @@ type Share struct {
 	TargetType pulumi.StringOutput `pulumi:"targetType"`
 	// How long to wait for the share and its items to settle (create, update) or be gone (delete). Each defaults to "5m".
 	Timeouts TimeoutsPtrOutput `pulumi:"timeouts"`
+	// With `exclusive: true` only: the live recipients the last `refresh` found on the share that this
+	// Share does not declare. Not empty means someone granted access out of band: `diff` reports it
+	// and `up` removes them.
+	UndeclaredRecipients UndeclaredRecipientArrayOutput `pulumi:"undeclaredRecipients"`
+	// With `exclusive: true` only: the live resources the last `refresh` found that this Share does not declare (removed by `up`).
+	UndeclaredResources UndeclaredResourceArrayOutput `pulumi:"undeclaredResources"`
 }
 
 // NewShare registers a new resource with the given unique name, arguments, and options.
@@ -116,16 +129,23 @@ type shareArgs struct {
 	// difference and changes nothing. `discover` writes programs with it, so that a share changed
 	// after it was discovered is never silently rewritten.
 	AdoptOnlyIfMatching *bool `pulumi:"adoptOnlyIfMatching"`
+	// The inline `recipients` and `resources` are the share's complete set. `refresh` then records
+	// every other live recipient and resource of the share (`undeclaredRecipients`,
+	// `undeclaredResources`), so `pulumi refresh --preview-only --expect-no-changes` and
+	// `pulumi preview --refresh --expect-no-changes` fail on a grant made out of band and name it;
+	// `pulumi up --refresh` removes them. A separate {@link ShareRecipient } or {@link ShareResource } on
+	// an exclusive share is refused. Default `false`: items the Share does not declare are left alone.
+	Exclusive *bool `pulumi:"exclusive"`
 	// The share's name. Names are not unique in Cloudflare. Updated in place.
 	Name string `pulumi:"name"`
 	// The recipients this Share manages: at least one (Cloudflare creates a share only with a
 	// recipient). Adding or removing one changes the share in place; a removed recipient is waited
 	// for until it is `disassociated`. Recipients declared as separate {@link ShareRecipient }
-	// resources are never touched by the Share.
+	// resources are never touched by the Share (unless it is `exclusive`).
 	Recipients []ShareRecipientDeclaration `pulumi:"recipients"`
 	// The objects this Share manages: at least one. Adding or removing one, or changing its `meta`,
 	// changes the share in place. Resources declared as separate {@link ShareResource } resources are
-	// never touched by the Share.
+	// never touched by the Share (unless it is `exclusive`).
 	Resources []ShareResourceDeclaration `pulumi:"resources"`
 	// How long to wait for the share and its items to settle (create, update) or be gone (delete). Each defaults to "5m".
 	Timeouts *Timeouts `pulumi:"timeouts"`
@@ -144,16 +164,23 @@ type ShareArgs struct {
 	// difference and changes nothing. `discover` writes programs with it, so that a share changed
 	// after it was discovered is never silently rewritten.
 	AdoptOnlyIfMatching pulumi.BoolPtrInput
+	// The inline `recipients` and `resources` are the share's complete set. `refresh` then records
+	// every other live recipient and resource of the share (`undeclaredRecipients`,
+	// `undeclaredResources`), so `pulumi refresh --preview-only --expect-no-changes` and
+	// `pulumi preview --refresh --expect-no-changes` fail on a grant made out of band and name it;
+	// `pulumi up --refresh` removes them. A separate {@link ShareRecipient } or {@link ShareResource } on
+	// an exclusive share is refused. Default `false`: items the Share does not declare are left alone.
+	Exclusive pulumi.BoolPtrInput
 	// The share's name. Names are not unique in Cloudflare. Updated in place.
 	Name pulumi.StringInput
 	// The recipients this Share manages: at least one (Cloudflare creates a share only with a
 	// recipient). Adding or removing one changes the share in place; a removed recipient is waited
 	// for until it is `disassociated`. Recipients declared as separate {@link ShareRecipient }
-	// resources are never touched by the Share.
+	// resources are never touched by the Share (unless it is `exclusive`).
 	Recipients ShareRecipientDeclarationArrayInput
 	// The objects this Share manages: at least one. Adding or removing one, or changing its `meta`,
 	// changes the share in place. Resources declared as separate {@link ShareResource } resources are
-	// never touched by the Share.
+	// never touched by the Share (unless it is `exclusive`).
 	Resources ShareResourceDeclarationArrayInput
 	// How long to wait for the share and its items to settle (create, update) or be gone (delete). Each defaults to "5m".
 	Timeouts TimeoutsPtrInput
@@ -276,6 +303,16 @@ func (o ShareOutput) Created() pulumi.StringOutput {
 	return o.ApplyT(func(v *Share) pulumi.StringOutput { return v.Created }).(pulumi.StringOutput)
 }
 
+// The inline `recipients` and `resources` are the share's complete set. `refresh` then records
+// every other live recipient and resource of the share (`undeclaredRecipients`,
+// `undeclaredResources`), so `pulumi refresh --preview-only --expect-no-changes` and
+// `pulumi preview --refresh --expect-no-changes` fail on a grant made out of band and name it;
+// `pulumi up --refresh` removes them. A separate {@link ShareRecipient } or {@link ShareResource } on
+// an exclusive share is refused. Default `false`: items the Share does not declare are left alone.
+func (o ShareOutput) Exclusive() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *Share) pulumi.BoolPtrOutput { return v.Exclusive }).(pulumi.BoolPtrOutput)
+}
+
 // `sent` (this account owns the share).
 func (o ShareOutput) Kind() pulumi.StringOutput {
 	return o.ApplyT(func(v *Share) pulumi.StringOutput { return v.Kind }).(pulumi.StringOutput)
@@ -329,6 +366,18 @@ func (o ShareOutput) TargetType() pulumi.StringOutput {
 // How long to wait for the share and its items to settle (create, update) or be gone (delete). Each defaults to "5m".
 func (o ShareOutput) Timeouts() TimeoutsPtrOutput {
 	return o.ApplyT(func(v *Share) TimeoutsPtrOutput { return v.Timeouts }).(TimeoutsPtrOutput)
+}
+
+// With `exclusive: true` only: the live recipients the last `refresh` found on the share that this
+// Share does not declare. Not empty means someone granted access out of band: `diff` reports it
+// and `up` removes them.
+func (o ShareOutput) UndeclaredRecipients() UndeclaredRecipientArrayOutput {
+	return o.ApplyT(func(v *Share) UndeclaredRecipientArrayOutput { return v.UndeclaredRecipients }).(UndeclaredRecipientArrayOutput)
+}
+
+// With `exclusive: true` only: the live resources the last `refresh` found that this Share does not declare (removed by `up`).
+func (o ShareOutput) UndeclaredResources() UndeclaredResourceArrayOutput {
+	return o.ApplyT(func(v *Share) UndeclaredResourceArrayOutput { return v.UndeclaredResources }).(UndeclaredResourceArrayOutput)
 }
 
 type ShareArrayOutput struct{ *pulumi.OutputState }

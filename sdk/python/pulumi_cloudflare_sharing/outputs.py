@@ -25,6 +25,8 @@ __all__ = [
     'ShareRecipientTimeouts',
     'ShareResourceInfo',
     'Timeouts',
+    'UndeclaredRecipient',
+    'UndeclaredResource',
 ]
 
 @pulumi.output_type
@@ -853,5 +855,179 @@ class Timeouts(dict):
         How long an update waits for the change to settle.
         """
         return pulumi.get(self, "update")
+
+
+@pulumi.output_type
+class UndeclaredRecipient(dict):
+    """
+    A live recipient of an exclusive share that the Share does not declare (added out of band): `up` removes it.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "associationStatus":
+            suggest = "association_status"
+        elif key == "recipientAccountId":
+            suggest = "recipient_account_id"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in UndeclaredRecipient. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        UndeclaredRecipient.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        UndeclaredRecipient.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 association_status: _builtins.str,
+                 created: _builtins.str,
+                 id: _builtins.str,
+                 recipient_account_id: _builtins.str):
+        """
+        A live recipient of an exclusive share that the Share does not declare (added out of band): `up` removes it.
+
+        :param _builtins.str association_status: `associating` or `associated`; `disassociating` once a removal is under way (`up` then waits until it is `disassociated`).
+        :param _builtins.str created: When it was added (RFC 3339), as Cloudflare reports it.
+        :param _builtins.str id: The recipient id.
+        :param _builtins.str recipient_account_id: The account (or organization) the API reports for it.
+        """
+        pulumi.set(__self__, "association_status", association_status)
+        pulumi.set(__self__, "created", created)
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "recipient_account_id", recipient_account_id)
+
+    @_builtins.property
+    @pulumi.getter(name="associationStatus")
+    def association_status(self) -> _builtins.str:
+        """
+        `associating` or `associated`; `disassociating` once a removal is under way (`up` then waits until it is `disassociated`).
+        """
+        return pulumi.get(self, "association_status")
+
+    @_builtins.property
+    @pulumi.getter
+    def created(self) -> _builtins.str:
+        """
+        When it was added (RFC 3339), as Cloudflare reports it.
+        """
+        return pulumi.get(self, "created")
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> _builtins.str:
+        """
+        The recipient id.
+        """
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter(name="recipientAccountId")
+    def recipient_account_id(self) -> _builtins.str:
+        """
+        The account (or organization) the API reports for it.
+        """
+        return pulumi.get(self, "recipient_account_id")
+
+
+@pulumi.output_type
+class UndeclaredResource(dict):
+    """
+    A live resource of an exclusive share that the Share does not declare (added out of band): `up` removes it.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "resourceAccountId":
+            suggest = "resource_account_id"
+        elif key == "resourceId":
+            suggest = "resource_id"
+        elif key == "resourceType":
+            suggest = "resource_type"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in UndeclaredResource. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        UndeclaredResource.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        UndeclaredResource.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 created: _builtins.str,
+                 id: _builtins.str,
+                 resource_account_id: _builtins.str,
+                 resource_id: _builtins.str,
+                 resource_type: _builtins.str,
+                 status: _builtins.str):
+        """
+        A live resource of an exclusive share that the Share does not declare (added out of band): `up` removes it.
+
+        :param _builtins.str created: When it was added (RFC 3339), as Cloudflare reports it.
+        :param _builtins.str id: The share-resource id.
+        :param _builtins.str resource_account_id: The account that owns the shared object.
+        :param _builtins.str resource_id: The id of the shared object.
+        :param _builtins.str resource_type: What kind of object is shared (e.g. `custom-ruleset`).
+        :param _builtins.str status: `active`; `deleting` once a removal is under way (`up` then waits until it is `deleted`).
+        """
+        pulumi.set(__self__, "created", created)
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "resource_account_id", resource_account_id)
+        pulumi.set(__self__, "resource_id", resource_id)
+        pulumi.set(__self__, "resource_type", resource_type)
+        pulumi.set(__self__, "status", status)
+
+    @_builtins.property
+    @pulumi.getter
+    def created(self) -> _builtins.str:
+        """
+        When it was added (RFC 3339), as Cloudflare reports it.
+        """
+        return pulumi.get(self, "created")
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> _builtins.str:
+        """
+        The share-resource id.
+        """
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter(name="resourceAccountId")
+    def resource_account_id(self) -> _builtins.str:
+        """
+        The account that owns the shared object.
+        """
+        return pulumi.get(self, "resource_account_id")
+
+    @_builtins.property
+    @pulumi.getter(name="resourceId")
+    def resource_id(self) -> _builtins.str:
+        """
+        The id of the shared object.
+        """
+        return pulumi.get(self, "resource_id")
+
+    @_builtins.property
+    @pulumi.getter(name="resourceType")
+    def resource_type(self) -> _builtins.str:
+        """
+        What kind of object is shared (e.g. `custom-ruleset`).
+        """
+        return pulumi.get(self, "resource_type")
+
+    @_builtins.property
+    @pulumi.getter
+    def status(self) -> _builtins.str:
+        """
+        `active`; `deleting` once a removal is under way (`up` then waits until it is `deleted`).
+        """
+        return pulumi.get(self, "status")
 
 

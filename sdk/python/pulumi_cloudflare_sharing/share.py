@@ -25,6 +25,7 @@ class ShareArgs:
                  name: pulumi.Input[_builtins.str],
                  adopt: pulumi.Input[Optional[_builtins.str]] = None,
                  adopt_only_if_matching: pulumi.Input[Optional[_builtins.bool]] = None,
+                 exclusive: pulumi.Input[Optional[_builtins.bool]] = None,
                  recipients: pulumi.Input[Optional[Sequence[pulumi.Input['ShareRecipientDeclarationArgs']]]] = None,
                  resources: pulumi.Input[Optional[Sequence[pulumi.Input['ShareResourceDeclarationArgs']]]] = None,
                  timeouts: pulumi.Input[Optional['TimeoutsArgs']] = None):
@@ -40,13 +41,19 @@ class ShareArgs:
                active resources with their owning account and `meta`); otherwise `up` fails, names every
                difference and changes nothing. `discover` writes programs with it, so that a share changed
                after it was discovered is never silently rewritten.
+        :param pulumi.Input[_builtins.bool] exclusive: The inline `recipients` and `resources` are the share's complete set. `refresh` then records
+               every other live recipient and resource of the share (`undeclaredRecipients`,
+               `undeclaredResources`), so `pulumi refresh --preview-only --expect-no-changes` and
+               `pulumi preview --refresh --expect-no-changes` fail on a grant made out of band and name it;
+               `pulumi up --refresh` removes them. A separate {@link ShareRecipient } or {@link ShareResource } on
+               an exclusive share is refused. Default `false`: items the Share does not declare are left alone.
         :param pulumi.Input[Sequence[pulumi.Input['ShareRecipientDeclarationArgs']]] recipients: The recipients this Share manages: at least one (Cloudflare creates a share only with a
                recipient). Adding or removing one changes the share in place; a removed recipient is waited
                for until it is `disassociated`. Recipients declared as separate {@link ShareRecipient }
-               resources are never touched by the Share.
+               resources are never touched by the Share (unless it is `exclusive`).
         :param pulumi.Input[Sequence[pulumi.Input['ShareResourceDeclarationArgs']]] resources: The objects this Share manages: at least one. Adding or removing one, or changing its `meta`,
                changes the share in place. Resources declared as separate {@link ShareResource } resources are
-               never touched by the Share.
+               never touched by the Share (unless it is `exclusive`).
         :param pulumi.Input['TimeoutsArgs'] timeouts: How long to wait for the share and its items to settle (create, update) or be gone (delete). Each defaults to "5m".
         """
         pulumi.set(__self__, "account_id", account_id)
@@ -55,6 +62,8 @@ class ShareArgs:
             pulumi.set(__self__, "adopt", adopt)
         if adopt_only_if_matching is not None:
             pulumi.set(__self__, "adopt_only_if_matching", adopt_only_if_matching)
+        if exclusive is not None:
+            pulumi.set(__self__, "exclusive", exclusive)
         if recipients is not None:
             pulumi.set(__self__, "recipients", recipients)
         if resources is not None:
@@ -117,12 +126,29 @@ class ShareArgs:
 
     @_builtins.property
     @pulumi.getter
+    def exclusive(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        The inline `recipients` and `resources` are the share's complete set. `refresh` then records
+        every other live recipient and resource of the share (`undeclaredRecipients`,
+        `undeclaredResources`), so `pulumi refresh --preview-only --expect-no-changes` and
+        `pulumi preview --refresh --expect-no-changes` fail on a grant made out of band and name it;
+        `pulumi up --refresh` removes them. A separate {@link ShareRecipient } or {@link ShareResource } on
+        an exclusive share is refused. Default `false`: items the Share does not declare are left alone.
+        """
+        return pulumi.get(self, "exclusive")
+
+    @exclusive.setter
+    def exclusive(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "exclusive", value)
+
+    @_builtins.property
+    @pulumi.getter
     def recipients(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['ShareRecipientDeclarationArgs']]]]:
         """
         The recipients this Share manages: at least one (Cloudflare creates a share only with a
         recipient). Adding or removing one changes the share in place; a removed recipient is waited
         for until it is `disassociated`. Recipients declared as separate {@link ShareRecipient }
-        resources are never touched by the Share.
+        resources are never touched by the Share (unless it is `exclusive`).
         """
         return pulumi.get(self, "recipients")
 
@@ -136,7 +162,7 @@ class ShareArgs:
         """
         The objects this Share manages: at least one. Adding or removing one, or changing its `meta`,
         changes the share in place. Resources declared as separate {@link ShareResource } resources are
-        never touched by the Share.
+        never touched by the Share (unless it is `exclusive`).
         """
         return pulumi.get(self, "resources")
 
@@ -166,6 +192,7 @@ class Share(pulumi.CustomResource):
                  account_id: pulumi.Input[Optional[_builtins.str]] = None,
                  adopt: pulumi.Input[Optional[_builtins.str]] = None,
                  adopt_only_if_matching: pulumi.Input[Optional[_builtins.bool]] = None,
+                 exclusive: pulumi.Input[Optional[_builtins.bool]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  recipients: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ShareRecipientDeclarationArgs', 'ShareRecipientDeclarationArgsDict']]]]] = None,
                  resources: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ShareResourceDeclarationArgs', 'ShareResourceDeclarationArgsDict']]]]] = None,
@@ -188,14 +215,20 @@ class Share(pulumi.CustomResource):
                active resources with their owning account and `meta`); otherwise `up` fails, names every
                difference and changes nothing. `discover` writes programs with it, so that a share changed
                after it was discovered is never silently rewritten.
+        :param pulumi.Input[_builtins.bool] exclusive: The inline `recipients` and `resources` are the share's complete set. `refresh` then records
+               every other live recipient and resource of the share (`undeclaredRecipients`,
+               `undeclaredResources`), so `pulumi refresh --preview-only --expect-no-changes` and
+               `pulumi preview --refresh --expect-no-changes` fail on a grant made out of band and name it;
+               `pulumi up --refresh` removes them. A separate {@link ShareRecipient } or {@link ShareResource } on
+               an exclusive share is refused. Default `false`: items the Share does not declare are left alone.
         :param pulumi.Input[_builtins.str] name: The share's name. Names are not unique in Cloudflare. Updated in place.
         :param pulumi.Input[Sequence[pulumi.Input[Union['ShareRecipientDeclarationArgs', 'ShareRecipientDeclarationArgsDict']]]] recipients: The recipients this Share manages: at least one (Cloudflare creates a share only with a
                recipient). Adding or removing one changes the share in place; a removed recipient is waited
                for until it is `disassociated`. Recipients declared as separate {@link ShareRecipient }
-               resources are never touched by the Share.
+               resources are never touched by the Share (unless it is `exclusive`).
         :param pulumi.Input[Sequence[pulumi.Input[Union['ShareResourceDeclarationArgs', 'ShareResourceDeclarationArgsDict']]]] resources: The objects this Share manages: at least one. Adding or removing one, or changing its `meta`,
                changes the share in place. Resources declared as separate {@link ShareResource } resources are
-               never touched by the Share.
+               never touched by the Share (unless it is `exclusive`).
         :param pulumi.Input[Union['TimeoutsArgs', 'TimeoutsArgsDict']] timeouts: How long to wait for the share and its items to settle (create, update) or be gone (delete). Each defaults to "5m".
         """
         ...
@@ -229,6 +262,7 @@ class Share(pulumi.CustomResource):
                  account_id: pulumi.Input[Optional[_builtins.str]] = None,
                  adopt: pulumi.Input[Optional[_builtins.str]] = None,
                  adopt_only_if_matching: pulumi.Input[Optional[_builtins.bool]] = None,
+                 exclusive: pulumi.Input[Optional[_builtins.bool]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  recipients: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ShareRecipientDeclarationArgs', 'ShareRecipientDeclarationArgsDict']]]]] = None,
                  resources: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ShareResourceDeclarationArgs', 'ShareResourceDeclarationArgsDict']]]]] = None,
@@ -247,6 +281,7 @@ class Share(pulumi.CustomResource):
             __props__.__dict__["account_id"] = account_id
             __props__.__dict__["adopt"] = adopt
             __props__.__dict__["adopt_only_if_matching"] = adopt_only_if_matching
+            __props__.__dict__["exclusive"] = exclusive
             if name is None and not opts.urn:
                 raise TypeError("Missing required property 'name'")
             __props__.__dict__["name"] = name
@@ -262,6 +297,8 @@ class Share(pulumi.CustomResource):
             __props__.__dict__["resource_ids"] = None
             __props__.__dict__["status"] = None
             __props__.__dict__["target_type"] = None
+            __props__.__dict__["undeclared_recipients"] = None
+            __props__.__dict__["undeclared_resources"] = None
         super(Share, __self__).__init__(
             'cloudflare-sharing:index:Share',
             resource_name,
@@ -289,6 +326,7 @@ class Share(pulumi.CustomResource):
         __props__.__dict__["adopt"] = None
         __props__.__dict__["adopt_only_if_matching"] = None
         __props__.__dict__["created"] = None
+        __props__.__dict__["exclusive"] = None
         __props__.__dict__["kind"] = None
         __props__.__dict__["modified"] = None
         __props__.__dict__["name"] = None
@@ -300,6 +338,8 @@ class Share(pulumi.CustomResource):
         __props__.__dict__["status"] = None
         __props__.__dict__["target_type"] = None
         __props__.__dict__["timeouts"] = None
+        __props__.__dict__["undeclared_recipients"] = None
+        __props__.__dict__["undeclared_resources"] = None
         return Share(resource_name, opts=opts, __props__=__props__)
 
     @_builtins.property
@@ -346,6 +386,19 @@ class Share(pulumi.CustomResource):
         When the share was created (RFC 3339), as Cloudflare reports it.
         """
         return pulumi.get(self, "created")
+
+    @_builtins.property
+    @pulumi.getter
+    def exclusive(self) -> pulumi.Output[Optional[_builtins.bool]]:
+        """
+        The inline `recipients` and `resources` are the share's complete set. `refresh` then records
+        every other live recipient and resource of the share (`undeclaredRecipients`,
+        `undeclaredResources`), so `pulumi refresh --preview-only --expect-no-changes` and
+        `pulumi preview --refresh --expect-no-changes` fail on a grant made out of band and name it;
+        `pulumi up --refresh` removes them. A separate {@link ShareRecipient } or {@link ShareResource } on
+        an exclusive share is refused. Default `false`: items the Share does not declare are left alone.
+        """
+        return pulumi.get(self, "exclusive")
 
     @_builtins.property
     @pulumi.getter
@@ -434,4 +487,22 @@ class Share(pulumi.CustomResource):
         How long to wait for the share and its items to settle (create, update) or be gone (delete). Each defaults to "5m".
         """
         return pulumi.get(self, "timeouts")
+
+    @_builtins.property
+    @pulumi.getter(name="undeclaredRecipients")
+    def undeclared_recipients(self) -> pulumi.Output[Optional[Sequence['outputs.UndeclaredRecipient']]]:
+        """
+        With `exclusive: true` only: the live recipients the last `refresh` found on the share that this
+        Share does not declare. Not empty means someone granted access out of band: `diff` reports it
+        and `up` removes them.
+        """
+        return pulumi.get(self, "undeclared_recipients")
+
+    @_builtins.property
+    @pulumi.getter(name="undeclaredResources")
+    def undeclared_resources(self) -> pulumi.Output[Optional[Sequence['outputs.UndeclaredResource']]]:
+        """
+        With `exclusive: true` only: the live resources the last `refresh` found that this Share does not declare (removed by `up`).
+        """
+        return pulumi.get(self, "undeclared_resources")
 
