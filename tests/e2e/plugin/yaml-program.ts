@@ -23,7 +23,8 @@ export function yamlProgram(resources: Record<string, YamlResource>, outputs: Re
     "  providers:",
     "    - name: cloudflare-sharing",
     `      path: ${JSON.stringify(PLUGIN_DIR)}`,
-    "resources:",
+    // YAML reads a bare `resources:` as null, which Pulumi YAML refuses.
+    Object.keys(resources).length > 0 ? "resources:" : "resources: {}",
   ];
   for (const [name, resource] of Object.entries(resources)) {
     lines.push(`  ${name}:`, `    type: cloudflare-sharing:index:${resource.type}`, `    properties: ${JSON.stringify(resource.properties)}`);
