@@ -96,9 +96,10 @@ export interface EmulatorControl {
   setResourceMeta(shareId: string, resourceId: string, meta: Record<string, unknown>): void;
   /**
    * Per-resource recipient error (§4.2). Applies to matching recipients (by recipient account and/or share)
-   * existing now and created later; while present an `associating` recipient stays `associating`.
+   * existing now and created later; while present an `associating` recipient stays `associating`. With
+   * `resourceId` (a shared object's id), only that object's entry carries it, also for an object added later.
    */
-  injectRecipientError(e: { accountId?: string; shareId?: string; error: string; terminal: boolean }): void;
+  injectRecipientError(e: { accountId?: string; shareId?: string; resourceId?: string; error: string; terminal: boolean }): void;
   /** Removes the rules; non-terminal errors clear and their recipients then associate after their normal time. */
   clearRecipientErrors(): void;
 }
@@ -178,7 +179,7 @@ export function createControl(deps: ControlDeps): EmulatorControl {
       store.updateResourceMeta(shareOrThrow(shareId), resourceOrThrow(shareId, resourceId), meta),
     injectRecipientError(e: RecipientErrorRule) {
       if (typeof e.error !== "string" || typeof e.terminal !== "boolean") throw new Error("injectRecipientError needs { error: string, terminal: boolean }");
-      store.injectRecipientError({ accountId: e.accountId, shareId: e.shareId, error: e.error, terminal: e.terminal });
+      store.injectRecipientError({ accountId: e.accountId, shareId: e.shareId, resourceId: e.resourceId, error: e.error, terminal: e.terminal });
     },
     clearRecipientErrors: () => store.clearRecipientErrors(),
   };

@@ -71,6 +71,13 @@ export interface EmulatorBehaviour {
    * `accept`, or `reject` (400 naming the field, as after the sunset). Optional: unset = `accept`.
    */
   deprecatedAccountIdInput?: "accept" | "reject";
+  /**
+   * What an `associated` recipient reports while an object added to its share reaches it (§4.2, §7:
+   * `association_status` is the current state, unconfirmed here): `stays-associated`, or `reassociates`
+   * (`associating` until the object's first version reaches it, and for as long as it reports an error
+   * for that object). Optional: unset = `stays-associated`.
+   */
+  recipientOnNewResource?: "stays-associated" | "reassociates";
 }
 
 /**

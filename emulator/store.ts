@@ -64,8 +64,10 @@ interface RecipientRecord {
   modified: number;
   visibleFrom: number;
   listLag: number;
-  /** Per-resource error (§4.2); while set, an `associating` recipient does not progress. */
+  /** Per-resource error (§4.2) on every entry; while set, an `associating` recipient does not progress. */
   error?: { message: string; terminal: boolean };
+  /** Errors for one shared object each, by its `resource_id`: only that object's entry carries one. */
+  objectErrors?: Map<string, { message: string; terminal: boolean }>;
   /** The next status transition, cancelled when a newer request supersedes it. */
   transition?: ScheduledEvent;
 }
@@ -96,6 +98,8 @@ export interface RecipientErrorRule {
   /** The recipient's account id; unset matches every recipient. */
   accountId?: string;
   shareId?: string;
+  /** The shared object's id (`resource_id`): the error is on that object's entry only; unset = every entry. */
+  resourceId?: string;
   error: string;
   terminal: boolean;
 }
@@ -381,11 +385,12 @@ export class Store {
       for (const resource of share ? this.liveResources(share) : []) {
         const seen = resource.versionsSeenByRecipients.filter((entry) => entry.at <= now);
         if (seen.length === 0) continue;
+        const error = recipient.error ?? recipient.objectErrors?.get(resource.resourceId);
         object.resources.push({
           resource_id: resource.id,
           resource_version: Math.max(...seen.map((entry) => entry.version)),
-          error: recipient.error?.message ?? "",
-          terminal: recipient.error?.terminal ?? false,
+          error: error?.message ?? "",
+          terminal: error?.terminal ?? false,
         });
       }
     }
@@ -593,7 +598,25 @@ export class Store {
         }
       }
     }
-    return this.insertResource(share, input, now);
+    const resource = this.insertResource(share, input, now);
+    if (this.settings().behaviour.recipientOnNewResource === "reassociates") this.reassociateFor(share, resource, now);
+    return resource;
+  }
+
+  /**
+   * Every `associated` recipient of `share` goes `associating` while `resource` reaches it, and
+   * `associated` again once its first version has, unless it reports an error for it by then.
+   */
+  private reassociateFor(share: ShareRecord, resource: ResourceRecord, now: number): void {
+    for (const recipient of share.recipients.values()) {
+      if (recipient.status !== "associated") continue;
+      this.setRecipientStatus(recipient, "associating", now);
+      if (this.reportsError(recipient)) continue;
+      recipient.transition = this.scheduler.schedule(Math.max(now, resource.versionsSeenByRecipients[0].at), (at) => {
+        recipient.transition = undefined;
+        if (!this.reportsError(recipient)) this.setRecipientStatus(recipient, "associated", at);
+      });
+    }
   }
 
   /** PUT resource (#14, §3.14): new `meta` in the answer at once; GET/list and `resource_version` change after `resourceUpdateMs`. */
@@ -648,9 +671,9 @@ export class Store {
     const now = this.settle();
     this.errorRules = [];
     for (const recipient of this.recipients.values()) {
-      if (!recipient.error || recipient.error.terminal) continue;
-      recipient.error = undefined;
-      if (recipient.status === "associating" && !recipient.transition) this.scheduleAssociation(recipient, now);
+      for (const [objectId, error] of recipient.objectErrors ?? []) if (!error.terminal) recipient.objectErrors!.delete(objectId);
+      if (recipient.error && !recipient.error.terminal) recipient.error = undefined;
+      if (recipient.status === "associating" && !recipient.transition && !this.reportsError(recipient)) this.scheduleAssociation(recipient, now);
     }
   }
 
@@ -731,11 +754,21 @@ export class Store {
     share.recipients.set(recipient.id, recipient);
     this.recipients.set(recipient.id, recipient);
     this.recordStatus(recipient.id, "associating", now);
-    const rule = [...this.errorRules].reverse().find((r) => ruleMatches(r, recipient, this.recipientAccountId(recipient)));
-    if (rule) this.applyError(recipient, rule);
-    else if (settled) this.setRecipientStatus(recipient, "associated", now);
+    const matching = this.errorRules.filter((r) => ruleMatches(r, recipient, this.recipientAccountId(recipient)));
+    // The newest rule for every object, and every rule for one object.
+    const everyObject = matching.filter((r) => r.resourceId === undefined).pop();
+    for (const rule of [...(everyObject ? [everyObject] : []), ...matching.filter((r) => r.resourceId !== undefined)]) this.applyError(recipient, rule);
+    if (this.reportsError(recipient)) return recipient;
+    if (settled) this.setRecipientStatus(recipient, "associated", now);
     else this.scheduleAssociation(recipient, now);
     return recipient;
+  }
+
+  /** Whether the recipient reports an error: for every object, or for one its share has. */
+  private reportsError(recipient: RecipientRecord): boolean {
+    if (recipient.error !== undefined) return true;
+    const share = this.shares.get(recipient.shareId);
+    return share !== undefined && this.liveResources(share).some((resource) => recipient.objectErrors?.has(resource.resourceId));
   }
 
   private scheduleAssociation(recipient: RecipientRecord, from: number): void {
@@ -748,9 +781,11 @@ export class Store {
   private applyError(recipient: RecipientRecord, rule: RecipientErrorRule): void {
     if (!isLiveRecipient(recipient.status)) return;
     if (recipient.error?.terminal) return; // a terminal error is final
-    recipient.error = { message: rule.error, terminal: rule.terminal };
+    const error = { message: rule.error, terminal: rule.terminal };
+    if (rule.resourceId === undefined) recipient.error = error;
+    else if (!recipient.objectErrors?.get(rule.resourceId)?.terminal) (recipient.objectErrors ??= new Map()).set(rule.resourceId, error);
     // While the error is present the association does not complete.
-    if (recipient.status === "associating" && recipient.transition) {
+    if (recipient.status === "associating" && recipient.transition && this.reportsError(recipient)) {
       recipient.transition.cancelled = true;
       recipient.transition = undefined;
     }
@@ -759,6 +794,7 @@ export class Store {
   private startDisassociation(recipient: RecipientRecord, now: number, doneAt: number): void {
     if (recipient.transition) recipient.transition.cancelled = true;
     recipient.error = undefined;
+    recipient.objectErrors = undefined;
     this.setRecipientStatus(recipient, "disassociating", now);
     recipient.transition = this.scheduler.schedule(doneAt, (at) => {
       recipient.transition = undefined;

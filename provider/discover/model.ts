@@ -3,7 +3,11 @@
 
 import type { RecipientObject, ShareObject, ShareResourceObject } from "../client/types";
 import { normalizeMeta } from "../resources/inputs";
+import { recipientTarget } from "../resources/recipient-target";
 import { isGone, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE } from "../wait/lifecycle";
+
+// The same reading of a recipient's target as `pulumi import` (see ../resources/recipient-target).
+export { recipientTarget };
 
 /** A recipient to declare inline: exactly one target, plus what was seen of it. */
 export interface DiscoveredRecipient {
@@ -60,29 +64,6 @@ export interface Discovery {
   sharesRead: number;
   /** API requests sent. */
   requests: number;
-}
-
-/**
- * The target of a recipient. The API does not echo whether a recipient is an account or the
- * organization (reference §4.2, §12.12): a recipient whose `account_id` is an organization id (the
- * share's own, or the one given) is the organization; on an organization-targeted share, a recipient
- * reported with the owner's own account id and no other organization recipient is taken to be the
- * organization too (the other reading of §12.12).
- *
- * @example
- * recipientTarget(recipient, share, new Set([share.organization_id]), live) // { organizationId: "4f1c…" } or { recipientAccountId: "9a78…" }
- */
-export function recipientTarget(
-  recipient: RecipientObject,
-  share: ShareObject,
-  organizationIds: ReadonlySet<string>,
-  live: readonly RecipientObject[],
-): { recipientAccountId: string } | { organizationId: string } {
-  if (organizationIds.has(recipient.account_id)) return { organizationId: recipient.account_id };
-  const ownerStandsForOrganization =
-    share.target_type === "organization" && recipient.account_id === share.account_id && !live.some((other) => organizationIds.has(other.account_id));
-  if (ownerStandsForOrganization) return { organizationId: share.organization_id };
-  return { recipientAccountId: recipient.account_id };
 }
 
 /**

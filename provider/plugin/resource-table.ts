@@ -3,11 +3,12 @@
 // The plugin adds only what that host never needs: reading an object from an import id alone.
 
 import type * as pulumi from "@pulumi/pulumi";
-import { NotFoundError } from "../client/core/errors";
 import { runtimeFor } from "../runtime";
 import shareProvider = require("../resources/share-provider");
 import shareRecipientProvider = require("../resources/share-recipient-provider");
 import shareResourceProvider = require("../resources/share-resource-provider");
+import { recipientTarget } from "../resources/recipient-target";
+import { forReading, lookupRecipients, lookupShare, orUndefinedWhenNotFound } from "../wait/finders";
 import { isGone, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE } from "../wait/lifecycle";
 import { parseImportId, ResourceKind } from "./import-ids";
 
@@ -32,18 +33,25 @@ const share: ServedResource = {
   // becomes an inline one, so the generated program declares exactly what is there.
   async importSeed(importId) {
     const { accountId, id } = parseImportId("Share", importId);
-    const { api } = runtimeFor(accountId);
+    const { api, wait } = runtimeFor(accountId);
+    const [share, recipients, resources] = await Promise.all([
+      lookupShare(wait, id, forReading(wait)),
+      lookupRecipients(wait, id),
+      orUndefinedWhenNotFound(api.resources.listAll(accountId, id)),
+    ]);
     // No such share: no items; the provider's read then answers "gone", and the engine says so.
-    const orNone = <T>(request: Promise<T[]>) => request.catch((error: unknown) => (error instanceof NotFoundError ? ([] as T[]) : Promise.reject(error)));
-    const [recipients, resources] = await Promise.all([orNone(api.recipients.listAll(accountId, id)), orNone(api.resources.listAll(accountId, id))]);
+    if (share === undefined) return { id, state: { accountId, recipients: [], resources: [] } };
+    const live = (recipients ?? []).filter((recipient) => !isGone(RECIPIENT_LIFECYCLE, recipient.association_status));
     return {
       id,
       state: {
         accountId,
-        recipients: recipients
-          .filter((recipient) => !isGone(RECIPIENT_LIFECYCLE, recipient.association_status))
-          .map((recipient) => ({ recipientAccountId: recipient.account_id, id: recipient.id, associationStatus: recipient.association_status })),
-        resources: resources.filter((resource) => !isGone(RESOURCE_LIFECYCLE, resource.status)).map((resource) => ({ id: resource.id })),
+        recipients: live.map((recipient) => ({
+          ...recipientTarget(recipient, share, new Set(), live),
+          id: recipient.id,
+          associationStatus: recipient.association_status,
+        })),
+        resources: (resources ?? []).filter((resource) => !isGone(RESOURCE_LIFECYCLE, resource.status)).map((resource) => ({ id: resource.id })),
       },
     };
   },
@@ -52,12 +60,20 @@ const share: ServedResource = {
 const shareRecipient: ServedResource = {
   kind: "ShareRecipient",
   provider: shareRecipientProvider,
+  // The API reports a recipient's account, not how it was added: its share and the share's other
+  // recipients tell an organization recipient from an account one (./recipient-target).
   async importSeed(importId) {
     const { accountId, shareId, id } = parseImportId("ShareRecipient", importId);
-    return { id, state: { accountId, shareId } };
+    const { wait } = runtimeFor(accountId);
+    const [share, recipients] = await Promise.all([lookupShare(wait, shareId!, forReading(wait)), lookupRecipients(wait, shareId!)]);
+    const recipient = recipients?.find((candidate) => candidate.id === id);
+    // Not listed (or no such share): the provider's read finds out whether it exists, and says so.
+    const target = share && recipient ? recipientTarget(recipient, share, new Set(), recipients!) : {};
+    return { id, state: { accountId, shareId, ...target } };
   },
-  // The API reports a recipient's account, not how it was added: an imported one is an account recipient.
+  // A recipient the list did not show yet (a list can trail a write): the account it reports.
   completeImport({ props, inputs }) {
+    if (props.organizationId !== undefined || props.recipientAccountId !== undefined) return;
     props.recipientAccountId = props.recipientAccount;
     inputs.recipientAccountId = props.recipientAccount;
   },

@@ -5,7 +5,7 @@ import { ConnectionError, RateLimitError, RequestTimeoutError, ServerError } fro
 import type { RecipientObject, ShareObject, ShareResourceObject } from "../client/types";
 import { canonicalJson } from "../resources/inputs";
 import { LookupContext, lookupLiveRecipient, lookupLiveResource, lookupLiveShare, lookupRecipientsSince } from "./finders";
-import { isRemoved, isSettled, Lifecycle, PROPAGATION, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE, UPDATING } from "./lifecycle";
+import { isGone, isRemoved, Lifecycle, PROPAGATION, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE, UPDATING } from "./lifecycle";
 import { describeProgress, Observation, PollSchedule, waitForStatus, WaitClock } from "./waiter";
 
 /**
@@ -302,16 +302,19 @@ export async function waitResourceGone(
 }
 
 /**
- * Whether every associated recipient reports `version` (or later) of the share resource, and
- * Cloudflare's reason if one reports a terminal error for it. A recipient whose answer has no
- * per-object `resources` at all (an API that does not report them) is taken at its word.
+ * Whether every live recipient (`associating` or `associated`) reports `version` (or later) of the
+ * share resource, and Cloudflare's reason if one reports a terminal error for it. `associating` ones
+ * count too: a recipient may go back to `associating` while a new object reaches it, and stay so for
+ * good once it reports a terminal error for that object; left out, it would let the wait end at
+ * once, before the error shows. A recipient whose answer has no per-object `resources` at all (an API
+ * that does not report them) is taken at its word.
  *
  * @example
  * propagationOf(await api.recipients.listAll(account, shareId, { include_resources: true }), shareResourceId, 2);
  * // { done: false } while a recipient still reports version 1
  */
 export function propagationOf(recipients: readonly RecipientObject[], shareResourceId: string, version: number): { done: boolean; terminal?: string } {
-  const receiving = recipients.filter((recipient) => isSettled(RECIPIENT_LIFECYCLE, recipient.association_status));
+  const receiving = recipients.filter((recipient) => !isGone(RECIPIENT_LIFECYCLE, recipient.association_status));
   const failures: string[] = [];
   let done = true;
   for (const recipient of receiving) {

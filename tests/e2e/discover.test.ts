@@ -188,6 +188,47 @@ describe("discover brings an account's shares under code", () => {
     }
   });
 
+  for (const reading of ["organization", "owner"] as const) {
+    it(`an organization recipient (its account_id holds the ${reading} id) is declared as the organization; up adopts it with no write and the next preview expects no changes`, async () => {
+      const small = await startE2eEmulator({ behaviour: { organizationRecipientAccountId: reading } });
+      let stack: TestStack | undefined;
+      try {
+        const ruleset = (name: string) => [{ resource_type: "custom-ruleset", resource_id: hexIdOf(name), resource_account_id: OWNER, meta: {} }];
+        small.control.seedShare({ accountId: OWNER, name: "org wide", recipients: [{ organization_id: ORGANIZATION }], resources: ruleset("org wide"), settled: true });
+        // An account recipient next to the organization one: each keeps its own target.
+        small.control.seedShare({
+          accountId: OWNER,
+          name: "partner and org",
+          recipients: [{ recipient_account_id: PARTNER_A }, { organization_id: ORGANIZATION }],
+          resources: ruleset("partner and org"),
+          settled: true,
+        });
+        const out = path.join(scratch, `organization-${reading}`);
+        const env = { CLOUDFLARE_BASE_URL: small.url, CLOUDFLARE_API_TOKEN: TOKEN };
+        // Without --organization: the shares' own organization is enough to recognise it.
+        expect((await runCli(["discover", "--account", OWNER, "--out", out], env)).code).toBe(0);
+        const index = fs.readFileSync(path.join(out, "index.ts"), "utf8");
+        expect(index.match(new RegExp(`\\{ organizationId: "${ORGANIZATION}" \\}`, "g"))).toHaveLength(2);
+        expect(index).toContain(`{ recipientAccountId: "${PARTNER_A}" }`);
+        expect(index).not.toContain(`{ recipientAccountId: "${OWNER}" }`);
+        expect(index).not.toContain(`{ recipientAccountId: "${ORGANIZATION}" }`);
+
+        stack = await createTestStack({ program: out, env: { ...env, CLOUDFLARE_SHARING_TUNING: FAST_TUNING } });
+        small.control.clearLog();
+        const up = await stack.stack.up({ onOutput: (line) => stack!.printed.push(line) });
+        expect(up.summary.resourceChanges).toMatchObject({ create: 3 }); // the two shares and the stack
+        expect(writes(small)).toEqual([]);
+        small.control.clearLog();
+        const preview = await stack.stack.preview({ expectNoChanges: true });
+        expect(preview.changeSummary).toEqual({ same: 3 });
+        expect(requests(small)).toEqual([]);
+      } finally {
+        await stack?.destroyAndRemove().catch(() => undefined);
+        await small.stop();
+      }
+    });
+  }
+
   it("bad input: an invalid account id, a token without access, an unknown account: a clear error and no file", async () => {
     const guarded = await startE2eEmulator({ auth: { tokens: [TOKEN] } });
     try {

@@ -242,3 +242,46 @@ it("11e. an inline resource added by an update that does not reach the recipient
   const preview = await testStack.stack.preview({ expectNoChanges: true });
   expect(preview.changeSummary).not.toHaveProperty("update");
 });
+
+/** The emulator for 11g/11h: recipients go back to `associating` while an added object reaches them (an open reading of §7). */
+const reassociatingEmulator = () =>
+  startE2eEmulator({ behaviour: { recipientOnNewResource: "reassociates" }, consistency: { recipientResourceVersionLagMs: 300 } });
+
+/** Cloudflare's reason for one object, as the failed `up` must report it, with the recipient and its account. */
+const entitlementFailure = (shareId: string, recipientId: string) =>
+  new RegExp(
+    `share resource [0-9a-f]{32} of share ${shareId} \\(version 1\\) reaching its recipients failed: Recipient is missing necessary entitlement \\(recipient ${recipientId}, account ${PARTNER_B}\\)`,
+  );
+
+it("11g. a ShareResource added to a share whose recipient reports a terminal error for that object (going back to `associating`) fails `up` with the reason", async () => {
+  emulator = await reassociatingEmulator();
+  testStack = await sharingStack(emulator, spec([ruleset(RULESET_1)]));
+  const main = (await testStack.stack.up()).outputs.shares.value.main;
+  const partnerB = main.recipients.find((r: { recipientAccountId: string }) => r.recipientAccountId === PARTNER_B).id;
+
+  // PARTNER_B can take the ruleset but not the policy: its error is on the policy's entry only.
+  emulator.control.injectRecipientError({ accountId: PARTNER_B, resourceId: POLICY_1, error: "Recipient is missing necessary entitlement", terminal: true });
+  const policy = { share: "main", resourceType: "gateway-policy", resourceId: POLICY_1, resourceAccountId: OWNER, timeouts: { create: "30s" } };
+  await setSpec(testStack, spec([ruleset(RULESET_1)], { resources: { policy } }));
+  const message = await failureOf(testStack.stack.up());
+  expect(message).toMatch(entitlementFailure(main.id, partnerB));
+  expect(message).not.toMatch(/timeout while waiting/);
+  // The reported case: the recipient is back to `associating` for good, the other one associated again.
+  const statuses = Object.fromEntries(emulator.control.listRecipients(main.id).map((r) => [r.account_id, r.association_status]));
+  expect(statuses).toEqual({ [PARTNER_A]: "associated", [PARTNER_B]: "associating" });
+});
+
+it("11h. an inline resource added by an update, for which a recipient reports a terminal error (going back to `associating`), fails `up` with the reason", async () => {
+  emulator = await reassociatingEmulator();
+  testStack = await sharingStack(emulator, timedSpec([ruleset(RULESET_1)], { update: "30s" }));
+  const main = (await testStack.stack.up()).outputs.shares.value.main;
+  const partnerB = main.recipients.find((r: { recipientAccountId: string }) => r.recipientAccountId === PARTNER_B).id;
+
+  emulator.control.injectRecipientError({ accountId: PARTNER_B, resourceId: RULESET_2, error: "Recipient is missing necessary entitlement", terminal: true });
+  await setSpec(testStack, timedSpec([ruleset(RULESET_1), ruleset(RULESET_2)], { update: "30s" }));
+  const message = await failureOf(testStack.stack.up());
+  expect(message).toMatch(entitlementFailure(main.id, partnerB));
+  expect(message).not.toMatch(/timeout while waiting/);
+  const statuses = Object.fromEntries(emulator.control.listRecipients(main.id).map((r) => [r.account_id, r.association_status]));
+  expect(statuses).toEqual({ [PARTNER_A]: "associated", [PARTNER_B]: "associating" });
+});

@@ -143,6 +143,34 @@ describe("recipients", () => {
     expect((await list())[0].association_status).toBe("associating");
   });
 
+  test("an error for one shared object is on that object's entry only, also for an object added later (§4.2)", async () => {
+    emu.clock.advance(1000);
+    emu.control.injectRecipientError({ accountId: PEER, resourceId: "r2", error: "Recipient is missing necessary entitlement", terminal: true });
+    const added = (await emu.call<{ id: string }>("POST", `${sharesPath()}/${share.id}/resources`, { body: ruleset("r2") })).body.result!;
+    emu.clock.advance(1000);
+    const [recipient] = await list("?include_resources=true");
+    // The recipient stays associated: the default reading of §7.
+    expect(recipient.association_status).toBe("associated");
+    expect(recipient.resources!.map((entry) => [entry.resource_id === added.id, entry.error, entry.terminal])).toEqual([
+      [false, "", false],
+      [true, "Recipient is missing necessary entitlement", true],
+    ]);
+  });
+
+  test("with recipientOnNewResource `reassociates`, an associated recipient is associating while a new object reaches it, and stays so with an error for it", async () => {
+    emu.control.configure({ behaviour: { recipientOnNewResource: "reassociates" }, consistency: { recipientResourceVersionLagMs: 500 } });
+    await emu.call("POST", base, { body: { recipient_account_id: PEER2 } });
+    emu.clock.advance(1000);
+    expect((await list()).map((r) => r.association_status)).toEqual(["associated", "associated"]);
+    emu.control.injectRecipientError({ accountId: PEER2, resourceId: "r2", error: "fatal", terminal: true });
+    await emu.call("POST", `${sharesPath()}/${share.id}/resources`, { body: ruleset("r2") });
+    expect((await list()).map((r) => r.association_status)).toEqual(["associating", "associating"]);
+    emu.clock.advance(1000);
+    const after = await list("?include_resources=true");
+    expect(after.map((r) => r.association_status)).toEqual(["associated", "associating"]);
+    expect(after[1].resources![1]).toMatchObject({ error: "fatal", terminal: true });
+  });
+
   test("PUT recipients takes a bare array, answers 204 with no body and replaces the list (§3.8)", async () => {
     emu.clock.advance(1000);
     const [old] = await list();

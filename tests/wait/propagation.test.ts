@@ -17,8 +17,15 @@ describe("propagationOf", () => {
     expect(propagationOf([recipient("a", "associated", undefined)], "sr1", 1).done).toBe(true);
   });
 
-  it("ignores recipients that are not associated (their own waits cover them)", () => {
-    expect(propagationOf([recipient("a", "associating", []), recipient("b", "disassociating", [])], "sr1", 1).done).toBe(true);
+  it("ignores recipients on their way out, but not associating ones (a recipient may go back to associating while the object reaches it)", () => {
+    expect(propagationOf([recipient("b", "disassociating", []), recipient("c", "disassociated", [])], "sr1", 1).done).toBe(true);
+    expect(propagationOf([recipient("a", "associating", [])], "sr1", 1).done).toBe(false);
+    expect(propagationOf([recipient("a", "associating", [entry(1)])], "sr1", 1).done).toBe(true);
+  });
+
+  it("reports a terminal error for the object from an associating recipient too", () => {
+    const result = propagationOf([recipient("a", "associating", [entry(1, "Recipient is missing necessary entitlement", true)])], "sr1", 1);
+    expect(result.terminal).toBe("Recipient is missing necessary entitlement (recipient a, account account-a)");
   });
 
   it("reports a terminal error for the object with Cloudflare's reason and the recipient, not a retried one", () => {

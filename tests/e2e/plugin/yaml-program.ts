@@ -27,7 +27,8 @@ export function yamlProgram(
 ): string {
   const lines = ["name: plugin-yaml", "runtime: yaml"];
   if (!options.installedPlugin) lines.push("plugins:", "  providers:", "    - name: cloudflare-sharing", `      path: ${JSON.stringify(options.pluginDir ?? PLUGIN_DIR)}`);
-  lines.push("resources:");
+  // YAML reads a bare `resources:` as null, which Pulumi YAML refuses.
+  lines.push(Object.keys(resources).length > 0 ? "resources:" : "resources: {}");
   for (const [name, resource] of Object.entries(resources)) {
     lines.push(`  ${name}:`, `    type: cloudflare-sharing:index:${resource.type}`, `    properties: ${JSON.stringify(resource.properties)}`);
     if (resource.options) lines.push(`    options: ${JSON.stringify(resource.options)}`);
