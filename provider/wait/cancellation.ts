@@ -6,7 +6,12 @@ import { currentCallContext } from "../call-context";
 
 const brand = Symbol.for("pulumi-cloudflare-sharing.error.OPERATION_CANCELLED");
 
-/** The engine cancelled the operation (Ctrl-C) while it waited or a request was in flight. */
+/**
+ * The engine cancelled the operation (Ctrl-C) while it waited or a request was in flight.
+ *
+ * @example
+ * cancelled.abort(new OperationCancelledError()); // the plugin's Cancel
+ */
 export class OperationCancelledError extends Error {
   readonly code = "OPERATION_CANCELLED";
   constructor() {

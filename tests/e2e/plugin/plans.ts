@@ -23,7 +23,14 @@ export function stepsOf(events: EngineEvent[]): Record<string, string> {
   return Object.fromEntries([...steps].map(([name, ops]) => [name, [...ops].sort().join(",")]));
 }
 
-/** A change summary without its zero counts (preview and `up` leave out different ones). */
+/**
+ * A change summary without its zero counts (preview and `up` leave out different ones).
+ *
+ * @example
+ * ```ts
+ * expect(changeCounts(preview.changeSummary)).toEqual(changeCounts(up.summary.resourceChanges));
+ * ```
+ */
 export function changeCounts(summary: Record<string, number> | undefined): Record<string, number> {
   return Object.fromEntries(Object.entries(summary ?? {}).filter(([, count]) => count > 0));
 }
