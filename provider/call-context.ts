@@ -12,6 +12,8 @@ export interface CallContext {
   warn?: (message: string) => void;
   /** The engine's deadline for this operation (`customTimeouts`), in milliseconds; overrides `timeouts`. */
   timeoutMs?: number;
+  /** Aborts when the engine cancels the call (Ctrl-C): every wait and request of the call then ends (wait/cancellation.ts). */
+  signal?: AbortSignal;
 }
 
 const storage = new AsyncLocalStorage<CallContext>();

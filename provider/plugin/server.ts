@@ -18,7 +18,9 @@ import { applyPluginConfig, changedConfigKeys, checkPluginConfig } from "./plugi
 import { fromStruct, Plain, toStruct } from "./properties";
 import { InvalidArgumentsError } from "../functions/errors";
 import { invokeFunction } from "./function-table";
+import { previewCreate, previewUpdate, stableOutputs } from "./preview";
 import { servedResource } from "./resource-table";
+import { OperationCancelledError } from "../wait/cancellation";
 
 type Unary<Req, Res> = (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => void;
 
@@ -45,6 +47,8 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
   const warningsTo = (urn: string) => (message: string) => engineLog.warn(urn, message);
   /** The deadline the engine sends (`customTimeouts`, in seconds); 0 means none. */
   const deadline = (seconds: number) => (seconds > 0 ? seconds * 1000 : undefined);
+  /** Aborted by the engine's Cancel (Ctrl-C): every call in progress ends as at its deadline. */
+  const cancelled = new AbortController();
 
   return {
     getPluginInfo: unary(async () => new pluginproto.PluginInfo().setVersion(options.version)),
@@ -71,8 +75,9 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
       const variables = Object.fromEntries(request.getVariablesMap().toArray());
       applyPluginConfig(fromStruct(request.getArgs()), variables);
       // No secrets, resources or outputs in inputs: the engine unwraps them and re-marks outputs
-      // whose inputs were secret. No preview calls: `preview` sends no request at all.
-      return new provproto.ConfigureResponse().setAcceptsecrets(false).setAcceptresources(false).setSupportspreview(false);
+      // whose inputs were secret. Preview calls of Create and Update are answered from the inputs and
+      // the old state alone (preview.ts): `preview` sends no request, and shows what an update keeps as known.
+      return new provproto.ConfigureResponse().setAcceptsecrets(false).setAcceptresources(false).setSupportspreview(true);
     }),
 
     check: unary(async (request: provproto.CheckRequest) => {
@@ -86,7 +91,7 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
     }),
 
     diff: unary(async (request: provproto.DiffRequest) => {
-      const { provider } = servedResource(request.getType() || typeOf(request.getUrn()));
+      const { provider, kind } = servedResource(request.getType() || typeOf(request.getUrn()));
       const olds = fromStruct(request.getOlds());
       const news = fromStruct(request.getNews());
       // Its warnings (an exclusive share's undeclared items…) go on the resource's row.
@@ -102,14 +107,17 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
       return new provproto.DiffResponse()
         .setChanges(changes)
         .setReplacesList(result.replaces ?? [])
-        .setStablesList(result.stables ?? [])
+        // What an update leaves as it is (a replacement keeps nothing).
+        .setStablesList(result.replaces?.length ? [] : stableOutputs(kind, olds, news))
         .setDeletebeforereplace(result.deleteBeforeReplace ?? false)
         .setDiffsList(result.changes === false ? [] : changedInputs);
     }),
 
     create: unary(async (request: provproto.CreateRequest) => {
-      const { provider } = servedResource(typeOf(request.getUrn()));
-      const context = { log: progressTo(request.getUrn()), timeoutMs: deadline(request.getTimeout()) };
+      const { provider, kind } = servedResource(typeOf(request.getUrn()));
+      // A preview: the outputs to expect, and no request.
+      if (request.getPreview()) return new provproto.CreateResponse().setProperties(toStruct(previewCreate(kind, fromStruct(request.getProperties()))));
+      const context = { log: progressTo(request.getUrn()), timeoutMs: deadline(request.getTimeout()), signal: cancelled.signal };
       const result = await withCallContext(context, () => provider.create(fromStruct(request.getProperties())));
       return new provproto.CreateResponse().setId(result.id).setProperties(toStruct(result.outs ?? {}));
     }),
@@ -120,7 +128,7 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
       let state = fromStruct(request.getProperties());
       // Only an id (what `pulumi import` sends): find what the provider's read needs from the id.
       const importing = state.accountId === undefined;
-      const context = { log: progressTo(request.getUrn()), timeoutMs: deadline(request.getTimeout()) };
+      const context = { log: progressTo(request.getUrn()), timeoutMs: deadline(request.getTimeout()), signal: cancelled.signal };
       return withCallContext(context, async () => {
         if (importing) ({ id, state } = await served.importSeed(id));
         const result = await served.provider.read!(id, state);
@@ -135,8 +143,12 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
     }),
 
     update: unary(async (request: provproto.UpdateRequest) => {
-      const { provider } = servedResource(request.getType() || typeOf(request.getUrn()));
-      const context = { log: progressTo(request.getUrn()), timeoutMs: deadline(request.getTimeout()) };
+      const { provider, kind } = servedResource(request.getType() || typeOf(request.getUrn()));
+      // A preview: the old state with what this update predictably changes, and no request.
+      if (request.getPreview()) {
+        return new provproto.UpdateResponse().setProperties(toStruct(previewUpdate(kind, fromStruct(request.getOlds()), fromStruct(request.getNews()))));
+      }
+      const context = { log: progressTo(request.getUrn()), timeoutMs: deadline(request.getTimeout()), signal: cancelled.signal };
       const result = await withCallContext(context, () =>
         provider.update!(request.getId(), fromStruct(request.getOlds()), fromStruct(request.getNews())),
       );
@@ -145,7 +157,7 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
 
     delete: unary(async (request: provproto.DeleteRequest) => {
       const { provider } = servedResource(request.getType() || typeOf(request.getUrn()));
-      const context = { log: progressTo(request.getUrn()), timeoutMs: deadline(request.getTimeout()) };
+      const context = { log: progressTo(request.getUrn()), timeoutMs: deadline(request.getTimeout()), signal: cancelled.signal };
       await withCallContext(context, () => provider.delete!(request.getId(), fromStruct(request.getProperties())));
       return new emptyproto.Empty();
     }),
@@ -163,8 +175,12 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
       }
     }),
 
-    // Nothing to stop: each call ends at its own deadline.
-    cancel: unary(async () => new emptyproto.Empty()),
+    // Ctrl-C: every wait and request in progress stops now, each object kept in state with what is
+    // known of it (as at a timeout); the engine then ends the run, and the next `up` resumes.
+    cancel: unary(async () => {
+      cancelled.abort(new OperationCancelledError());
+      return new emptyproto.Empty();
+    }),
   };
 }
 

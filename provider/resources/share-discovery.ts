@@ -5,6 +5,7 @@ import type { ShareObject } from "../client/types";
 import { Runtime } from "../runtime";
 import { lookupShare } from "../wait/finders";
 import { listRecipientsForWaits } from "../wait/watched-recipients";
+import { cancellationSignal } from "../wait/cancellation";
 import { Observation, waitForStatus } from "../wait/waiter";
 import { describeShare, isTransientApiError, timeLeft, WaitTimeout } from "../wait/waits";
 import { managedRecipient, managedResource, matchRecipients, matchResources, recipientKey, resourceKey, ShareInputs, ShareOutputs, shareOutputsOf } from "./share-model";
@@ -59,6 +60,7 @@ export async function discover(runtime: Runtime, inputs: ShareInputs, share: Sha
     clock: wait.clock,
     isTransient: isTransientApiError,
     refresh: (signal) => observeCreated(runtime, inputs, share.id, signal),
+    signal: cancellationSignal(),
   });
   return found!;
 }

@@ -3,6 +3,7 @@
 // stop at the deadline plus one request timeout, the same hard end as a wait's: a `5m` create ends
 // by 5 minutes plus one request timeout whatever the server does.
 
+import { orCancelled } from "./cancellation";
 import { formatDuration } from "./errors";
 import type { LookupContext } from "./finders";
 import type { TimeBudget } from "./waits";
@@ -43,5 +44,6 @@ export function deadlineSignal(ctx: LookupContext, budget: TimeBudget): AbortSig
   const timer = setTimeout(() => controller.abort(new OperationDeadlineError(budget.totalMs)), Math.max(0, endsIn));
   // Only a bound: it must not keep the provider process alive.
   timer.unref();
-  return controller.signal;
+  // The engine's cancellation ends them the same way, only sooner.
+  return orCancelled(controller.signal);
 }

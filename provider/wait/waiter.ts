@@ -206,6 +206,7 @@ export function boundedLook<V>(refresh: (signal: AbortSignal) => Promise<V>, lim
   const controller = new AbortController();
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;
+  let onOuterAbort: (() => void) | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       timedOut = true;
@@ -213,13 +214,20 @@ export function boundedLook<V>(refresh: (signal: AbortSignal) => Promise<V>, lim
       controller.abort(reason);
       reject(reason);
     }, limitMs);
+    // Cancelled from outside: the look ends at once, with the outer reason, even one shared with other waits.
+    onOuterAbort = () => reject(outer!.reason);
+    if (outer?.aborted) onOuterAbort();
+    else outer?.addEventListener("abort", onOuterAbort, { once: true });
   });
   expired.catch(() => undefined);
   const signal = outer ? AbortSignal.any([outer, controller.signal]) : controller.signal;
   return {
     result: Promise.race([refresh(signal), expired]),
     timedOut: () => timedOut,
-    done: () => clearTimeout(timer),
+    done: () => {
+      clearTimeout(timer);
+      if (onOuterAbort) outer?.removeEventListener("abort", onOuterAbort);
+    },
   };
 }
 

@@ -5,7 +5,8 @@ import { ConnectionError, RateLimitError, RequestTimeoutError, ServerError } fro
 import type { RecipientObject, ShareObject, ShareResourceObject } from "../client/types";
 import { canonicalJson } from "../resources/inputs";
 import { LookupContext, lookupLiveRecipient, lookupLiveResource, lookupLiveShare, lookupRecipientsSince } from "./finders";
-import { isGone, isRemoved, Lifecycle, PROPAGATION, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE, UPDATING } from "./lifecycle";
+import { isGone, isRemoved, isSettled, Lifecycle, PROPAGATION, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE, SHARE_LIFECYCLE, UPDATING } from "./lifecycle";
+import { cancellationSignal } from "./cancellation";
 import { describeProgress, Observation, PollSchedule, waitForStatus, WaitClock } from "./waiter";
 
 /**
@@ -141,6 +142,7 @@ async function waitFor<T>(
     onProgress: (progress) => ctx.log(describeProgress(progress)),
     progressEveryMs: ctx.progressEveryMs,
     isTransient: isTransientApiError,
+    signal: cancellationSignal(),
   });
   // A wait answered by an observation already in hand says nothing about how long settling takes.
   const elapsed = ctx.clock.now() - started;
