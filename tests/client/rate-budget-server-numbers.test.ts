@@ -78,11 +78,26 @@ describe("one token, several processes", () => {
     expect(Math.max(a.elapsedMs, b.elapsedMs)).toBeLessThan(85_000);
   });
 
-  it("eight processes at 1200 per 300 s: 0 × 429 while together they send two windows' worth", async () => {
+  it("sixteen processes started at once at 1200 per 300 s: 0 × 429 while together they send two windows' worth", async () => {
     const server = api({ limit: 1200, windowMs: 300_000 });
-    const runs = await Promise.all(Array.from({ length: 8 }, () => runRequests(server, processBudget(server.clock), 300)));
+    const runs = await Promise.all(Array.from({ length: 16 }, () => runRequests(server, processBudget(server.clock), 150)));
     expect(server.rejected).toBe(0);
     // 2400 requests: the second window's share goes as the first rolls, at 300 s; the last after 600 s.
     expect(Math.max(...runs.map((run) => run.elapsedMs))).toBeLessThan(620_000);
+  });
+
+  it("three processes started a second apart at 60 per 20 s: each one's first answer already counts the others, 0 × 429", async () => {
+    const server = api({ limit: 60, windowMs: 20_000 });
+    const start = server.clock.now();
+    await Promise.all(
+      [0, 1, 2].map(async (i) => {
+        await server.clock.sleep(i * 1000);
+        return runRequests(server, processBudget(server.clock), 60);
+      }),
+    );
+    expect(server.accepted).toBe(180);
+    expect(server.rejected).toBe(0);
+    // 180 requests at up to 60 per 20 s: the fourth window opens at 60 s.
+    expect(server.clock.now() - start).toBeLessThan(85_000);
   });
 });

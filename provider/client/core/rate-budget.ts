@@ -396,7 +396,7 @@ export class RateBudget {
       if (others === 0) continue;
       const ours = this.own.filter((slot) => this.leavesAt(slot, policy) > now).length;
       const left = this.capacityOf(policy) - (this.countIn(policy, now) - this.inFlight);
-      const parts = Math.min(this.settings.maxConcurrent, 2 * (1 + Math.ceil(others / Math.max(1, ours))));
+      const parts = 2 * (1 + Math.ceil(others / Math.max(1, ours)));
       allowed = Math.min(allowed, Math.max(1, Math.floor(left / parts)));
     }
     return allowed;
