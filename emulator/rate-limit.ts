@@ -39,6 +39,13 @@ interface Policy {
   windowMs: number;
 }
 
+/**
+ * Counts each credential's requests against the `default` (and optional `burst`) policy.
+ *
+ * @example
+ * const limiter = new RateLimiter(() => settings.rateLimit);
+ * const decision = limiter.take(credential.bucket, Date.now()); // decision.allowed, decision.policies
+ */
 export class RateLimiter {
   private buckets = new Map<string, Bucket>();
 
@@ -90,6 +97,10 @@ export class RateLimiter {
 /**
  * The headers every /client/v4 response carries (§9.2): `Ratelimit` and `Ratelimit-Policy` with one item
  * per policy, `Retry-After` on a 429, and with `legacyHeaders` also `X-RateLimit-*`.
+ *
+ * @example
+ * rateLimitHeaders(limiter.take(bucket, now), false);
+ * // { Ratelimit: '"default";r=59;t=20', "Ratelimit-Policy": '"default";q=60;w=20' }
  */
 export function rateLimitHeaders(decision: RateLimitDecision, legacyHeaders = true): Record<string, string> {
   const headers: Record<string, string> = {

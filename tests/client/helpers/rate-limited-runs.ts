@@ -7,7 +7,13 @@ import { RateBudget, type RequestPriority } from "../../../provider/client/core/
 import { CLIENT_DEFAULTS } from "../../../provider/client/core/defaults";
 import { ManualClock } from "../../../provider/client/testing";
 
-/** A rate-limited API shared by every simulated process: one credential, the emulator's counting and headers. */
+/**
+ * A rate-limited API shared by every simulated process: one credential, the emulator's counting and headers.
+ *
+ * @example
+ * const api = new SimulatedApi(new ManualClock({ autoAdvance: true }), { enabled: true, limit: 60, windowMs: 20_000, blockMs: 20_000, legacyHeaders: false });
+ * const { status, headers } = api.answer(); // 200, { ratelimit: '"default";r=59;t=20', … }
+ */
 export class SimulatedApi {
   readonly limiter: RateLimiter;
   rejected = 0;
@@ -36,7 +42,12 @@ export class SimulatedApi {
   }
 }
 
-/** The budget every HttpCore of a process makes (see http.ts), on the fake clock. */
+/**
+ * The budget every HttpCore of a process makes (see http.ts), on the fake clock.
+ *
+ * @example
+ * const budget = processBudget(api.clock); // 1200 per 5 minutes until the server says otherwise
+ */
 export function processBudget(clock: ManualClock): RateBudget {
   return new RateBudget({ ...CLIENT_DEFAULTS.rateBudget, maxConcurrent: CLIENT_DEFAULTS.maxConcurrentRequests, probeFirst: true }, clock);
 }
@@ -52,6 +63,9 @@ export interface RunResult {
 /**
  * Sends `count` requests of `priority` from `maxConcurrent` workers through `budget`, each taking
  * `latencyMs` on the wire; a 429 pauses the budget for its Retry-After and the request is sent again.
+ *
+ * @example
+ * const { elapsedMs, rejected } = await runRequests(api, processBudget(api.clock), 150);
  */
 export async function runRequests(api: SimulatedApi, budget: RateBudget, count: number, options: { priority?: RequestPriority; latencyMs?: number } = {}): Promise<RunResult> {
   const { clock } = api;
