@@ -104,6 +104,16 @@ export interface RateLimitSettings {
   windowMs: number;
   /** Once exceeded, every request of that credential answers 429 for this long, ms. */
   blockMs: number;
+  /**
+   * A second policy beside `default`, named `burst` in the headers: at most `limit` requests per
+   * rolling `windowMs`, counted on the same requests. Absent: one policy only.
+   */
+  burst?: { limit: number; windowMs: number };
+  /**
+   * Also send `X-RateLimit-Limit`, `X-RateLimit-Remaining` and, on a 429, `X-RateLimit-Reset`. Cloudflare
+   * documents only `Ratelimit`, `Ratelimit-Policy` and `Retry-After` (§9.2); some proxies add these.
+   */
+  legacyHeaders: boolean;
 }
 
 /** Random faults, drawn per request with the seeded RNG; only /client/v4 routes are affected. */
@@ -205,7 +215,7 @@ export const DEFAULT_SETTINGS: EmulatorSettings = {
   },
   // [UNCONFIRMED §7] no source reports lagging lists; 0 = every read sees every write at once.
   consistency: { listLagMs: 0, recipientResourceVersionLagMs: 0 },
-  rateLimit: { enabled: true, limit: 1200, windowMs: 300_000, blockMs: 300_000 },
+  rateLimit: { enabled: true, limit: 1200, windowMs: 300_000, blockMs: 300_000, legacyHeaders: true },
   faults: {
     latencyMs: 0,
     serverErrorRate: 0,
@@ -273,6 +283,8 @@ export function validateSettings(settings: EmulatorSettings): void {
   }
   const { limit, windowMs, blockMs } = settings.rateLimit;
   if (!(limit >= 1 && windowMs >= 1 && blockMs >= 0)) throw new Error("rateLimit needs limit >= 1, windowMs >= 1, blockMs >= 0");
+  const { burst } = settings.rateLimit;
+  if (burst && !(burst.limit >= 1 && burst.windowMs >= 1)) throw new Error("rateLimit.burst needs limit >= 1 and windowMs >= 1");
 }
 
 function assertRange(name: string, range: unknown): void {

@@ -109,7 +109,10 @@ function describeClientEvent(event: ClientEvent): string {
       return `retrying ${event.method} ${event.path} in ${Math.ceil(event.delayMs / 1000)}s after ${event.status ?? event.errorCode} (retry ${event.retry})`;
     case "rate-wait": {
       const why = event.reason === "writes-first" ? "writes-first: the budget is low, so writes go first and status looks thin out" : event.reason;
-      return `holding ${event.method} ${event.path} for ${Math.ceil((event.waitMs ?? 0) / 1000)}s to stay under Cloudflare's rate limit (${why})`;
+      const policy = event.policy;
+      // Which limit: the server's own numbers (Ratelimit-Policy) or the configured ones before it sent any.
+      const limit = policy ? `; "${policy.name}" allows ${policy.quota} per ${Math.round(policy.windowMs / 1000)} s${policy.fromServer ? " (the server's numbers)" : " (configured)"}` : "";
+      return `holding ${event.method} ${event.path} for ${Math.ceil((event.waitMs ?? 0) / 1000)}s to stay under Cloudflare's rate limit (${why}${limit})`;
     }
     case "recovered":
       return `the response to ${event.method} ${event.path} was lost; found the object it created instead of creating it twice`;

@@ -1,6 +1,6 @@
 // RateBudget on a manual clock: exact waits of the rolling window, header re-sync, 429 pause, the
 // concurrency cap, and one budget per process shared by separately loaded copies of the client.
-import { RateBudget, parseRatelimitHeader, type RatePermit, type RateWaitInfo } from "../../provider/client/core/rate-budget";
+import { RateBudget, parseRatelimitHeader, parseRatelimitPolicyHeader, type RatePermit, type RateWaitInfo } from "../../provider/client/core/rate-budget";
 import { ManualClock } from "../../provider/client/testing";
 import { TEST_TOKEN } from "./helpers/client";
 
@@ -102,7 +102,7 @@ describe("rolling window", () => {
     await clock.advance(250);
     const waits: RateWaitInfo[] = [];
     track(rateBudget.acquire({ onWait: (w) => waits.push(w) }));
-    expect(waits).toEqual([{ reason: "window", waitMs: 751 }]);
+    expect(waits).toMatchObject([{ reason: "window", waitMs: 751 }]);
   });
 
   it("removes an aborted waiter and rejects with the abort reason", async () => {
@@ -130,7 +130,7 @@ describe("writes first when the budget runs low", () => {
     await new Promise((r) => setImmediate(r));
     expect(write.permit).toBeDefined();
     expect(heldLook.permit).toBeUndefined();
-    expect(waits).toEqual([{ reason: "writes-first", waitMs: 1001 }]);
+    expect(waits).toMatchObject([{ reason: "writes-first", waitMs: 1001 }]);
     await clock.advance(1001); // the first eight leave the window
     expect(heldLook.permit).toBeDefined();
   });
@@ -142,7 +142,7 @@ describe("writes first when the budget runs low", () => {
     const heldLook = track(rateBudget.acquire({ ...look, onWait: (w) => waits.push(w) }));
     await new Promise((r) => setImmediate(r));
     expect(heldLook.permit).toBeUndefined(); // writes were sent a moment ago: more may come
-    expect(waits).toEqual([{ reason: "writes-first", waitMs: 2_000 }]);
+    expect(waits).toMatchObject([{ reason: "writes-first", waitMs: 2_000 }]);
     await clock.advance(2_000);
     expect(heldLook.permit).toBeDefined(); // quiet since: the reserve has nobody to serve
     // A write that comes now still finds the last slot; the reserve is back in force after it.
@@ -205,7 +205,7 @@ describe("writes first when the budget runs low", () => {
     const waits: RateWaitInfo[] = [];
     track(rateBudget.acquire({ ...look, onWait: (w) => waits.push(w) }));
     track(rateBudget.acquire({ priority: "write" }));
-    expect(waits).toEqual([{ reason: "window", waitMs: 1101 - 300 }]); // one write ahead of it
+    expect(waits).toMatchObject([{ reason: "window", waitMs: 1101 - 300 }]); // one write ahead of it
   });
 
   it("does not hold looks without a reserve (the default)", async () => {
@@ -338,8 +338,69 @@ describe("first contact", () => {
     budget.observe({ "x-ratelimit-limit": "100", "x-ratelimit-remaining": "2" }, 0);
     first.release();
     await new Promise((resolve) => setImmediate(resolve));
-    // "2 remaining" after the probe: exactly two more go, the rest wait for the window.
+    // "2 remaining" after the probe, and others use the token: one at a time, so that the others
+    // (who read the same count) have room too; exactly two more go, the rest wait for the window.
+    expect(granted).toEqual([0, 1]);
+    (await permits[1]).release();
+    await new Promise((resolve) => setImmediate(resolve));
     expect(granted).toEqual([0, 1, 2]);
     expect(budget.snapshot().queued).toBe(2);
+  });
+});
+
+describe("the server's policies", () => {
+  it("parses Ratelimit and Ratelimit-Policy items in the IETF draft format: quoted or bare names, parameters in any order, several items", () => {
+    expect(parseRatelimitHeader('"burst";t=1;r=5,default;r=900;t=30, "with,comma";r=1')).toEqual([
+      { name: "burst", remaining: 5, resetS: 1 },
+      { name: "default", remaining: 900, resetS: 30 },
+      { name: "with,comma", remaining: 1, resetS: undefined },
+    ]);
+    expect(parseRatelimitPolicyHeader('"default";w=300;q=1200, "burst";q=100;w=60;pk=:abc=:, "bad";q=x')).toEqual([
+      { name: "default", quota: 1200, windowS: 300 },
+      { name: "burst", quota: 100, windowS: 60 },
+    ]);
+  });
+
+  it("takes the server's quota and window, up or down, over the configured ones", () => {
+    const { rateBudget } = budget({ limit: 1200, windowMs: 300_000, safetyMargin: 0.05 });
+    rateBudget.observe({ "ratelimit-policy": '"default";q=2400;w=300' });
+    expect(rateBudget.capacity).toBe(2280);
+    rateBudget.observe({ "ratelimit-policy": '"default";q=60;w=20', "x-ratelimit-limit": "1200" });
+    expect(rateBudget.capacity).toBe(57);
+    expect(rateBudget.policyInfo).toEqual([{ name: "default", quota: 60, windowMs: 20_000, fromServer: true }]);
+  });
+
+  it("holds a request while any policy's window is full, and says which", async () => {
+    const { rateBudget, clock } = budget({ limit: 100, windowMs: 60_000 });
+    rateBudget.observe({ "ratelimit-policy": '"default";q=100;w=60, "burst";q=2;w=1', ratelimit: '"default";r=100;t=60, "burst";r=2;t=0' });
+    (await fill(rateBudget, 2)).forEach((p) => p.release());
+    const waits: RateWaitInfo[] = [];
+    const third = track(rateBudget.acquire({ onWait: (w) => waits.push(w) }));
+    expect(waits).toEqual([{ reason: "window", waitMs: 1001, policy: { name: "burst", quota: 2, windowMs: 1000, fromServer: true } }]);
+    await clock.advance(1001);
+    expect(third.permit).toBeDefined();
+  });
+
+  it("lets a reset time bound the wait when X-RateLimit-Remaining (no reset time) comes beside it", async () => {
+    const { rateBudget, clock } = budget({ limit: 100, windowMs: 300_000 });
+    rateBudget.observe({ "x-ratelimit-limit": "100", "x-ratelimit-remaining": "0", ratelimit: '"default";r=0;t=2', "ratelimit-policy": '"default";q=100;w=300' });
+    const next = track(rateBudget.acquire());
+    await clock.advance(2000);
+    expect(next.permit).toBeUndefined();
+    await clock.advance(1);
+    expect(next.permit).toBeDefined(); // not 300 s, as X-RateLimit-Remaining alone would have it
+  });
+
+  it("sends one request alone once others' requests leave on the reset time, and opens up after its answer", async () => {
+    const { rateBudget, clock } = budget({ limit: 10, windowMs: 60_000, maxConcurrent: 4 });
+    rateBudget.observe({ ratelimit: '"default";r=0;t=1', "ratelimit-policy": '"default";q=10;w=60' });
+    await clock.advance(1001); // the server said nothing frees before 1 s; on a rolling window maybe only the oldest
+    const first = [track(rateBudget.acquire()), track(rateBudget.acquire())];
+    await new Promise((r) => setImmediate(r));
+    expect(first.map((w) => w.permit !== undefined)).toEqual([true, false]);
+    rateBudget.observe({ ratelimit: '"default";r=9;t=60', "ratelimit-policy": '"default";q=10;w=60' }, clock.now());
+    first[0].permit!.release();
+    await new Promise((r) => setImmediate(r));
+    expect(first[1].permit).toBeDefined();
   });
 });

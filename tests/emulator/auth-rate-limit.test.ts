@@ -94,3 +94,41 @@ describe("rate limit (§9.2)", () => {
     for (let i = 0; i < 15; i++) expect((await emu.call("GET", sharesPath(OWNER))).status).toBe(200);
   });
 });
+
+describe("rate limit headers as Cloudflare documents them (§9.2)", () => {
+  let emu: TestEmulator;
+  afterEach(() => emu.stop());
+
+  test("legacyHeaders = false: only Ratelimit and Ratelimit-Policy, and Retry-After on a 429", async () => {
+    emu = await startTestEmulator({ rateLimit: { limit: 2, windowMs: 20_000, blockMs: 5_000, legacyHeaders: false } });
+    const ok = await emu.call("GET", sharesPath());
+    expect(ok.headers.get("ratelimit")).toBe('"default";r=1;t=20');
+    expect(ok.headers.get("ratelimit-policy")).toBe('"default";q=2;w=20');
+    expect(ok.headers.get("x-ratelimit-limit")).toBeNull();
+    expect(ok.headers.get("x-ratelimit-remaining")).toBeNull();
+    emu.clock.advance(4_000);
+    expect((await emu.call("GET", sharesPath())).headers.get("ratelimit")).toBe('"default";r=0;t=16'); // the first frees in 16 s
+    const limited = await emu.call("GET", sharesPath());
+    expectFailure(limited, 429, ERROR_CODES.rateLimited);
+    expect(limited.headers.get("retry-after")).toBe("5");
+    expect(limited.headers.get("ratelimit")).toBe('"default";r=0;t=5');
+    expect(limited.headers.get("x-ratelimit-reset")).toBeNull();
+  });
+
+  test("a burst policy beside default: both in every response; exceeding burst refuses only until a burst slot frees", async () => {
+    emu = await startTestEmulator({ rateLimit: { limit: 10, windowMs: 60_000, blockMs: 60_000, burst: { limit: 2, windowMs: 1_000 } } });
+    const first = await emu.call("GET", sharesPath());
+    expect(first.headers.get("ratelimit")).toBe('"default";r=9;t=60, "burst";r=1;t=1');
+    expect(first.headers.get("ratelimit-policy")).toBe('"default";q=10;w=60, "burst";q=2;w=1');
+    emu.clock.advance(400);
+    expect((await emu.call("GET", sharesPath())).status).toBe(200);
+    const limited = await emu.call("GET", sharesPath());
+    expectFailure(limited, 429, ERROR_CODES.rateLimited);
+    expect(limited.headers.get("ratelimit")).toBe('"default";r=8;t=60, "burst";r=0;t=1');
+    expect(limited.headers.get("retry-after")).toBe("1");
+    emu.clock.advance(600); // the first request left the burst window: no five-minute block
+    const recovered = await emu.call("GET", sharesPath());
+    expect(recovered.status).toBe(200);
+    expect(recovered.headers.get("ratelimit")).toBe('"default";r=7;t=59, "burst";r=0;t=1');
+  });
+});

@@ -90,7 +90,15 @@ export type ClientEvent =
       /** Whether the wait came from the server (Retry-After) rather than backoff. */
       serverDirected: boolean;
     }
-  | { type: "rate-wait"; method: HttpMethod; path: string; reason: RateWaitInfo["reason"]; waitMs: number | undefined }
+  | {
+      type: "rate-wait";
+      method: HttpMethod;
+      path: string;
+      reason: RateWaitInfo["reason"];
+      waitMs: number | undefined;
+      /** The policy whose window holds the request (the server's numbers once it sent them). */
+      policy?: RateWaitInfo["policy"];
+    }
   | { type: "recovered"; method: HttpMethod; path: string; afterAttempts: number };
 
 /** Counters for benchmarks and diagnostics. */
@@ -372,7 +380,7 @@ export class HttpCore {
       priority: method === "GET" ? "look" : "write",
       onWait: (info) => {
         this.stats.rateWaits++;
-        this.emit({ type: "rate-wait", method, path, reason: info.reason, waitMs: info.waitMs });
+        this.emit({ type: "rate-wait", method, path, reason: info.reason, waitMs: info.waitMs, ...(info.policy ? { policy: info.policy } : {}) });
       },
     });
     // The per-attempt timeout is a wall-clock guard on the socket, so it uses a real timer, not the

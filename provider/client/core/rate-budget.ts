@@ -5,8 +5,17 @@
 // budget over a window, not a steady rate: a fixed 3–4 requests/s throttle would make every small stack
 // slow for nothing. So the budget records when each request was sent, lets requests through at once
 // while the window has room, and otherwise holds them until the oldest one leaves the window.
+//
+// The server's numbers win over the configured ones: `Ratelimit-Policy` names each policy's quota and
+// window (`default`, and e.g. `burst` beside it), `Ratelimit` its remaining count and reset time. Every
+// policy is a window of its own and a request goes only when all of them have room. The server's
+// remaining count also counts the requests of every other process using the token: they are recorded
+// as requests we did not send, leaving when the server's reset time says.
 import type { Clock } from "./clock";
 import { realClock } from "./clock";
+import { parseRatelimitHeader, parseRatelimitPolicyHeader } from "./ratelimit-headers";
+
+export { parseRatelimitHeader, parseRatelimitPolicyHeader } from "./ratelimit-headers";
 
 /** Shape of the budget. */
 export interface RateBudgetSettings {
@@ -54,6 +63,19 @@ export interface RateWaitInfo {
   reason: "window" | "server-pause" | "writes-first";
   /** Estimated wait, when it can be known (it cannot while the blocking requests are still in flight). */
   waitMs: number | undefined;
+  /** For `window` and `writes-first`: the policy whose window holds the caller longest. */
+  policy?: RatePolicyInfo;
+}
+
+/** A rate-limit policy as the budget applies it: the server's numbers once it sent them, else the configured ones. */
+export interface RatePolicyInfo {
+  /** `default`, or the server's name (`burst`…). */
+  name: string;
+  /** Requests the server allows per window. */
+  quota: number;
+  windowMs: number;
+  /** True once the server's `Ratelimit-Policy` (or `X-RateLimit-Limit`) set the quota. */
+  fromServer: boolean;
 }
 
 /** Options of {@link RateBudget.acquire}. */
@@ -75,9 +97,21 @@ export interface RatePermit {
 export type HeaderBag = Record<string, string | string[] | undefined>;
 
 interface Slot {
-  /** Send time while in flight; completion time afterwards (see `release`). Phantom slots are never in flight. */
+  /** Send time while in flight; completion time afterwards (see `release`). */
   at: number;
+  /** When it was granted: an answer to a request sent before it cannot have counted it. */
+  sentAt: number;
   inFlight: boolean;
+}
+
+/** One policy's rolling window: this budget's own requests (shared by every policy) and the server's extra count. */
+interface PolicyWindow extends RatePolicyInfo {
+  /** Requests the server counts that this budget did not send (other processes, earlier runs), as its latest answer said. */
+  others: number;
+  /** When they stop counting: the answer's reset time (nothing leaves the server's window before it). */
+  othersLeaveAt: number;
+  /** Send time of the request whose answer set `others`: an answer to an earlier one is older news. */
+  countedAt: number;
 }
 
 interface Waiter {
@@ -87,16 +121,43 @@ interface Waiter {
   detach(): void;
 }
 
-/** A rolling-window request budget with a concurrency cap, re-synced from the server's rate-limit headers. */
+/** What holds a caller: the policies whose windows are full for it, and when the first can free. */
+interface Hold {
+  policy: PolicyWindow;
+  /** When a slot of this policy may free for the caller (Infinity: only a release can tell). */
+  freeAt: number;
+}
+
+const DEFAULT_POLICY = "default";
+const NO_OTHERS = { others: 0, othersLeaveAt: 0, countedAt: -Infinity };
+
+/**
+ * A rolling-window request budget with a concurrency cap, re-synced from the server's rate-limit headers.
+ *
+ * @example
+ * const budget = new RateBudget({ limit: 1200, windowMs: 300_000, safetyMargin: 0.05, maxConcurrent: 16 });
+ * const permit = await budget.acquire({ priority: "look" });
+ * try {
+ *   const response = await send();
+ *   budget.observe(response.headers);
+ * } finally {
+ *   permit.release();
+ * }
+ */
 export class RateBudget {
-  private readonly slots: Slot[] = [];
-  /** When recently pruned slots left the window (kept one window long), to judge stale header snapshots. */
-  private readonly recentlyLeft: number[] = [];
+  /** This budget's requests, oldest first, kept two of the longest windows (see `prune`). */
+  private readonly own: Slot[] = [];
+  private readonly policies = new Map<string, PolicyWindow>();
   private readonly queue: Waiter[] = [];
   private inFlight = 0;
   /** True once a first request has come back (see `probeFirst`). */
   private probed = false;
-  private serverLimit: number | undefined;
+  /**
+   * True from the moment requests the server counted for others leave (on its reset time, which on a
+   * rolling window frees only the oldest) until an answer tells the count again: one request at a
+   * time meanwhile, so a burst never lands in a window that is still almost full.
+   */
+  private needsFreshCount = false;
   private pausedUntilMs = 0;
   private timer: { at: number; cancel: AbortController } | undefined;
   /** When the last write was granted; undefined before the first (a run with no writes never uses the reserve). */
@@ -109,22 +170,27 @@ export class RateBudget {
     if (!(settings.limit >= 1) || !(settings.windowMs > 0) || !(settings.maxConcurrent >= 1)) {
       throw new RangeError("rate budget needs limit ≥ 1, windowMs > 0 and maxConcurrent ≥ 1");
     }
+    this.policies.set(DEFAULT_POLICY, { name: DEFAULT_POLICY, quota: settings.limit, windowMs: settings.windowMs, fromServer: false, ...NO_OTHERS });
   }
 
-  /** Requests per window this client lets itself send: the (server-confirmed) limit minus the safety margin. */
+  /** Requests per window this client lets itself send under the `default` policy: its quota minus the safety margin. */
   get capacity(): number {
-    return Math.max(1, Math.floor(this.limit * (1 - this.settings.safetyMargin)));
+    return this.capacityOf(this.defaultPolicy);
   }
 
-  /** Slots of the window looks may use: the capacity minus the write reserve (one at least). */
+  /** Slots of the `default` window looks may use: the capacity minus the write reserve (one at least). */
   get lookCapacity(): number {
-    const reserve = Math.floor(this.capacity * (this.settings.writeReserve ?? 0));
-    return Math.max(1, this.capacity - reserve);
+    return this.lookCapacityOf(this.defaultPolicy);
+  }
+
+  /** The policies applied now, `default` first. */
+  get policyInfo(): RatePolicyInfo[] {
+    return [...this.policies.values()].map(({ name, quota, windowMs, fromServer }) => ({ name, quota, windowMs, fromServer }));
   }
 
   /**
-   * Waits for a free slot in the window (and under the concurrency cap): writes first, then looks,
-   * each in FIFO order; looks only while the window has room beyond the write reserve.
+   * Waits for a free slot in every policy's window (and under the concurrency cap): writes first,
+   * then looks, each in FIFO order; looks only while the windows have room beyond the write reserve.
    */
   acquire(options: AcquireOptions = {}): Promise<RatePermit> {
     const { signal, onWait } = options;
@@ -149,10 +215,13 @@ export class RateBudget {
   }
 
   /**
-   * Re-syncs with what the server says. `X-RateLimit-Limit` lowers the limit if the server's is
-   * smaller. `X-RateLimit-Remaining` and `Ratelimit: "default";r=<remaining>;t=<seconds>` are trusted
-   * whenever they report fewer requests left than this process knows of: the difference is other users
-   * of the same credential (the dashboard, another machine), recorded as requests we did not send.
+   * Re-syncs with what the server says. `Ratelimit-Policy` sets each policy's quota and window (up or
+   * down); `Ratelimit` gives each policy's remaining count and reset time. A remaining count lower than
+   * this process accounts for is other users of the same credential (another stack, the dashboard),
+   * recorded as requests we did not send that leave when the reset time says. Only a response without
+   * either header is read through `X-RateLimit-Limit` (which may only lower the quota),
+   * `X-RateLimit-Remaining` and `X-RateLimit-Reset`: a count without a reset time never lengthens a
+   * wait that a reset time bounds.
    *
    * @param sentAt when the request these headers answer was sent. The headers are a snapshot from
    *   some moment after that, so requests of ours that left the window since then still count.
@@ -160,15 +229,21 @@ export class RateBudget {
   observe(headers: HeaderBag, sentAt: number = this.clock.now()): void {
     const now = this.clock.now();
     this.prune(now);
-    const limit = parseFiniteInt(header(headers, "x-ratelimit-limit"));
-    if (limit !== undefined && limit > 0) this.serverLimit = limit;
-
-    const remaining = parseFiniteInt(header(headers, "x-ratelimit-remaining"));
-    if (remaining !== undefined) this.trustServerRemaining(remaining, now + this.settings.windowMs, now, sentAt);
-    for (const item of parseRatelimitHeader(header(headers, "ratelimit"))) {
-      const resetAt = item.resetS !== undefined ? now + Math.min(item.resetS * 1000, this.settings.windowMs) : now + this.settings.windowMs;
-      this.trustServerRemaining(item.remaining, resetAt, now, sentAt);
+    const policyItems = parseRatelimitPolicyHeader(header(headers, "ratelimit-policy"));
+    const items = parseRatelimitHeader(header(headers, "ratelimit"));
+    for (const item of policyItems) {
+      const policy = this.policy(item.name, now);
+      policy.quota = item.quota;
+      if (item.windowS !== undefined) policy.windowMs = item.windowS * 1000;
+      policy.fromServer = true;
     }
+    for (const item of items) {
+      const known = this.policies.get(item.name);
+      const policy = known ?? this.policy(item.name, now, item.remaining);
+      const resetAt = now + (item.resetS !== undefined ? Math.min(item.resetS * 1000, policy.windowMs) : policy.windowMs);
+      this.trustServerRemaining(policy, item.remaining, resetAt, now, sentAt);
+    }
+    if (policyItems.length === 0 && items.length === 0) this.observeLegacy(headers, now, sentAt);
     this.drain();
   }
 
@@ -183,47 +258,103 @@ export class RateBudget {
     return Math.max(0, this.pausedUntilMs - this.clock.now());
   }
 
-  /** Current state, for diagnostics and tests. */
-  snapshot(): { inWindow: number; inFlight: number; capacity: number; lookCapacity: number; queued: number; pauseRemainingMs: number } {
-    this.prune(this.clock.now());
+  /** Current state of the `default` window (and every policy's count), for diagnostics and tests. */
+  snapshot(): {
+    inWindow: number;
+    inFlight: number;
+    capacity: number;
+    lookCapacity: number;
+    queued: number;
+    pauseRemainingMs: number;
+    policies: (RatePolicyInfo & { inWindow: number })[];
+  } {
+    const now = this.clock.now();
+    this.prune(now);
     return {
-      inWindow: this.slots.length,
+      inWindow: this.countIn(this.defaultPolicy, now),
       inFlight: this.inFlight,
       capacity: this.capacity,
       lookCapacity: this.lookCapacity,
       queued: this.queue.length,
       pauseRemainingMs: this.pauseRemainingMs(),
+      policies: this.policyInfo.map((info) => ({ ...info, inWindow: this.countIn(this.policies.get(info.name)!, now) })),
     };
   }
 
-  private get limit(): number {
-    return Math.min(this.settings.limit, this.serverLimit ?? Infinity);
+  private get defaultPolicy(): PolicyWindow {
+    return this.policies.get(DEFAULT_POLICY)!;
   }
 
-  private trustServerRemaining(remaining: number, freedAt: number, now: number, sentAt: number): void {
-    const oursWhenSent = this.slots.length + this.recentlyLeft.filter((leftAt) => leftAt > sentAt).length;
-    const missing = this.limit - oursWhenSent - Math.max(0, remaining);
-    // Phantom slots leave the window when the server says the quota frees up.
-    for (let i = 0; i < missing; i++) this.slots.push({ at: Math.min(now, freedAt - this.settings.windowMs), inFlight: false });
+  /**
+   * The policy called `name`, made on first sight. One the server only counts (`Ratelimit` without a
+   * `Ratelimit-Policy` item) is taken to allow what it has plus what it reports left.
+   */
+  private policy(name: string, now: number, remaining?: number): PolicyWindow {
+    let policy = this.policies.get(name);
+    if (!policy) {
+      policy = { name, quota: this.settings.limit, windowMs: this.settings.windowMs, fromServer: false, ...NO_OTHERS };
+      this.policies.set(name, policy);
+      if (remaining !== undefined) policy.quota = Math.max(1, this.countIn(policy, now) + remaining);
+    }
+    return policy;
   }
 
-  // Grants slots to waiters (writes first, then looks while the window has room beyond the write
-  // reserve), in order within each kind, while the window, the concurrency cap and any pause allow.
+  private observeLegacy(headers: HeaderBag, now: number, sentAt: number): void {
+    const policy = this.defaultPolicy;
+    const limit = parseFiniteInt(header(headers, "x-ratelimit-limit"));
+    if (limit !== undefined && limit > 0 && limit < policy.quota) policy.quota = limit;
+    const remaining = parseFiniteInt(header(headers, "x-ratelimit-remaining"));
+    if (remaining === undefined) return;
+    const resetAt = parseResetAt(header(headers, "x-ratelimit-reset"), now);
+    this.trustServerRemaining(policy, remaining, Math.min(resetAt ?? Infinity, now + policy.windowMs), now, sentAt);
+  }
+
+  private capacityOf(policy: PolicyWindow): number {
+    return Math.max(1, Math.floor(policy.quota * (1 - this.settings.safetyMargin)));
+  }
+
+  private lookCapacityOf(policy: PolicyWindow): number {
+    const capacity = this.capacityOf(policy);
+    return Math.max(1, capacity - Math.floor(capacity * (this.settings.writeReserve ?? 0)));
+  }
+
+  /**
+   * Sets the requests the server counts beyond ours from its remaining count. The latest answer
+   * replaces what earlier ones said (it counts the same requests and more), and all of them leave
+   * at its reset time: the server says nothing frees before it, and on a rolling window more than the
+   * oldest may not free then, so the first request after it goes alone to read the count again.
+   */
+  private trustServerRemaining(policy: PolicyWindow, remaining: number, freedAt: number, now: number, sentAt: number): void {
+    if (sentAt < policy.countedAt) return;
+    policy.countedAt = sentAt;
+    // Ours that the server may have counted: sent by then and still in the window then. Those sent
+    // later (in flight beside this request) are not in its count and must not hide others' requests.
+    const ownWhenSent = this.own.filter((slot) => slot.sentAt <= sentAt && this.leavesAt(slot, policy) > sentAt).length;
+    policy.others = Math.max(0, policy.quota - ownWhenSent - Math.max(0, remaining));
+    policy.othersLeaveAt = freedAt + 1;
+    this.needsFreshCount = false;
+  }
+
+  /** Requests `policy` counts at `now`: ours still in its window and the server's extra ones. */
+  private countIn(policy: PolicyWindow, now: number): number {
+    return this.own.filter((slot) => this.leavesAt(slot, policy) > now).length + policy.others;
+  }
+
+  // Grants slots to waiters (writes first, then looks while every window has room beyond the write
+  // reserve), in order within each kind, while the windows, the concurrency cap and any pause allow.
   private drain(): void {
     const now = this.clock.now();
     this.prune(now);
     while (this.queue.length > 0) {
       if (this.pausedUntilMs > now) return this.wakeAt(this.pausedUntilMs);
-      const concurrency = this.probed || !this.settings.probeFirst ? this.settings.maxConcurrent : 1;
-      if (this.inFlight >= concurrency) return; // a release() drains again
+      if (this.inFlight >= this.concurrency(now)) return; // a release() drains again
       const write = this.queue.findIndex((waiter) => waiter.priority === "write");
       const index = write >= 0 ? write : 0;
       const priority = this.queue[index].priority;
-      const room = priority === "write" ? this.capacity : this.lookRoom(now);
-      if (this.slots.length >= room) {
-        // A look held by the reserve alone may go once writes have been quiet long enough.
-        const quietAt = priority === "look" && this.slots.length < this.capacity ? this.quietAt() : undefined;
-        const next = Math.min(this.nextExpiry() ?? Infinity, quietAt ?? Infinity);
+      const holds = this.holds(priority, now);
+      if (holds.length > 0) {
+        // The tightest binding policy decides: wake when the last of them can free a slot.
+        const next = Math.max(...holds.map((hold) => hold.freeAt));
         return Number.isFinite(next) ? this.wakeAt(next) : undefined; // all in flight: a release() drains again
       }
       const [waiter] = this.queue.splice(index, 1);
@@ -235,6 +366,42 @@ export class RateBudget {
     this.timer = undefined;
   }
 
+  /** The policies whose windows are full for a request of `priority` now. */
+  private holds(priority: RequestPriority, now: number): Hold[] {
+    const holds: Hold[] = [];
+    for (const policy of this.policies.values()) {
+      const count = this.countIn(policy, now);
+      const room = priority === "write" ? this.capacityOf(policy) : this.lookRoom(policy, now);
+      if (count < room) continue;
+      // A look held by the reserve alone may go once writes have been quiet long enough.
+      const quietAt = priority === "look" && count < this.capacityOf(policy) ? this.quietAt() : undefined;
+      holds.push({ policy, freeAt: Math.min(this.nextExpiry(policy) ?? Infinity, quietAt ?? Infinity) });
+    }
+    return holds;
+  }
+
+  /**
+   * Requests allowed in flight now. One while the first answer (`probeFirst`) or a fresh count is
+   * awaited. While others use the token too, a share of what the server has left: every process sees
+   * the same count, so each sending all of it would overshoot together. The share is what is left
+   * divided by twice our part of the traffic (1 + the others' requests per one of ours): what each
+   * process knows of the others is one round trip old, and their requests of that round trip need
+   * room too.
+   */
+  private concurrency(now: number): number {
+    if ((this.settings.probeFirst && !this.probed) || this.needsFreshCount) return 1;
+    let allowed = this.settings.maxConcurrent;
+    for (const policy of this.policies.values()) {
+      const others = policy.others;
+      if (others === 0) continue;
+      const ours = this.own.filter((slot) => this.leavesAt(slot, policy) > now).length;
+      const left = this.capacityOf(policy) - (this.countIn(policy, now) - this.inFlight);
+      const parts = 2 * (1 + Math.ceil(others / Math.max(1, ours)));
+      allowed = Math.min(allowed, Math.max(1, Math.floor(left / parts)));
+    }
+    return allowed;
+  }
+
   /** When writes will have been quiet for `writeQuietMs`; undefined without that setting, before any write, or while a write waits. */
   private quietAt(): number | undefined {
     const quietMs = this.settings.writeQuietMs;
@@ -244,15 +411,15 @@ export class RateBudget {
     return this.lastWriteAt + quietMs;
   }
 
-  /** The slots looks may fill now: all of them once writes are quiet, else all but the write reserve. */
-  private lookRoom(now: number): number {
+  /** The slots of `policy` looks may fill now: all of them once writes are quiet, else all but the write reserve. */
+  private lookRoom(policy: PolicyWindow, now: number): number {
     const quietAt = this.quietAt();
-    return quietAt !== undefined && now >= quietAt ? this.capacity : this.lookCapacity;
+    return quietAt !== undefined && now >= quietAt ? this.capacityOf(policy) : this.lookCapacityOf(policy);
   }
 
   private grant(now: number): RatePermit {
-    const slot: Slot = { at: now, inFlight: true };
-    this.slots.push(slot);
+    const slot: Slot = { at: now, sentAt: now, inFlight: true };
+    this.own.push(slot);
     this.inFlight++;
     let released = false;
     return {
@@ -270,26 +437,36 @@ export class RateBudget {
     };
   }
 
-  // A completed slot leaves the window strictly more than windowMs after its stamp (the +1 keeps us
+  // A completed slot leaves a window strictly more than windowMs after its stamp (the +1 keeps us
   // clear of a server that counts the boundary millisecond as inside). In-flight slots never leave.
-  private leavesWindowAt(slot: Slot): number {
-    return slot.inFlight ? Infinity : slot.at + this.settings.windowMs + 1;
+  private leavesAt(slot: Slot, policy: PolicyWindow): number {
+    return slot.inFlight ? Infinity : slot.at + policy.windowMs + 1;
   }
 
+  // Our slots are kept two of the longest windows (one to count, one more to judge stale snapshots).
   private prune(now: number): void {
+    const longest = Math.max(...[...this.policies.values()].map((policy) => policy.windowMs));
     let kept = 0;
-    for (const slot of this.slots) {
-      if (this.leavesWindowAt(slot) > now) this.slots[kept++] = slot;
-      else this.recentlyLeft.push(this.leavesWindowAt(slot));
+    for (const slot of this.own) if (slot.inFlight || slot.at + 2 * longest + 1 > now) this.own[kept++] = slot;
+    this.own.length = kept;
+    for (const policy of this.policies.values()) {
+      if (policy.others > 0 && policy.othersLeaveAt <= now) {
+        policy.others = 0;
+        this.needsFreshCount = true;
+      }
     }
-    this.slots.length = kept;
-    const horizon = now - this.settings.windowMs;
-    while (this.recentlyLeft.length > 0 && this.recentlyLeft[0] <= horizon) this.recentlyLeft.shift();
   }
 
-  private nextExpiry(): number | undefined {
-    const next = Math.min(...this.slots.map((slot) => this.leavesWindowAt(slot)));
+  private nextExpiry(policy: PolicyWindow): number | undefined {
+    const next = Math.min(...this.expiries(policy));
     return Number.isFinite(next) ? next : undefined;
+  }
+
+  /** When each request `policy` counts leaves its window (Infinity for those in flight), unsorted. */
+  private expiries(policy: PolicyWindow): number[] {
+    const now = this.clock.now();
+    const own = this.own.map((slot) => this.leavesAt(slot, policy)).filter((at) => at > now);
+    return [...own, ...Array<number>(policy.others).fill(policy.othersLeaveAt)];
   }
 
   private wakeAt(at: number): void {
@@ -313,15 +490,22 @@ export class RateBudget {
     const position = this.queue.indexOf(waiter);
     const isAhead = (other: Waiter, i: number) => (waiter.priority === "write" ? other.priority === "write" && i < position : other.priority === "write" || i < position);
     const ahead = this.queue.filter(isAhead).length;
-    const room = waiter.priority === "write" ? this.capacity : this.lookRoom(now);
-    const needed = this.slots.length + ahead + 1 - room;
-    if (needed <= 0) return undefined; // only the concurrency cap holds it: a short, normal wait
-    const expiries = this.slots.map((s) => this.leavesWindowAt(s)).filter(Number.isFinite).sort((a, b) => a - b);
-    const reserveOnly = waiter.priority === "look" && this.slots.length < this.capacity;
-    const byExpiry = needed <= expiries.length ? expiries[needed - 1] - now : undefined;
-    const quietAt = reserveOnly ? this.quietAt() : undefined;
-    const waitMs = quietAt === undefined ? byExpiry : Math.min(byExpiry ?? Infinity, quietAt - now);
-    return { reason: reserveOnly ? "writes-first" : "window", waitMs };
+    let longest: RateWaitInfo | undefined;
+    for (const policy of this.policies.values()) {
+      const count = this.countIn(policy, now);
+      const room = waiter.priority === "write" ? this.capacityOf(policy) : this.lookRoom(policy, now);
+      const needed = count + ahead + 1 - room;
+      if (needed <= 0) continue; // this window has room for it
+      const expiries = this.expiries(policy).filter(Number.isFinite).sort((a, b) => a - b);
+      const reserveOnly = waiter.priority === "look" && count < this.capacityOf(policy);
+      const byExpiry = needed <= expiries.length ? expiries[needed - 1] - now : undefined;
+      const quietAt = reserveOnly ? this.quietAt() : undefined;
+      const waitMs = quietAt === undefined ? byExpiry : Math.min(byExpiry ?? Infinity, quietAt - now);
+      const { name, quota, windowMs, fromServer } = policy;
+      const info: RateWaitInfo = { reason: reserveOnly ? "writes-first" : "window", waitMs, policy: { name, quota, windowMs, fromServer } };
+      if (!longest || (info.waitMs ?? Infinity) > (longest.waitMs ?? Infinity)) longest = info;
+    }
+    return longest; // undefined: only the concurrency cap holds it, a short, normal wait
   }
 }
 
@@ -345,7 +529,7 @@ export function sharedRateBudget(key: string, create: () => RateBudget): RateBud
 
 function header(headers: HeaderBag, name: string): string | undefined {
   const value = headers[name] ?? headers[name.toLowerCase()];
-  return Array.isArray(value) ? value[value.length - 1] : value;
+  return Array.isArray(value) ? value.join(", ") : value;
 }
 
 function parseFiniteInt(value: string | undefined): number | undefined {
@@ -354,17 +538,11 @@ function parseFiniteInt(value: string | undefined): number | undefined {
   return Number.isFinite(n) ? Math.floor(n) : undefined;
 }
 
-/** Parses the IETF draft header Cloudflare sends: `"default";r=50;t=30` (items separated by commas). */
-export function parseRatelimitHeader(value: string | undefined): { name: string; remaining: number; resetS: number | undefined }[] {
-  if (!value) return [];
-  const items: { name: string; remaining: number; resetS: number | undefined }[] = [];
-  for (const item of value.split(",")) {
-    const [rawName, ...params] = item.split(";").map((p) => p.trim());
-    const fields = new Map(params.map((p) => p.split("=", 2).map((s) => s.trim()) as [string, string]));
-    const remaining = parseFiniteInt(fields.get("r"));
-    if (remaining === undefined) continue;
-    const reset = parseFiniteInt(fields.get("t"));
-    items.push({ name: rawName.replace(/^"|"$/g, ""), remaining, resetS: reset !== undefined && reset >= 0 ? reset : undefined });
-  }
-  return items;
+/** `X-RateLimit-Reset` as proxies send it: an HTTP date, epoch seconds, or seconds from now. */
+function parseResetAt(value: string | undefined, now: number): number | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  const n = Number(value.trim());
+  if (Number.isFinite(n)) return n > 1e9 ? n * 1000 : now + n * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : date;
 }
