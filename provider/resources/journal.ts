@@ -2,13 +2,14 @@
 // its own create made but never handed to the engine, without ever taking another resource's.
 //
 // Before a create's POST, an entry is written to a small file; when the POST's response arrives, the
-// entry gains the object's id; as soon as the provider hands the id to the engine (its create or
-// update returns, or fails with the object kept in state), the entry is removed: from then on the
-// engine's checkpoint (or, after a kill in between, its record of the create in flight, which
-// `pulumi-cloudflare-sharing recover` reads) is the truth, on every machine. An entry still there on a
-// later run is proof that that very resource's create was interrupted before the engine heard of the
-// object: the object it names (or, if no response ever arrived, the one object holding the natural
-// key created since the POST) is taken over instead of created twice.
+// entry gains the object's id; when the provider hands the id to the engine (its create or update
+// returns, or fails with the object kept in state), the entry is marked so, and it is removed once the
+// engine ends the operation in order (it stops its plugins with SIGINT only after its last
+// checkpoint; ./hand-over), or when the engine shows the resource back. From then on the engine's
+// state is the truth. An entry still there on a later run is proof that that very resource's create
+// was interrupted before the engine recorded the object (a killed `pulumi up`: the provider may even
+// finish the create after the engine died): the object it names (or, if no response ever arrived, the
+// one object holding the natural key created since the POST) is taken over instead of created twice.
 //
 // An entry names exactly one creating resource: the backend (a fingerprint of its URL, no secrets),
 // the organization where one is known, the stack and the resource's URN. Only that URN reads it, so
@@ -49,6 +50,8 @@ export interface JournalEntry {
   startedAt: number;
   /** The created object's id, once the POST's response arrived. */
   id?: string;
+  /** When the provider handed the id to the engine (its create or update returned it), local epoch ms. */
+  handedOverAt?: number;
 }
 
 /**
@@ -180,24 +183,29 @@ export function removeEntry(owner: JournalOwner, kind: string, key: string): voi
 }
 
 /**
- * Removes the entries at `files` whose object id is in `handedToEngine` (the outputs or partial state
- * a create or update returns): the engine has the id now, so the entry can never again be needed to
- * find the object, and must not be (a later resource of the same URN is a new one: a replacement, a
- * new stack that took a renamed stack's name). Entries without an id, or whose id did not reach the
- * engine, stay for the next run.
+ * Marks the entries at `files` whose object id is in `handedToEngine` (the outputs or partial state a
+ * create or update returns) as handed over, and returns them: the engine has the id now. They are
+ * removed once the engine ends the operation in order (./hand-over); an engine killed before that may
+ * not have recorded the id, and the entry still lets that same resource's next run recover it.
  *
  * @example
- * handOver(filesWrittenInThisCall, JSON.stringify(outs));
+ * const handed = markHandedOver(filesWrittenInThisCall, JSON.stringify(outs));
  */
-export function handOver(files: Iterable<string>, handedToEngine: string): void {
+export function markHandedOver(files: Iterable<string>, handedToEngine: string): string[] {
+  const handed: string[] = [];
   for (const file of files) {
     try {
       const entry = JSON.parse(fs.readFileSync(file, "utf8")) as JournalEntry;
-      if (entry.id !== undefined && handedToEngine.includes(entry.id)) fs.rmSync(file, { force: true });
+      if (entry.id === undefined || !handedToEngine.includes(entry.id)) continue;
+      const temporary = `${file}.${process.pid}.${Math.random().toString(16).slice(2)}.tmp`;
+      fs.writeFileSync(temporary, JSON.stringify({ ...entry, handedOverAt: Date.now() } satisfies JournalEntry), { mode: 0o600 });
+      fs.renameSync(temporary, file);
+      handed.push(file);
     } catch {
       // Gone already (removed by a definite refusal), or unreadable: nothing to hand over.
     }
   }
+  return handed;
 }
 
 const pruned = new Set<string>();

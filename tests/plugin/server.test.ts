@@ -11,6 +11,7 @@ import { asSecret, fromStruct, isSecret, toStruct } from "../../provider/plugin/
 import { CloudflareSharingClient } from "../../provider/client";
 import { recipientNaturalKey } from "../../provider/client/natural-keys";
 import { JOURNAL_DIR_ENV, readEntry, writeEntry } from "../../provider/resources/journal";
+import { endOfOperation } from "../../provider/resources/hand-over";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -230,7 +231,10 @@ describe("the plugin's protocol server", () => {
     expect(fromStruct(created.getProperties())).toMatchObject({ ownerStack: "proj/dev", ownerUrn: RECIPIENT_URN, recipientAccountId: PARTNER });
     expect(emulator.control.requestLog().filter((entry) => entry.method !== "GET")).toEqual([]);
     expect(emulator.control.listRecipients(share.id).filter((r) => r.account_id === PARTNER)).toHaveLength(1);
-    // The id went back to the engine with the create's answer: the entry is done with.
+    // The id went back to the engine with the create's answer: the entry is marked so, and removed when
+    // the engine ends the operation in order.
+    expect(readEntry({ stack: "proj/dev", urn: RECIPIENT_URN }, "recipient", key)?.handedOverAt).toBeDefined();
+    endOfOperation();
     expect(readEntry({ stack: "proj/dev", urn: RECIPIENT_URN }, "recipient", key)).toBeUndefined();
   });
 

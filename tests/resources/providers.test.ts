@@ -11,6 +11,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { recipientNaturalKey, shareNaturalKey } from "../../provider/client/natural-keys";
 import { JOURNAL_DIR_ENV, writeEntry } from "../../provider/resources/journal";
+import { endOfOperation } from "../../provider/resources/hand-over";
+import { forgetObjectsMadeHere } from "../../provider/resources/ownership";
 import { pause, readsSettleMs, startProviderEnvironment, stopProviderEnvironment, TEST_TOKEN } from "../support/provider-env";
 
 const OWNER = "023e105f4ecef8ad9ca31a8372d0c353";
@@ -323,10 +325,26 @@ describe("ownership: only adopt, or proof that this very resource made it, takes
     expect(id).not.toBe(other.share.id);
     expect(emulator.control.listShares(OWNER).map((s) => s.status)).toEqual(["active", "active"]);
     expect(writes().map((e) => e.method)).toEqual(["POST"]);
-    // The create handed the id to the engine: its journal entry is done with (a later resource of the
-    // same URN, a replacement or a new stack that took a renamed one's name, must never find it).
+    // The create handed the id to the engine: its entry is marked so, and removed when the engine ends
+    // the operation in order (a later resource of the same URN, a replacement or a new stack that took
+    // a renamed one's name, must never find it).
+    expect(journalFiles()).toHaveLength(1);
+    endOfOperation();
     expect(journalFiles()).toEqual([]);
     await shareProvider.diff!(id, outs, inputs);
+    expect(journalFiles()).toEqual([]);
+  });
+
+  it("an entry handed to an engine that was then killed (no orderly end) still lets the same resource recover its object", async () => {
+    const first = await createShare(owned);
+    // The engine died before its checkpoint: the next run (a new provider process) of the same resource creates again.
+    forgetObjectsMadeHere();
+    const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
+    const again = await createShare(owned);
+    log.mockRestore();
+    expect(again.id).toBe(first.id);
+    expect(emulator.control.listShares(OWNER)).toHaveLength(1);
+    endOfOperation();
     expect(journalFiles()).toEqual([]);
   });
 
@@ -342,8 +360,7 @@ describe("ownership: only adopt, or proof that this very resource made it, takes
     expect(writes()).toEqual([]);
     expect(log).toHaveBeenCalledWith(expect.stringMatching(/this resource created it in an interrupted run .*\(its journal entry says so\).*taking it over/));
     log.mockRestore();
-    // Handed to the engine with the create's result: the entry is gone.
-    expect(journalFiles()).toEqual([]);
+    // Shown back by the engine (a read): the entry is gone.
     await shareProvider.read!(id, outs);
     expect(journalFiles()).toEqual([]);
   });
@@ -368,6 +385,7 @@ describe("ownership: only adopt, or proof that this very resource made it, takes
     const error = await shareProvider.create(await checked(shareProvider, shareInputs(owned))).then(() => undefined, (failure: unknown) => failure);
     emulator.control.clearRecipientErrors();
     expect(error).toBeInstanceOf(ResourceInitError);
+    endOfOperation();
     expect(journalFiles()).toEqual([]);
   });
 
