@@ -1,6 +1,7 @@
 // The plugin's resources: each type token served by the same provider object the dynamic
 // `Share` / `ShareRecipient` / `ShareResource` classes hand to Pulumi's dynamic-provider host.
-// The plugin adds only what that host never needs: reading an object from an import id alone.
+// The plugin adds only what that host never needs: reading an object from an import id alone, or
+// from a bare id and its account (a `get`).
 
 import type * as pulumi from "@pulumi/pulumi";
 import { NotFoundError } from "../client/core/errors";
@@ -9,7 +10,7 @@ import shareProvider = require("../resources/share-provider");
 import shareRecipientProvider = require("../resources/share-recipient-provider");
 import shareResourceProvider = require("../resources/share-resource-provider");
 import { isGone, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE } from "../wait/lifecycle";
-import { parseImportId, ResourceKind } from "./import-ids";
+import { ImportId, ResourceKind } from "./import-ids";
 
 /** The package name of the plugin and the first part of every type token. */
 export const PACKAGE_NAME = "cloudflare-sharing";
@@ -19,8 +20,10 @@ type AnyProvider = pulumi.dynamic.ResourceProvider<any, any>; // eslint-disable-
 export interface ServedResource {
   kind: ResourceKind;
   provider: AnyProvider;
-  /** The state to hand to the provider's `read` when all the engine sent is an import id. */
-  importSeed(importId: string): Promise<{ id: string; state: Record<string, unknown> }>;
+  /** True when `state` is what an earlier create or read recorded (a refresh), not a `get`'s properties. */
+  isRecordedState(state: Record<string, unknown>): boolean;
+  /** The state to hand to the provider's `read` when the engine sent none (an import, a `get`). */
+  importSeed(target: ImportId): Promise<{ id: string; state: Record<string, unknown> }>;
   /** Fills in, after such a read, what the object's own record does not say (the recipient's target). */
   completeImport?(read: { props: Record<string, unknown>; inputs: Record<string, unknown> }): void;
 }
@@ -30,8 +33,8 @@ const share: ServedResource = {
   provider: shareProvider,
   // Importing a share manages the share as a whole: every live recipient and active resource it has
   // becomes an inline one, so the generated program declares exactly what is there.
-  async importSeed(importId) {
-    const { accountId, id } = parseImportId("Share", importId);
+  isRecordedState: (state) => Array.isArray(state.recipientIds),
+  async importSeed({ accountId, id }) {
     const { api } = runtimeFor(accountId);
     // No such share: no items; the provider's read then answers "gone", and the engine says so.
     const orNone = <T>(request: Promise<T[]>) => request.catch((error: unknown) => (error instanceof NotFoundError ? ([] as T[]) : Promise.reject(error)));
@@ -52,8 +55,8 @@ const share: ServedResource = {
 const shareRecipient: ServedResource = {
   kind: "ShareRecipient",
   provider: shareRecipientProvider,
-  async importSeed(importId) {
-    const { accountId, shareId, id } = parseImportId("ShareRecipient", importId);
+  isRecordedState: (state) => typeof state.associationStatus === "string",
+  async importSeed({ accountId, shareId, id }) {
     return { id, state: { accountId, shareId } };
   },
   // The API reports a recipient's account, not how it was added: an imported one is an account recipient.
@@ -66,8 +69,8 @@ const shareRecipient: ServedResource = {
 const shareResource: ServedResource = {
   kind: "ShareResource",
   provider: shareResourceProvider,
-  async importSeed(importId) {
-    const { accountId, shareId, id } = parseImportId("ShareResource", importId);
+  isRecordedState: (state) => typeof state.status === "string",
+  async importSeed({ accountId, shareId, id }) {
     return { id, state: { accountId, shareId } };
   },
 };

@@ -18,6 +18,7 @@ import { applyPluginConfig, changedConfigKeys, checkPluginConfig } from "./plugi
 import { fromStruct, Plain, toStruct } from "./properties";
 import { InvalidArgumentsError } from "../functions/errors";
 import { invokeFunction } from "./function-table";
+import { lookupTarget } from "./import-ids";
 import { servedResource } from "./resource-table";
 
 type Unary<Req, Res> = (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => void;
@@ -116,11 +117,12 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
       const served = servedResource(request.getType() || typeOf(request.getUrn()));
       let id = request.getId();
       let state = fromStruct(request.getProperties());
-      // Only an id (what `pulumi import` sends): find what the provider's read needs from the id.
-      const importing = state.accountId === undefined;
+      // No earlier state (an import sends only an id; a `get` its id and properties): find what the
+      // provider's read needs from the id, or from the bare id and the account (and share) beside it.
+      const importing = !served.isRecordedState(state);
       const context = { log: progressTo(request.getUrn()), timeoutMs: deadline(request.getTimeout()) };
       return withCallContext(context, async () => {
-        if (importing) ({ id, state } = await served.importSeed(id));
+        if (importing) ({ id, state } = await served.importSeed(lookupTarget(served.kind, id, state)));
         const result = await served.provider.read!(id, state);
         const response = new provproto.ReadResponse();
         // An empty id: the object is gone, and the engine drops it from state.

@@ -250,6 +250,31 @@ describe("the plugin's protocol server", () => {
     expect((malformed as grpc.ServiceError).details).toContain("<accountId>/<shareId>/<recipientId>");
   });
 
+  it("Read of a bare id with the accountId (and shareId) beside it, as a get sends it, reads the object", async () => {
+    const api = new CloudflareSharingClient({ credentials: { apiToken: TOKEN }, baseUrl: emulator.url });
+    const share = (await api.shares.listAll(OWNER))[0];
+    const recipient = emulator.control.listRecipients(share.id).find((r) => r.account_id === OTHER)!;
+    // A get sends its properties as both the inputs and the state.
+    const given = toStruct({ accountId: OWNER, shareId: share.id });
+    const read = await call<provproto.ReadResponse>("read", new provproto.ReadRequest().setUrn(RECIPIENT_URN).setId(recipient.id).setProperties(given).setInputs(given));
+    expect(read.getId()).toBe(recipient.id);
+    expect(fromStruct(read.getProperties())).toMatchObject({ accountId: OWNER, shareId: share.id, recipientAccountId: OTHER, associationStatus: "associated" });
+
+    const shareGiven = toStruct({ accountId: OWNER });
+    const shareRead = await call<provproto.ReadResponse>(
+      "read",
+      new provproto.ReadRequest().setUrn("urn:pulumi:dev::proj::cloudflare-sharing:index:Share::s").setId(share.id).setProperties(shareGiven).setInputs(shareGiven),
+    );
+    expect(shareRead.getId()).toBe(share.id);
+    expect(fromStruct(shareRead.getProperties())).toMatchObject({ accountId: OWNER, name: share.name, status: "active" });
+    expect(fromStruct(shareRead.getProperties()).recipientIds).toContain(recipient.id);
+
+    const withoutShare = await call("read", new provproto.ReadRequest().setUrn(RECIPIENT_URN).setId(recipient.id).setProperties(toStruct({ accountId: OWNER }))).catch(
+      (failure: grpc.ServiceError) => failure,
+    );
+    expect((withoutShare as grpc.ServiceError).details).toContain(`cannot read ShareRecipient "${recipient.id}": give its accountId and shareId`);
+  });
+
   it("Read of an import id that names no object answers 'gone' (the engine then says it does not exist)", async () => {
     const missing = "00000000000000000000000000000abc";
     for (const [type, id] of [
