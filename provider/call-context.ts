@@ -12,6 +12,12 @@ export interface CallContext {
   warn?: (message: string) => void;
   /** The engine's deadline for this operation (`customTimeouts`), in milliseconds; overrides `timeouts`. */
   timeoutMs?: number;
+  /**
+   * True when the input at `property` (a path such as `resources[0].meta`) is secret, lies inside a
+   * secret or holds one: messages then name the field without its value. Only the plugin host knows
+   * (Pulumi's dynamic-provider host removes the marks before the provider sees its inputs).
+   */
+  isSecret?: (property: string) => boolean;
 }
 
 const storage = new AsyncLocalStorage<CallContext>();
@@ -38,4 +44,17 @@ export function withCallContext<T>(context: CallContext, work: () => Promise<T>)
  */
 export function currentCallContext(): CallContext | undefined {
   return storage.getStore();
+}
+
+/**
+ * True when the call's host said the input at `property` is (or holds) a secret; false when it did
+ * not say (the dynamic-provider host never does).
+ *
+ * @example
+ * ```ts
+ * const shown = isSecretField("resources[0].meta") ? "a secret value" : JSON.stringify(meta);
+ * ```
+ */
+export function isSecretField(property: string): boolean {
+  return currentCallContext()?.isSecret?.(property) ?? false;
 }

@@ -19,7 +19,7 @@ import { TerminalStatusError } from "../wait/errors";
 import { latestView } from "../wait/latest-view";
 import { describeShare, waitRecipientGone, waitShareGone } from "../wait/waits";
 import { deleteTolerantly, explain, readResult, ResourceInitError } from "./common";
-import { Checker, containsUnknown, isUnknown, normalizeMeta, timeoutMs, withoutNulls } from "./inputs";
+import { Checker, containsUnknown, isUnknown, normalizeMeta, shownValue, timeoutMs, withoutNulls } from "./inputs";
 import { confirmShareInState, shareCreate, shareCreateBody } from "./owned-creates";
 import { createOwned } from "./ownership";
 import { handingOver } from "./hand-over";
@@ -59,7 +59,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
     checker.timeouts("timeouts", news.timeouts, TIMEOUT_KEYS);
     checker.id("adopt", news.adopt, false);
     if (news.adoptOnlyIfMatching !== undefined && news.adoptOnlyIfMatching !== null && typeof news.adoptOnlyIfMatching !== "boolean" && !isUnknown(news.adoptOnlyIfMatching)) {
-      checker.fail("adoptOnlyIfMatching", `adoptOnlyIfMatching must be true or false, got ${JSON.stringify(news.adoptOnlyIfMatching)}`);
+      checker.fail("adoptOnlyIfMatching", `adoptOnlyIfMatching must be true or false, got ${shownValue("adoptOnlyIfMatching", JSON.stringify(news.adoptOnlyIfMatching))}`);
     }
     for (const warning of checker.warnings) warn(warning);
     if (checker.failures.length > 0) return { failures: checker.failures };

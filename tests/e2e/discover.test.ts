@@ -177,7 +177,9 @@ describe("discover brings an account's shares under code", () => {
       const output = printed.join("");
       expect(output).toContain(`cannot adopt share ${edited.share.id} "edited later (v2)": it differs from the program`);
       expect(output).toContain('its name is "edited later (v2)", the program says "edited later"');
-      expect(output).toContain('the meta of its resource custom-ruleset/' + hexIdOf("edited") + ' is {"tier":"platinum"}, the program says {"tier":"gold"}');
+      // Which keys differ, never their values (a meta may hold secrets).
+      expect(output).toContain(`the meta of its resource custom-ruleset/${hexIdOf("edited")} differs from the program's in key "tier"`);
+      expect(output).not.toContain("platinum");
       expect(writes(small)).toEqual([]);
       // The unchanged share was adopted; the changed one is still as the dashboard left it.
       expect(idsInState(await stack.exportState()).shares).toEqual(new Set([unchanged.share.id]));
