@@ -20,6 +20,7 @@ import { InvalidArgumentsError } from "../functions/errors";
 import { invokeFunction } from "./function-table";
 import { lookupTarget } from "./import-ids";
 import { servedResource } from "./resource-table";
+import { annotateSecrets, markSecrets, SecretScope, secretResult } from "./secrets";
 
 type Unary<Req, Res> = (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => void;
 
@@ -42,8 +43,16 @@ export interface ProviderServerOptions {
  */
 export function providerHandlers(options: ProviderServerOptions): Record<string, Unary<any, any>> {
   const { engineLog } = options;
-  const progressTo = (urn: string) => (line: string) => engineLog.info(urn, line);
-  const warningsTo = (urn: string) => (message: string) => engineLog.warn(urn, message);
+  // Every line goes out with the call's secrets redacted (secrets.ts).
+  const progressTo = (urn: string, scope: SecretScope) => (line: string) => engineLog.info(urn, scope.redact(line));
+  const warningsTo = (urn: string, scope: SecretScope) => (message: string) => engineLog.warn(urn, scope.redact(message));
+  /** The call context of a call on `urn` whose inputs hold `scope`'s secrets. */
+  const contextOf = (urn: string, scope: SecretScope, timeoutSeconds?: number) => ({
+    log: progressTo(urn, scope),
+    warn: warningsTo(urn, scope),
+    isSecret: (property: string) => scope.isSecret(property),
+    timeoutMs: timeoutSeconds === undefined ? undefined : deadline(timeoutSeconds),
+  });
   /** The deadline the engine sends (`customTimeouts`, in seconds); 0 means none. */
   const deadline = (seconds: number) => (seconds > 0 ? seconds * 1000 : undefined);
 
@@ -71,19 +80,22 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
     configure: unary(async (request: provproto.ConfigureRequest) => {
       const variables = Object.fromEntries(request.getVariablesMap().toArray());
       applyPluginConfig(fromStruct(request.getArgs()), variables);
-      // No secrets, resources or outputs in inputs: the engine unwraps them and re-marks outputs
-      // whose inputs were secret. No preview calls: `preview` sends no request at all.
-      return new provproto.ConfigureResponse().setAcceptsecrets(false).setAcceptresources(false).setSupportspreview(false);
+      // Secrets arrive marked, so that no message prints one; the plugin marks its answers itself
+      // (secrets.ts). No resources or outputs in inputs. No preview calls: `preview` sends no request at all.
+      return new provproto.ConfigureResponse().setAcceptsecrets(true).setAcceptresources(false).setSupportspreview(false);
     }),
 
     check: unary(async (request: provproto.CheckRequest) => {
       const { provider } = servedResource(request.getType() || typeOf(request.getUrn()));
       // The stack that owns what this resource creates, as the TypeScript classes pass it (owner-stack.ts).
       const news = withOwnerStack(fromStruct(request.getNews()), request.getUrn());
+      const marked = request.getNews()?.toJavaScript();
+      const scope = SecretScope.of(marked);
       // Its warnings (an unknown resource type…) go on the resource's row, not the Stack's.
-      const context = { log: progressTo(request.getUrn()), warn: warningsTo(request.getUrn()) };
-      const result = await withCallContext(context, () => provider.check!(fromStruct(request.getOlds()), news));
-      return checkResponse(result.inputs ?? {}, result.failures ?? []);
+      const context = contextOf(request.getUrn(), scope);
+      const result = await guarded(scope, marked, () => withCallContext(context, () => provider.check!(fromStruct(request.getOlds()), news)));
+      const failures = (result.failures ?? []).map((failure) => ({ property: failure.property, reason: scope.redact(failure.reason) }));
+      return checkResponse(markSecrets(result.inputs ?? {}, scope), failures);
     }),
 
     diff: unary(async (request: provproto.DiffRequest) => {
@@ -108,9 +120,11 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
 
     create: unary(async (request: provproto.CreateRequest) => {
       const { provider } = servedResource(typeOf(request.getUrn()));
-      const context = { log: progressTo(request.getUrn()), timeoutMs: deadline(request.getTimeout()) };
-      const result = await withCallContext(context, () => provider.create(fromStruct(request.getProperties())));
-      return new provproto.CreateResponse().setId(result.id).setProperties(toStruct(result.outs ?? {}));
+      const marked = request.getProperties()?.toJavaScript();
+      const scope = SecretScope.of(marked);
+      const context = contextOf(request.getUrn(), scope, request.getTimeout());
+      const result = await guarded(scope, marked, () => withCallContext(context, () => provider.create(fromStruct(request.getProperties()))));
+      return new provproto.CreateResponse().setId(result.id).setProperties(toStruct(annotateSecrets(result.outs ?? {}, marked)));
     }),
 
     read: unary(async (request: provproto.ReadRequest) => {
@@ -120,8 +134,10 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
       // No earlier state (an import sends only an id; a `get` its id and properties): find what the
       // provider's read needs from the id, or from the bare id and the account (and share) beside it.
       const importing = !served.isRecordedState(state);
-      const context = { log: progressTo(request.getUrn()), timeoutMs: deadline(request.getTimeout()) };
-      return withCallContext(context, async () => {
+      const [markedState, markedInputs] = [request.getProperties()?.toJavaScript(), request.getInputs()?.toJavaScript()];
+      const scope = SecretScope.of(markedState, markedInputs);
+      const context = contextOf(request.getUrn(), scope, request.getTimeout());
+      return guarded(scope, markedState, () => withCallContext(context, async () => {
         if (importing) ({ id, state } = await served.importSeed(lookupTarget(served.kind, id, state)));
         const result = await served.provider.read!(id, state);
         const response = new provproto.ReadResponse();
@@ -130,35 +146,42 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
         const props = (result.props ?? {}) as Plain;
         const inputs = (result.inputs ?? {}) as Plain;
         if (importing) served.completeImport?.({ props, inputs });
-        return response.setId(result.id).setProperties(toStruct(props)).setInputs(toStruct(inputs));
-      });
+        return response.setId(result.id).setProperties(toStruct(annotateSecrets(props, markedState))).setInputs(toStruct(annotateSecrets(inputs, markedInputs)));
+      }));
     }),
 
     update: unary(async (request: provproto.UpdateRequest) => {
       const { provider } = servedResource(request.getType() || typeOf(request.getUrn()));
-      const context = { log: progressTo(request.getUrn()), timeoutMs: deadline(request.getTimeout()) };
-      const result = await withCallContext(context, () =>
-        provider.update!(request.getId(), fromStruct(request.getOlds()), fromStruct(request.getNews())),
+      const marked = request.getNews()?.toJavaScript();
+      const scope = SecretScope.of(marked, request.getOlds()?.toJavaScript());
+      const context = contextOf(request.getUrn(), scope, request.getTimeout());
+      const result = await guarded(scope, marked, () =>
+        withCallContext(context, () => provider.update!(request.getId(), fromStruct(request.getOlds()), fromStruct(request.getNews()))),
       );
-      return new provproto.UpdateResponse().setProperties(toStruct(result.outs ?? {}));
+      return new provproto.UpdateResponse().setProperties(toStruct(annotateSecrets(result.outs ?? {}, marked)));
     }),
 
     delete: unary(async (request: provproto.DeleteRequest) => {
       const { provider } = servedResource(request.getType() || typeOf(request.getUrn()));
-      const context = { log: progressTo(request.getUrn()), timeoutMs: deadline(request.getTimeout()) };
-      await withCallContext(context, () => provider.delete!(request.getId(), fromStruct(request.getProperties())));
+      const marked = request.getProperties()?.toJavaScript();
+      const scope = SecretScope.of(marked);
+      const context = contextOf(request.getUrn(), scope, request.getTimeout());
+      await guarded(scope, marked, () => withCallContext(context, () => provider.delete!(request.getId(), fromStruct(request.getProperties()))));
       return new emptyproto.Empty();
     }),
 
     // A lookup (getShare, listShares, …). Broken argument rules come back as check failures, each
-    // naming its argument, so the engine reports them the way it reports a resource's.
+    // naming its argument, so the engine reports them the way it reports a resource's. The result
+    // is secret when an argument was.
     invoke: unary(async (request: provproto.InvokeRequest) => {
+      const marked = request.getArgs()?.toJavaScript();
+      const scope = SecretScope.of(marked);
       try {
-        const result = await invokeFunction(request.getTok(), fromStruct(request.getArgs()));
-        return new provproto.InvokeResponse().setReturn(toStruct(result));
+        const result = await withCallContext({ isSecret: (property) => scope.isSecret(property) }, () => invokeFunction(request.getTok(), fromStruct(request.getArgs())));
+        return new provproto.InvokeResponse().setReturn(toStruct(secretResult(result, marked)));
       } catch (error) {
-        if (!(error instanceof InvalidArgumentsError)) throw error;
-        const failures = error.problems.map((problem) => new provproto.CheckFailure().setProperty(problem.argument).setReason(problem.rule));
+        if (!(error instanceof InvalidArgumentsError)) throw scope.redactError(error, marked);
+        const failures = error.problems.map((problem) => new provproto.CheckFailure().setProperty(problem.argument).setReason(scope.redact(problem.rule)));
         return new provproto.InvokeResponse().setFailuresList(failures);
       }
     }),
@@ -173,6 +196,15 @@ export function typeOf(urn: string): string {
   const parts = urn.split("::");
   const qualifiedType = parts[parts.length - 2] ?? "";
   return qualifiedType.split("$").pop()!;
+}
+
+/** Runs `work`; an error it throws leaves with `scope`'s secrets redacted (SecretScope.redactError). */
+async function guarded<T>(scope: SecretScope, marked: unknown, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw scope.redactError(error, marked);
+  }
 }
 
 function checkResponse(inputs: Plain, failures: { property: string; reason: string }[]): provproto.CheckResponse {
