@@ -94,7 +94,12 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
       // Its warnings (an unknown resource type…) go on the resource's row, not the Stack's.
       const context = contextOf(request.getUrn(), scope);
       const result = await guarded(scope, marked, () => withCallContext(context, () => provider.check!(fromStruct(request.getOlds()), news)));
-      const failures = (result.failures ?? []).map((failure) => ({ property: failure.property, reason: scope.redact(failure.reason) }));
+      // The engine prints the input a failure's property names ("property meta value … has a problem"),
+      // secret or not: a failure on a secret field names it in its reason only.
+      const failures = (result.failures ?? []).map((failure) => ({
+        property: scope.isSecret(failure.property) ? "" : failure.property,
+        reason: scope.redact(failure.reason),
+      }));
       return checkResponse(markSecrets(result.inputs ?? {}, scope), failures);
     }),
 
