@@ -24,6 +24,8 @@ export interface ServedResource {
   isRecordedState(state: Record<string, unknown>): boolean;
   /** The state to hand to the provider's `read` when the engine sent none (an import, a `get`). */
   importSeed(target: ImportId): Promise<{ id: string; state: Record<string, unknown> }>;
+  /** Outputs made from inputs of other names, by output: they are secret when one of those inputs is. */
+  derivedOutputs?: Readonly<Record<string, readonly string[]>>;
   /** Fills in, after such a read, what the object's own record does not say (the recipient's target). */
   completeImport?(read: { props: Record<string, unknown>; inputs: Record<string, unknown> }): void;
 }
@@ -55,6 +57,8 @@ const share: ServedResource = {
 const shareRecipient: ServedResource = {
   kind: "ShareRecipient",
   provider: shareRecipientProvider,
+  // The account Cloudflare reports is the declared account (or the organization's id).
+  derivedOutputs: { recipientAccount: ["recipientAccountId", "organizationId"] },
   isRecordedState: (state) => typeof state.associationStatus === "string",
   async importSeed({ accountId, shareId, id }) {
     return { id, state: { accountId, shareId } };

@@ -73,17 +73,17 @@ export class SecretScope {
   }
 
   /**
-   * `error` as the engine may see it: its message redacted; an init error's properties marked secret
-   * where `marked` inputs were (see annotateSecrets), its reasons redacted.
+   * `error` as the engine may see it: its message redacted; an init error's reasons redacted and its
+   * properties (outputs the engine keeps in state) marked by `markOutputs`.
    *
    * @example
    * ```ts
-   * try { … } catch (error) { throw scope.redactError(error, rawInputs); }
+   * try { … } catch (error) { throw scope.redactError(error, (outs) => annotateSecrets(outs, rawInputs)); }
    * ```
    */
-  redactError(error: unknown, marked: unknown): Error {
+  redactError(error: unknown, markOutputs: (outs: Plain) => Plain): Error {
     if (error instanceof ResourceInitError) {
-      const properties = annotateSecrets(error.properties, marked);
+      const properties = markOutputs(error.properties);
       const redacted = new ResourceInitError(error.id, properties, properties, error.reasons.map((reason) => this.redact(reason)));
       return redacted;
     }
@@ -114,6 +114,27 @@ export function annotateSecrets(outs: Plain, marked: unknown): Plain {
     const output = result[key];
     if (isObject(output) && isObject(input)) result[key] = annotateSecrets(output, input);
     else if (!isSecret(output) && containsSecrets(input)) result[key] = asSecret(output);
+  }
+  return result;
+}
+
+/**
+ * `outs` with each output that `derived` says comes from inputs of other names (the recipient's
+ * `recipientAccount`, from `recipientAccountId` or `organizationId`) marked secret when one of those
+ * `marked` inputs held a secret: the by-name rule of annotateSecrets cannot see those.
+ *
+ * @example
+ * ```ts
+ * markDerived({ recipientAccount: "9a78…" }, { recipientAccountId: asSecret("9a78…") }, { recipientAccount: ["recipientAccountId"] });
+ * // { recipientAccount: asSecret("9a78…") }
+ * ```
+ */
+export function markDerived(outs: Plain, marked: unknown, derived: Readonly<Record<string, readonly string[]>>): Plain {
+  if (!isObject(marked)) return outs;
+  const result: Plain = { ...outs };
+  for (const [output, inputs] of Object.entries(derived)) {
+    if (result[output] === undefined || isSecret(result[output])) continue;
+    if (inputs.some((input) => containsSecrets(marked[input]))) result[output] = asSecret(result[output]);
   }
   return result;
 }

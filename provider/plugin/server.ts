@@ -19,8 +19,8 @@ import { fromStruct, Plain, toStruct } from "./properties";
 import { InvalidArgumentsError } from "../functions/errors";
 import { invokeFunction } from "./function-table";
 import { lookupTarget } from "./import-ids";
-import { servedResource } from "./resource-table";
-import { annotateSecrets, markSecrets, SecretScope, secretResult } from "./secrets";
+import { ServedResource, servedResource } from "./resource-table";
+import { annotateSecrets, markDerived, markSecrets, SecretScope, secretResult } from "./secrets";
 
 type Unary<Req, Res> = (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => void;
 
@@ -93,7 +93,7 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
       const scope = SecretScope.of(marked);
       // Its warnings (an unknown resource type…) go on the resource's row, not the Stack's.
       const context = contextOf(request.getUrn(), scope);
-      const result = await guarded(scope, marked, () => withCallContext(context, () => provider.check!(fromStruct(request.getOlds()), news)));
+      const result = await guarded(scope, (outs) => annotateSecrets(outs, marked), () => withCallContext(context, () => provider.check!(fromStruct(request.getOlds()), news)));
       // The engine prints the input a failure's property names ("property meta value … has a problem"),
       // secret or not: a failure on a secret field names it in its reason only.
       const failures = (result.failures ?? []).map((failure) => ({
@@ -124,12 +124,12 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
     }),
 
     create: unary(async (request: provproto.CreateRequest) => {
-      const { provider } = servedResource(typeOf(request.getUrn()));
+      const served = servedResource(typeOf(request.getUrn()));
       const marked = request.getProperties()?.toJavaScript();
       const scope = SecretScope.of(marked);
       const context = contextOf(request.getUrn(), scope, request.getTimeout());
-      const result = await guarded(scope, marked, () => withCallContext(context, () => provider.create(fromStruct(request.getProperties()))));
-      return new provproto.CreateResponse().setId(result.id).setProperties(toStruct(annotateSecrets(result.outs ?? {}, marked)));
+      const result = await guarded(scope, (outs) => outputsMarked(served, outs, marked), () => withCallContext(context, () => served.provider.create(fromStruct(request.getProperties()))));
+      return new provproto.CreateResponse().setId(result.id).setProperties(toStruct(outputsMarked(served, result.outs ?? {}, marked)));
     }),
 
     read: unary(async (request: provproto.ReadRequest) => {
@@ -142,7 +142,7 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
       const [markedState, markedInputs] = [request.getProperties()?.toJavaScript(), request.getInputs()?.toJavaScript()];
       const scope = SecretScope.of(markedState, markedInputs);
       const context = contextOf(request.getUrn(), scope, request.getTimeout());
-      return guarded(scope, markedState, () => withCallContext(context, async () => {
+      return guarded(scope, (outs) => outputsMarked(served, outs, markedState), () => withCallContext(context, async () => {
         if (importing) ({ id, state } = await served.importSeed(lookupTarget(served.kind, id, state)));
         const result = await served.provider.read!(id, state);
         const response = new provproto.ReadResponse();
@@ -151,19 +151,19 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
         const props = (result.props ?? {}) as Plain;
         const inputs = (result.inputs ?? {}) as Plain;
         if (importing) served.completeImport?.({ props, inputs });
-        return response.setId(result.id).setProperties(toStruct(annotateSecrets(props, markedState))).setInputs(toStruct(annotateSecrets(inputs, markedInputs)));
+        return response.setId(result.id).setProperties(toStruct(outputsMarked(served, props, markedState))).setInputs(toStruct(annotateSecrets(inputs, markedInputs)));
       }));
     }),
 
     update: unary(async (request: provproto.UpdateRequest) => {
-      const { provider } = servedResource(request.getType() || typeOf(request.getUrn()));
+      const served = servedResource(request.getType() || typeOf(request.getUrn()));
       const marked = request.getNews()?.toJavaScript();
       const scope = SecretScope.of(marked, request.getOlds()?.toJavaScript());
       const context = contextOf(request.getUrn(), scope, request.getTimeout());
-      const result = await guarded(scope, marked, () =>
-        withCallContext(context, () => provider.update!(request.getId(), fromStruct(request.getOlds()), fromStruct(request.getNews()))),
+      const result = await guarded(scope, (outs) => outputsMarked(served, outs, marked), () =>
+        withCallContext(context, () => served.provider.update!(request.getId(), fromStruct(request.getOlds()), fromStruct(request.getNews()))),
       );
-      return new provproto.UpdateResponse().setProperties(toStruct(annotateSecrets(result.outs ?? {}, marked)));
+      return new provproto.UpdateResponse().setProperties(toStruct(outputsMarked(served, result.outs ?? {}, marked)));
     }),
 
     delete: unary(async (request: provproto.DeleteRequest) => {
@@ -171,7 +171,7 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
       const marked = request.getProperties()?.toJavaScript();
       const scope = SecretScope.of(marked);
       const context = contextOf(request.getUrn(), scope, request.getTimeout());
-      await guarded(scope, marked, () => withCallContext(context, () => provider.delete!(request.getId(), fromStruct(request.getProperties()))));
+      await guarded(scope, (outs) => annotateSecrets(outs, marked), () => withCallContext(context, () => provider.delete!(request.getId(), fromStruct(request.getProperties()))));
       return new emptyproto.Empty();
     }),
 
@@ -185,7 +185,7 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
         const result = await withCallContext({ isSecret: (property) => scope.isSecret(property) }, () => invokeFunction(request.getTok(), fromStruct(request.getArgs())));
         return new provproto.InvokeResponse().setReturn(toStruct(secretResult(result, marked)));
       } catch (error) {
-        if (!(error instanceof InvalidArgumentsError)) throw scope.redactError(error, marked);
+        if (!(error instanceof InvalidArgumentsError)) throw scope.redactError(error, (outs) => outs);
         const failures = error.problems.map((problem) => new provproto.CheckFailure().setProperty(problem.argument).setReason(scope.redact(problem.rule)));
         return new provproto.InvokeResponse().setFailuresList(failures);
       }
@@ -203,12 +203,20 @@ export function typeOf(urn: string): string {
   return qualifiedType.split("$").pop()!;
 }
 
-/** Runs `work`; an error it throws leaves with `scope`'s secrets redacted (SecretScope.redactError). */
-async function guarded<T>(scope: SecretScope, marked: unknown, work: () => Promise<T>): Promise<T> {
+/** A resource's outputs marked secret where the `marked` inputs they come from were (secrets.ts). */
+function outputsMarked(served: ServedResource, outs: Plain, marked: unknown): Plain {
+  return markDerived(annotateSecrets(outs, marked), marked, served.derivedOutputs ?? {});
+}
+
+/**
+ * Runs `work`; an error it throws leaves with `scope`'s secrets redacted and, for an init error, its
+ * outputs marked by `markOutputs` (SecretScope.redactError).
+ */
+async function guarded<T>(scope: SecretScope, markOutputs: (outs: Plain) => Plain, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    throw scope.redactError(error, marked);
+    throw scope.redactError(error, markOutputs);
   }
 }
 

@@ -2,7 +2,7 @@
 // and what messages show of them.
 import { ResourceInitError } from "../../provider/resources/common";
 import { asSecret, isSecret } from "../../provider/plugin/properties";
-import { annotateSecrets, markSecrets, SecretScope, secretResult } from "../../provider/plugin/secrets";
+import { annotateSecrets, markDerived, markSecrets, SecretScope, secretResult } from "../../provider/plugin/secrets";
 
 const SECRET = "s3cr3t-meta-value";
 
@@ -28,9 +28,11 @@ describe("a call's secrets", () => {
   });
 
   it("leave an error's message and an init error's reasons, and mark its properties", () => {
-    const plain = scope.redactError(new Error(`share "top secret name" failed`), {});
+    const plain = scope.redactError(new Error(`share "top secret name" failed`), (outs) => outs);
     expect(plain.message).toBe('share "[secret]" failed');
-    const init = scope.redactError(new ResourceInitError("id1", { name: "top secret name", status: "active" }, {}, [`"top secret name" timed out`]), { name: asSecret("top secret name") });
+    const init = scope.redactError(new ResourceInitError("id1", { name: "top secret name", status: "active" }, {}, [`"top secret name" timed out`]), (outs) =>
+      annotateSecrets(outs, { name: asSecret("top secret name") }),
+    );
     expect(init).toBeInstanceOf(ResourceInitError);
     expect((init as ResourceInitError).reasons).toEqual(['"[secret]" timed out']);
     expect((init as ResourceInitError).properties).toMatchObject({ name: asSecret("top secret name"), status: "active" });
@@ -50,6 +52,12 @@ describe("marking answers", () => {
       { name: asSecret("n"), timeouts: { create: asSecret("1m") }, resources: [{ meta: asSecret("{}") }] },
     );
     expect(outs).toEqual({ name: asSecret("n"), status: "active", timeouts: { create: asSecret("1m"), delete: "2m" }, resources: asSecret([{ id: "r1", meta: "{}" }]) });
+  });
+
+  it("outputs made from inputs of other names: secret when one of those inputs was", () => {
+    const derived = { recipientAccount: ["recipientAccountId", "organizationId"] };
+    expect(markDerived({ recipientAccount: "9a78", status: "x" }, { recipientAccountId: asSecret("9a78") }, derived)).toEqual({ recipientAccount: asSecret("9a78"), status: "x" });
+    expect(markDerived({ recipientAccount: "9a78" }, { recipientAccountId: "9a78" }, derived)).toEqual({ recipientAccount: "9a78" });
   });
 
   it("a lookup's result: all secret when an argument was, untouched otherwise", () => {
