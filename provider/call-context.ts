@@ -14,6 +14,12 @@ export interface CallContext {
   timeoutMs?: number;
   /** Aborts when the engine cancels the call (Ctrl-C): every wait and request of the call then ends (wait/cancellation.ts). */
   signal?: AbortSignal;
+  /**
+   * True when the input at `property` (a path such as `resources[0].meta`) is secret, lies inside a
+   * secret or holds one: messages then name the field without its value. Only the plugin host knows
+   * (Pulumi's dynamic-provider host removes the marks before the provider sees its inputs).
+   */
+  isSecret?: (property: string) => boolean;
 }
 
 const storage = new AsyncLocalStorage<CallContext>();
@@ -40,4 +46,17 @@ export function withCallContext<T>(context: CallContext, work: () => Promise<T>)
  */
 export function currentCallContext(): CallContext | undefined {
   return storage.getStore();
+}
+
+/**
+ * True when the call's host said the input at `property` is (or holds) a secret; false when it did
+ * not say (the dynamic-provider host never does).
+ *
+ * @example
+ * ```ts
+ * const shown = isSecretField("resources[0].meta") ? "a secret value" : JSON.stringify(meta);
+ * ```
+ */
+export function isSecretField(property: string): boolean {
+  return currentCallContext()?.isSecret?.(property) ?? false;
 }

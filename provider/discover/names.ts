@@ -48,20 +48,32 @@ export function resourceNames(shares: readonly { id: string; name: string }[]): 
   return names;
 }
 
-const RESERVED = new Set(
-  (
-    "break case catch class const continue debugger default delete do else enum export extends false finally for function if " +
-    "implements import in instanceof interface let new null package private protected public return static super switch this " +
-    "throw true try typeof var void while with yield await accountId Share"
-  ).split(" "),
-);
+// Names a generated program cannot declare at its top level: reserved words (strict mode included),
+// names strict mode forbids to bind (`eval`, `arguments`), the parameters of Node's CommonJS module
+// wrapper (`exports`, `require`, `module`, `__filename`, `__dirname`: TypeScript reserves them and Node
+// rejects a second declaration), global values TypeScript will not let a module shadow, and the
+// program's own identifiers (see GENERATED_IDENTIFIERS).
+const RESERVED_WORDS =
+  "break case catch class const continue debugger default delete do else enum export extends false finally for function if " +
+  "implements import in instanceof interface let new null package private protected public return static super switch this " +
+  "throw true try typeof var void while with yield await";
+const STRICT_MODE_RESTRICTED = "eval arguments";
+const COMMONJS_WRAPPER = "exports require module __filename __dirname";
+const GLOBAL_VALUES = "undefined NaN Infinity globalThis";
+
+/** The identifiers the program `discover` writes declares itself (program.ts). */
+export const GENERATED_IDENTIFIERS = ["accountId", "Share", "shareIds"] as const;
+
+const RESERVED = new Set([RESERVED_WORDS, STRICT_MODE_RESTRICTED, COMMONJS_WRAPPER, GLOBAL_VALUES].join(" ").split(" ").concat(GENERATED_IDENTIFIERS));
 
 /**
- * A TypeScript variable name for a resource name: camelCase, never a reserved word, never starting
- * with a digit; `taken` makes it unique (a counter is appended).
+ * A TypeScript variable name for a resource name: camelCase, never starting with a digit, never a
+ * name the program cannot declare (a reserved word, `eval`, `exports`, the program's own `shareIds`…:
+ * those get `Share` appended); `taken` makes it unique (a counter is appended).
  *
  * @example
  * variableName("waf-rules-eu", new Set()) // "wafRulesEu"
+ * variableName("share-ids", new Set()) // "shareIdsShare" (the program exports `shareIds`)
  */
 export function variableName(resourceName: string, taken: Set<string>): string {
   const parts = resourceName.split(/[^A-Za-z0-9]+/).filter((part) => part !== "");
@@ -69,7 +81,7 @@ export function variableName(resourceName: string, taken: Set<string>): string {
   if (name === "" || /^[0-9]/.test(name)) name = `share${name[0]?.toUpperCase() ?? ""}${name.slice(1)}`;
   if (RESERVED.has(name)) name = `${name}Share`;
   let unique = name;
-  for (let n = 2; taken.has(unique); n++) unique = `${name}${n}`;
+  for (let n = 2; taken.has(unique) || RESERVED.has(unique); n++) unique = `${name}${n}`;
   taken.add(unique);
   return unique;
 }

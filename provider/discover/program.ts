@@ -16,6 +16,23 @@ export type Language = (typeof LANGUAGES)[number];
 // JSON is a TypeScript literal, except that U+2028/U+2029 end a line in a `//` comment: escape them.
 const js = (value: unknown) => JSON.stringify(value).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
 
+/**
+ * `meta` (compact JSON) as the TypeScript expression the program declares: the object itself, or,
+ * when a key anywhere in it is `__proto__`, its JSON text as a string (`meta` takes either). An
+ * object literal, and Pulumi's serialization of an object's properties, would make such a key the
+ * object's prototype and lose it; the provider parses the string with JSON.parse, which keeps it an
+ * own key.
+ *
+ * @example
+ * metaExpression('{"tier":"gold"}') // '{"tier":"gold"}'
+ * metaExpression('{"__proto__":{"a":1}}') // '"{\\"__proto__\\":{\\"a\\":1}}"'
+ */
+export function metaExpression(meta: string): string {
+  const hasProtoKey = (value: unknown): boolean =>
+    value !== null && typeof value === "object" && Object.entries(value).some(([key, item]) => key === "__proto__" || hasProtoKey(item));
+  return hasProtoKey(JSON.parse(meta)) ? js(meta) : meta.replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+
 function count(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
@@ -37,7 +54,7 @@ function shareDeclaration(share: DiscoveredShare, variable: string, exclusive: b
   });
   const resources = share.resources.map(
     (resource) =>
-      `    { resourceType: ${js(resource.resourceType)}, resourceId: ${js(resource.resourceId)}, resourceAccountId: ${js(resource.resourceAccountId)}, meta: ${resource.meta} }, // share resource ${resource.id}`,
+      `    { resourceType: ${js(resource.resourceType)}, resourceId: ${js(resource.resourceId)}, resourceAccountId: ${js(resource.resourceAccountId)}, meta: ${metaExpression(resource.meta)} }, // share resource ${resource.id}`,
   );
   return [
     `// ${js(share.name)}: share ${share.id}, created ${share.created}, targets ${share.targetType === "organization" ? "an organization" : "accounts"}`,

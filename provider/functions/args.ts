@@ -1,7 +1,7 @@
 // The arguments of the lookup functions and their rules. Checked before any request: a wrong
 // argument is an error naming the argument and the rule, never a 400 from Cloudflare.
 
-import { Checker, isPlainObject } from "../resources/inputs";
+import { Checker, isPlainObject, shownValue } from "../resources/inputs";
 import { InvalidArgumentsError } from "./errors";
 
 /** Filters and options of the share lists (reference §3.2), named as the rest of the package names things. */
@@ -98,21 +98,21 @@ class ArgumentRules {
   oneOf(name: string, values: readonly string[]): this {
     const value = this.args[name];
     if (value !== undefined && !values.includes(value as string)) {
-      this.checker.fail(name, `${name} must be one of ${values.map((v) => `"${v}"`).join(", ")}, got ${JSON.stringify(value)}`);
+      this.checker.fail(name, `${name} must be one of ${values.map((v) => `"${v}"`).join(", ")}, got ${shownValue(name, JSON.stringify(value))}`);
     }
     return this;
   }
 
   boolean(name: string): this {
     const value = this.args[name];
-    if (value !== undefined && typeof value !== "boolean") this.checker.fail(name, `${name} must be true or false, got ${JSON.stringify(value)}`);
+    if (value !== undefined && typeof value !== "boolean") this.checker.fail(name, `${name} must be true or false, got ${shownValue(name, JSON.stringify(value))}`);
     return this;
   }
 
   nonEmptyString(name: string): this {
     const value = this.args[name];
     if (value !== undefined && (typeof value !== "string" || value.trim() === "")) {
-      this.checker.fail(name, `${name} must be a non-empty string, got ${JSON.stringify(value)}`);
+      this.checker.fail(name, `${name} must be a non-empty string, got ${shownValue(name, JSON.stringify(value))}`);
     }
     return this;
   }
@@ -122,7 +122,7 @@ class ArgumentRules {
     const value = this.args[name];
     if (value === undefined) return this;
     if (!Array.isArray(value)) {
-      this.checker.fail(name, `${name} must be an array of strings, got ${JSON.stringify(value)}`);
+      this.checker.fail(name, `${name} must be an array of strings, got ${shownValue(name, JSON.stringify(value))}`);
       return this;
     }
     if (options.max !== undefined && value.length > options.max) {
@@ -130,9 +130,9 @@ class ArgumentRules {
     }
     value.forEach((item, index) => {
       if (typeof item !== "string" || item.trim() === "") {
-        this.checker.fail(`${name}[${index}]`, `${name}[${index}] must be a non-empty string, got ${JSON.stringify(item)}`);
+        this.checker.fail(`${name}[${index}]`, `${name}[${index}] must be a non-empty string, got ${shownValue(`${name}[${index}]`, JSON.stringify(item))}`);
       } else if (options.pattern && !options.pattern.test(item)) {
-        this.checker.fail(`${name}[${index}]`, `${name}[${index}] ${options.patternRule}, got ${JSON.stringify(item)}`);
+        this.checker.fail(`${name}[${index}]`, `${name}[${index}] ${options.patternRule}, got ${shownValue(`${name}[${index}]`, JSON.stringify(item))}`);
       }
     });
     return this;

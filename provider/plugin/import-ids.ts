@@ -1,6 +1,7 @@
-// The ids `pulumi import` takes. A share is found by its account and id; a recipient or a share
-// resource also by its share. State keeps the bare object id (what `create` records), so the
-// composite forms are only needed once, by the read that an import sends.
+// The ids `pulumi import` and a resource `get` take. A share is found by its account and id; a
+// recipient or a share resource also by its share. State keeps the bare object id (what `create`
+// records, what a resource's `id` output is), so a read with no earlier state needs the account (and
+// share) too: in the composite form of the id, or given beside the bare id (a `get`'s properties).
 
 /** The parts of an import id. */
 export interface ImportId {
@@ -37,4 +38,32 @@ export function parseImportId(kind: ResourceKind, text: string): ImportId {
     );
   }
   return kind === "Share" ? { accountId: parts[0], id: parts[1] } : { accountId: parts[0], shareId: parts[1], id: parts[2] };
+}
+
+const HEX_ID = /^[0-9a-fA-F]{1,32}$/;
+
+/**
+ * What a read with no earlier state (an import, a `get`) looks up: the composite id split, or the
+ * bare id with `accountId` (and, for items, `shareId`) taken from `given` (the `get`'s properties).
+ * Throws an error naming both ways when neither is there.
+ *
+ * @example
+ * ```ts
+ * lookupTarget("Share", "3fd8…a1b2", { accountId: "023e…c353" }); // { accountId: "023e…c353", id: "3fd8…a1b2" }
+ * lookupTarget("Share", "023e…c353/3fd8…a1b2", {}); // the same
+ * ```
+ */
+export function lookupTarget(kind: ResourceKind, id: string, given: Record<string, unknown>): ImportId {
+  if (id.includes("/")) return parseImportId(kind, id);
+  const accountId = given.accountId;
+  const shareId = kind === "Share" ? undefined : given.shareId;
+  const usable = (value: unknown) => typeof value === "string" && HEX_ID.test(value);
+  if (HEX_ID.test(id) && usable(accountId) && (kind === "Share" || usable(shareId))) {
+    return kind === "Share" ? { accountId: accountId as string, id } : { accountId: accountId as string, shareId: shareId as string, id };
+  }
+  const beside = kind === "Share" ? "accountId" : "accountId and shareId";
+  throw new Error(
+    `cannot read ${kind} "${id}": give its ${beside} (Cloudflare ids of up to 32 hexadecimal characters) with the id, ` +
+      `as the get's properties, or give the id as ${IMPORT_ID_FORMS[kind]}`,
+  );
 }

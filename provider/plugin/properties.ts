@@ -1,7 +1,7 @@
 // Property values on the wire: google.protobuf.Struct with Pulumi's signature keys. Secrets arrive
-// only in provider config (Configure and CheckConfig; resources are configured without secrets, so
-// the engine strips them and re-marks the outputs itself). Unknown values during preview are the
-// sentinel string the CRUD code already understands (resources/inputs.ts UNKNOWN).
+// marked (the plugin accepts secrets); the provider code sees them revealed, and secrets.ts keeps
+// track of them and marks the answers. Unknown values during preview are the sentinel string the
+// CRUD code already understands (resources/inputs.ts UNKNOWN).
 
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 

@@ -1,6 +1,7 @@
 // The plugin's resources: each type token served by the same provider object the dynamic
 // `Share` / `ShareRecipient` / `ShareResource` classes hand to Pulumi's dynamic-provider host.
-// The plugin adds only what that host never needs: reading an object from an import id alone.
+// The plugin adds only what that host never needs: reading an object from an import id alone, or
+// from a bare id and its account (a `get`).
 
 import type * as pulumi from "@pulumi/pulumi";
 import { runtimeFor } from "../runtime";
@@ -10,7 +11,7 @@ import shareResourceProvider = require("../resources/share-resource-provider");
 import { recipientTarget } from "../resources/recipient-target";
 import { forReading, lookupRecipients, lookupShare, orUndefinedWhenNotFound } from "../wait/finders";
 import { isGone, RECIPIENT_LIFECYCLE, RESOURCE_LIFECYCLE } from "../wait/lifecycle";
-import { parseImportId, ResourceKind } from "./import-ids";
+import { ImportId, ResourceKind } from "./import-ids";
 
 /** The package name of the plugin and the first part of every type token. */
 export const PACKAGE_NAME = "cloudflare-sharing";
@@ -20,8 +21,12 @@ type AnyProvider = pulumi.dynamic.ResourceProvider<any, any>; // eslint-disable-
 export interface ServedResource {
   kind: ResourceKind;
   provider: AnyProvider;
-  /** The state to hand to the provider's `read` when all the engine sent is an import id. */
-  importSeed(importId: string): Promise<{ id: string; state: Record<string, unknown> }>;
+  /** True when `state` is what an earlier create or read recorded (a refresh), not a `get`'s properties. */
+  isRecordedState(state: Record<string, unknown>): boolean;
+  /** The state to hand to the provider's `read` when the engine sent none (an import, a `get`). */
+  importSeed(target: ImportId): Promise<{ id: string; state: Record<string, unknown> }>;
+  /** Outputs made from inputs of other names, by output: they are secret when one of those inputs is. */
+  derivedOutputs?: Readonly<Record<string, readonly string[]>>;
   /** Fills in, after such a read, what the object's own record does not say (the recipient's target). */
   completeImport?(read: { props: Record<string, unknown>; inputs: Record<string, unknown> }): void;
 }
@@ -31,8 +36,8 @@ const share: ServedResource = {
   provider: shareProvider,
   // Importing a share manages the share as a whole: every live recipient and active resource it has
   // becomes an inline one, so the generated program declares exactly what is there.
-  async importSeed(importId) {
-    const { accountId, id } = parseImportId("Share", importId);
+  isRecordedState: (state) => Array.isArray(state.recipientIds),
+  async importSeed({ accountId, id }) {
     const { api, wait } = runtimeFor(accountId);
     const [share, recipients, resources] = await Promise.all([
       lookupShare(wait, id, forReading(wait)),
@@ -60,10 +65,12 @@ const share: ServedResource = {
 const shareRecipient: ServedResource = {
   kind: "ShareRecipient",
   provider: shareRecipientProvider,
+  // The account Cloudflare reports is the declared account (or the organization's id).
+  derivedOutputs: { recipientAccount: ["recipientAccountId", "organizationId"] },
+  isRecordedState: (state) => typeof state.associationStatus === "string",
   // The API reports a recipient's account, not how it was added: its share and the share's other
   // recipients tell an organization recipient from an account one (./recipient-target).
-  async importSeed(importId) {
-    const { accountId, shareId, id } = parseImportId("ShareRecipient", importId);
+  async importSeed({ accountId, shareId, id }) {
     const { wait } = runtimeFor(accountId);
     const [share, recipients] = await Promise.all([lookupShare(wait, shareId!, forReading(wait)), lookupRecipients(wait, shareId!)]);
     const recipient = recipients?.find((candidate) => candidate.id === id);
@@ -82,8 +89,8 @@ const shareRecipient: ServedResource = {
 const shareResource: ServedResource = {
   kind: "ShareResource",
   provider: shareResourceProvider,
-  async importSeed(importId) {
-    const { accountId, shareId, id } = parseImportId("ShareResource", importId);
+  isRecordedState: (state) => typeof state.status === "string",
+  async importSeed({ accountId, shareId, id }) {
     return { id, state: { accountId, shareId } };
   },
 };

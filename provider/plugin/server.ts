@@ -19,8 +19,10 @@ import { fromStruct, Plain, toStruct } from "./properties";
 import { InvalidArgumentsError } from "../functions/errors";
 import { invokeFunction } from "./function-table";
 import { previewCreate, previewUpdate, stableOutputs } from "./preview";
-import { servedResource } from "./resource-table";
 import { OperationCancelledError } from "../wait/cancellation";
+import { lookupTarget } from "./import-ids";
+import { ServedResource, servedResource } from "./resource-table";
+import { annotateSecrets, markDerived, markSecrets, SecretScope, secretResult } from "./secrets";
 
 type Unary<Req, Res> = (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => void;
 
@@ -43,8 +45,17 @@ export interface ProviderServerOptions {
  */
 export function providerHandlers(options: ProviderServerOptions): Record<string, Unary<any, any>> {
   const { engineLog } = options;
-  const progressTo = (urn: string) => (line: string) => engineLog.info(urn, line);
-  const warningsTo = (urn: string) => (message: string) => engineLog.warn(urn, message);
+  // Every line goes out with the call's secrets redacted (secrets.ts).
+  const progressTo = (urn: string, scope: SecretScope) => (line: string) => engineLog.info(urn, scope.redact(line));
+  const warningsTo = (urn: string, scope: SecretScope) => (message: string) => engineLog.warn(urn, scope.redact(message));
+  /** The call context of a call on `urn` whose inputs hold `scope`'s secrets. */
+  const contextOf = (urn: string, scope: SecretScope, timeoutSeconds?: number) => ({
+    log: progressTo(urn, scope),
+    warn: warningsTo(urn, scope),
+    isSecret: (property: string) => scope.isSecret(property),
+    timeoutMs: timeoutSeconds === undefined ? undefined : deadline(timeoutSeconds),
+    signal: cancelled.signal,
+  });
   /** The deadline the engine sends (`customTimeouts`, in seconds); 0 means none. */
   const deadline = (seconds: number) => (seconds > 0 ? seconds * 1000 : undefined);
   /** Aborted by the engine's Cancel (Ctrl-C): every call in progress ends as at its deadline. */
@@ -74,28 +85,37 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
     configure: unary(async (request: provproto.ConfigureRequest) => {
       const variables = Object.fromEntries(request.getVariablesMap().toArray());
       applyPluginConfig(fromStruct(request.getArgs()), variables);
-      // No secrets, resources or outputs in inputs: the engine unwraps them and re-marks outputs
-      // whose inputs were secret. Preview calls of Create and Update are answered from the inputs and
-      // the old state alone (preview.ts): `preview` sends no request, and shows what an update keeps as known.
-      return new provproto.ConfigureResponse().setAcceptsecrets(false).setAcceptresources(false).setSupportspreview(true);
+      // Secrets arrive marked, so that no message prints one; the plugin marks its answers itself
+      // (secrets.ts). No resources or outputs in inputs. Preview calls of Create and Update are answered
+      // from the inputs and the old state alone (preview.ts): `preview` sends no request, and shows what
+      // an update keeps as known.
+      return new provproto.ConfigureResponse().setAcceptsecrets(true).setAcceptresources(false).setSupportspreview(true);
     }),
 
     check: unary(async (request: provproto.CheckRequest) => {
       const { provider } = servedResource(request.getType() || typeOf(request.getUrn()));
       // The stack that owns what this resource creates, as the TypeScript classes pass it (owner-stack.ts).
       const news = withOwnerStack(fromStruct(request.getNews()), request.getUrn());
+      const marked = request.getNews()?.toJavaScript();
+      const scope = SecretScope.of(marked);
       // Its warnings (an unknown resource type…) go on the resource's row, not the Stack's.
-      const context = { log: progressTo(request.getUrn()), warn: warningsTo(request.getUrn()) };
-      const result = await withCallContext(context, () => provider.check!(fromStruct(request.getOlds()), news));
-      return checkResponse(result.inputs ?? {}, result.failures ?? []);
+      const context = contextOf(request.getUrn(), scope);
+      const result = await guarded(scope, (outs) => annotateSecrets(outs, marked), () => withCallContext(context, () => provider.check!(fromStruct(request.getOlds()), news)));
+      // The engine prints the input a failure's property names ("property meta value … has a problem"),
+      // secret or not: a failure on a secret field names it in its reason only.
+      const failures = (result.failures ?? []).map((failure) => ({
+        property: scope.isSecret(failure.property) ? "" : failure.property,
+        reason: scope.redact(failure.reason),
+      }));
+      return checkResponse(markSecrets(result.inputs ?? {}, scope), failures);
     }),
 
     diff: unary(async (request: provproto.DiffRequest) => {
       const { provider, kind } = servedResource(request.getType() || typeOf(request.getUrn()));
       const olds = fromStruct(request.getOlds());
       const news = fromStruct(request.getNews());
-      // Its warnings (an exclusive share's undeclared items…) go on the resource's row.
-      const context = { log: progressTo(request.getUrn()), warn: warningsTo(request.getUrn()) };
+      // Its warnings (an exclusive share's undeclared items…) go on the resource's row, secrets redacted.
+      const context = contextOf(request.getUrn(), SecretScope.of(request.getNews()?.toJavaScript(), request.getOlds()?.toJavaScript()));
       const result = await withCallContext(context, () => provider.diff!(request.getId(), olds, news));
       const oldInputs = fromStruct(request.getOldInputs());
       // Which inputs changed, for the engine's display (the provider says whether that matters).
@@ -114,23 +134,30 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
     }),
 
     create: unary(async (request: provproto.CreateRequest) => {
-      const { provider, kind } = servedResource(typeOf(request.getUrn()));
+      const served = servedResource(typeOf(request.getUrn()));
+      const marked = request.getProperties()?.toJavaScript();
       // A preview: the outputs to expect, and no request.
-      if (request.getPreview()) return new provproto.CreateResponse().setProperties(toStruct(previewCreate(kind, fromStruct(request.getProperties()))));
-      const context = { log: progressTo(request.getUrn()), timeoutMs: deadline(request.getTimeout()), signal: cancelled.signal };
-      const result = await withCallContext(context, () => provider.create(fromStruct(request.getProperties())));
-      return new provproto.CreateResponse().setId(result.id).setProperties(toStruct(result.outs ?? {}));
+      if (request.getPreview()) {
+        return new provproto.CreateResponse().setProperties(toStruct(outputsMarked(served, previewCreate(served.kind, fromStruct(request.getProperties())), marked)));
+      }
+      const scope = SecretScope.of(marked);
+      const context = contextOf(request.getUrn(), scope, request.getTimeout());
+      const result = await guarded(scope, (outs) => outputsMarked(served, outs, marked), () => withCallContext(context, () => served.provider.create(fromStruct(request.getProperties()))));
+      return new provproto.CreateResponse().setId(result.id).setProperties(toStruct(outputsMarked(served, result.outs ?? {}, marked)));
     }),
 
     read: unary(async (request: provproto.ReadRequest) => {
       const served = servedResource(request.getType() || typeOf(request.getUrn()));
       let id = request.getId();
       let state = fromStruct(request.getProperties());
-      // Only an id (what `pulumi import` sends): find what the provider's read needs from the id.
-      const importing = state.accountId === undefined;
-      const context = { log: progressTo(request.getUrn()), timeoutMs: deadline(request.getTimeout()), signal: cancelled.signal };
-      return withCallContext(context, async () => {
-        if (importing) ({ id, state } = await served.importSeed(id));
+      // No earlier state (an import sends only an id; a `get` its id and properties): find what the
+      // provider's read needs from the id, or from the bare id and the account (and share) beside it.
+      const importing = !served.isRecordedState(state);
+      const [markedState, markedInputs] = [request.getProperties()?.toJavaScript(), request.getInputs()?.toJavaScript()];
+      const scope = SecretScope.of(markedState, markedInputs);
+      const context = contextOf(request.getUrn(), scope, request.getTimeout());
+      return guarded(scope, (outs) => outputsMarked(served, outs, markedState), () => withCallContext(context, async () => {
+        if (importing) ({ id, state } = await served.importSeed(lookupTarget(served.kind, id, state)));
         const result = await served.provider.read!(id, state);
         const response = new provproto.ReadResponse();
         // An empty id: the object is gone, and the engine drops it from state.
@@ -138,39 +165,47 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
         const props = (result.props ?? {}) as Plain;
         const inputs = (result.inputs ?? {}) as Plain;
         if (importing) served.completeImport?.({ props, inputs });
-        return response.setId(result.id).setProperties(toStruct(props)).setInputs(toStruct(inputs));
-      });
+        return response.setId(result.id).setProperties(toStruct(outputsMarked(served, props, markedState))).setInputs(toStruct(annotateSecrets(inputs, markedInputs)));
+      }));
     }),
 
     update: unary(async (request: provproto.UpdateRequest) => {
-      const { provider, kind } = servedResource(request.getType() || typeOf(request.getUrn()));
+      const served = servedResource(request.getType() || typeOf(request.getUrn()));
+      const marked = request.getNews()?.toJavaScript();
       // A preview: the old state with what this update predictably changes, and no request.
       if (request.getPreview()) {
-        return new provproto.UpdateResponse().setProperties(toStruct(previewUpdate(kind, fromStruct(request.getOlds()), fromStruct(request.getNews()))));
+        const predicted = previewUpdate(served.kind, fromStruct(request.getOlds()), fromStruct(request.getNews()));
+        return new provproto.UpdateResponse().setProperties(toStruct(outputsMarked(served, predicted, marked)));
       }
-      const context = { log: progressTo(request.getUrn()), timeoutMs: deadline(request.getTimeout()), signal: cancelled.signal };
-      const result = await withCallContext(context, () =>
-        provider.update!(request.getId(), fromStruct(request.getOlds()), fromStruct(request.getNews())),
+      const scope = SecretScope.of(marked, request.getOlds()?.toJavaScript());
+      const context = contextOf(request.getUrn(), scope, request.getTimeout());
+      const result = await guarded(scope, (outs) => outputsMarked(served, outs, marked), () =>
+        withCallContext(context, () => served.provider.update!(request.getId(), fromStruct(request.getOlds()), fromStruct(request.getNews()))),
       );
-      return new provproto.UpdateResponse().setProperties(toStruct(result.outs ?? {}));
+      return new provproto.UpdateResponse().setProperties(toStruct(outputsMarked(served, result.outs ?? {}, marked)));
     }),
 
     delete: unary(async (request: provproto.DeleteRequest) => {
       const { provider } = servedResource(request.getType() || typeOf(request.getUrn()));
-      const context = { log: progressTo(request.getUrn()), timeoutMs: deadline(request.getTimeout()), signal: cancelled.signal };
-      await withCallContext(context, () => provider.delete!(request.getId(), fromStruct(request.getProperties())));
+      const marked = request.getProperties()?.toJavaScript();
+      const scope = SecretScope.of(marked);
+      const context = contextOf(request.getUrn(), scope, request.getTimeout());
+      await guarded(scope, (outs) => annotateSecrets(outs, marked), () => withCallContext(context, () => provider.delete!(request.getId(), fromStruct(request.getProperties()))));
       return new emptyproto.Empty();
     }),
 
     // A lookup (getShare, listShares, …). Broken argument rules come back as check failures, each
-    // naming its argument, so the engine reports them the way it reports a resource's.
+    // naming its argument, so the engine reports them the way it reports a resource's. The result
+    // is secret when an argument was.
     invoke: unary(async (request: provproto.InvokeRequest) => {
+      const marked = request.getArgs()?.toJavaScript();
+      const scope = SecretScope.of(marked);
       try {
-        const result = await invokeFunction(request.getTok(), fromStruct(request.getArgs()));
-        return new provproto.InvokeResponse().setReturn(toStruct(result));
+        const result = await withCallContext({ isSecret: (property) => scope.isSecret(property) }, () => invokeFunction(request.getTok(), fromStruct(request.getArgs())));
+        return new provproto.InvokeResponse().setReturn(toStruct(secretResult(result, marked)));
       } catch (error) {
-        if (!(error instanceof InvalidArgumentsError)) throw error;
-        const failures = error.problems.map((problem) => new provproto.CheckFailure().setProperty(problem.argument).setReason(problem.rule));
+        if (!(error instanceof InvalidArgumentsError)) throw scope.redactError(error, (outs) => outs);
+        const failures = error.problems.map((problem) => new provproto.CheckFailure().setProperty(problem.argument).setReason(scope.redact(problem.rule)));
         return new provproto.InvokeResponse().setFailuresList(failures);
       }
     }),
@@ -189,6 +224,23 @@ export function typeOf(urn: string): string {
   const parts = urn.split("::");
   const qualifiedType = parts[parts.length - 2] ?? "";
   return qualifiedType.split("$").pop()!;
+}
+
+/** A resource's outputs marked secret where the `marked` inputs they come from were (secrets.ts). */
+function outputsMarked(served: ServedResource, outs: Plain, marked: unknown): Plain {
+  return markDerived(annotateSecrets(outs, marked), marked, served.derivedOutputs ?? {});
+}
+
+/**
+ * Runs `work`; an error it throws leaves with `scope`'s secrets redacted and, for an init error, its
+ * outputs marked by `markOutputs` (SecretScope.redactError).
+ */
+async function guarded<T>(scope: SecretScope, markOutputs: (outs: Plain) => Plain, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw scope.redactError(error, markOutputs);
+  }
 }
 
 function checkResponse(inputs: Plain, failures: { property: string; reason: string }[]): provproto.CheckResponse {

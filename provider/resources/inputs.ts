@@ -2,7 +2,7 @@
 // pure: `check` and `diff` run during `pulumi preview` and must send no request.
 
 import { KNOWN_RESOURCE_TYPES } from "../client/types";
-import { currentCallContext } from "../call-context";
+import { currentCallContext, isSecretField } from "../call-context";
 
 /**
  * The value Pulumi sends for an input that is not known yet during preview
@@ -48,20 +48,20 @@ export class Checker {
       return;
     }
     if (typeof value !== "string") {
-      this.fail(property, `${property} must be a string (a Cloudflare id), got ${describeType(value)}`);
+      this.fail(property, `${property} must be a string (a Cloudflare id), got ${shownType(property, value)}`);
       return;
     }
     if (value.length > 32) {
       this.fail(property, `${property} must be at most 32 characters (a Cloudflare id), got ${value.length}`);
     } else if (!/^[0-9a-fA-F]+$/.test(value)) {
-      this.fail(property, `${property} must be hexadecimal (a Cloudflare id such as 023e105f4ecef8ad9ca31a8372d0c353), got "${truncate(value)}"`);
+      this.fail(property, `${property} must be hexadecimal (a Cloudflare id such as 023e105f4ecef8ad9ca31a8372d0c353), got ${shownValue(property, `"${truncate(value)}"`)}`);
     }
   }
 
   nonEmptyString(property: string, value: unknown): void {
     if (isUnknown(value)) return;
     if (typeof value !== "string") {
-      this.fail(property, `${property} is required and must be a string, got ${describeType(value)}`);
+      this.fail(property, `${property} is required and must be a string, got ${shownType(property, value)}`);
     } else if (value.trim() === "") {
       this.fail(property, `${property} must not be empty`);
     }
@@ -73,7 +73,7 @@ export class Checker {
     this.nonEmptyString(property, value);
     if (typeof value === "string" && value.trim() !== "" && !(KNOWN_RESOURCE_TYPES as readonly string[]).includes(value)) {
       this.warnings.push(
-        `${property} "${value}" is not one of the known resource types (${KNOWN_RESOURCE_TYPES.join(", ")}); ` +
+        `${property} ${shownValue(property, `"${value}"`)} is not one of the known resource types (${KNOWN_RESOURCE_TYPES.join(", ")}); ` +
           `it is sent as is, in case Cloudflare added it`,
       );
     }
@@ -82,7 +82,7 @@ export class Checker {
   /** `meta`: a JSON object, given as an object or as a JSON string. */
   meta(property: string, value: unknown): void {
     if (value === undefined || containsUnknown(value)) return;
-    const problem = metaProblem(value);
+    const problem = metaProblem(value, isSecretField(property));
     if (problem) this.fail(property, `${property} ${problem}`);
   }
 
@@ -90,14 +90,14 @@ export class Checker {
   duration(property: string, value: unknown): void {
     if (value === undefined || isUnknown(value)) return;
     if (typeof value !== "string" || parseDuration(value) === undefined) {
-      this.fail(property, `${property} must be a duration such as "30s", "5m" or "1h30m", got ${JSON.stringify(value)}`);
+      this.fail(property, `${property} must be a duration such as "30s", "5m" or "1h30m", got ${shownValue(property, JSON.stringify(value))}`);
     }
   }
 
   timeouts(property: string, value: unknown, keys: readonly string[]): void {
     if (value === undefined || isUnknown(value)) return;
     if (!isPlainObject(value)) {
-      this.fail(property, `${property} must be an object such as { create: "10m", delete: "5m" }, got ${describeType(value)}`);
+      this.fail(property, `${property} must be an object such as { create: "10m", delete: "5m" }, got ${shownType(property, value)}`);
       return;
     }
     for (const [key, item] of Object.entries(value)) {
@@ -107,18 +107,37 @@ export class Checker {
   }
 }
 
-/** Why a value is not a usable `meta`, or undefined if it is. */
-export function metaProblem(value: unknown): string | undefined {
+/**
+ * Why a value is not a usable `meta`, or undefined if it is. A `secret` value is not quoted (the
+ * parser's message quotes part of the text).
+ */
+export function metaProblem(value: unknown, secret = false): string | undefined {
+  const shown = (text: string) => (secret ? "a secret value" : text);
   if (typeof value === "string") {
     let parsed: unknown;
     try {
       parsed = JSON.parse(value);
     } catch (error) {
-      return `must be a JSON object; the string is not valid JSON (${(error as Error).message})`;
+      return `must be a JSON object; the string is not valid JSON${secret ? " (its value is secret)" : ` (${(error as Error).message})`}`;
     }
-    return isPlainObject(parsed) ? undefined : `must be a JSON object, got JSON ${describeType(parsed)}`;
+    return isPlainObject(parsed) ? undefined : `must be a JSON object, got ${shown(`JSON ${describeType(parsed)}`)}`;
   }
-  return isPlainObject(value) ? undefined : `must be a JSON object (an object or a JSON string), got ${describeType(value)}`;
+  return isPlainObject(value) ? undefined : `must be a JSON object (an object or a JSON string), got ${shown(describeType(value))}`;
+}
+
+/**
+ * `text` (a value as a message shows it), or "a secret value" when the input at `property` is secret.
+ *
+ * @example
+ * checker.fail(property, `${property} must be true or false, got ${shownValue(property, JSON.stringify(value))}`);
+ */
+export function shownValue(property: string, text: string): string {
+  return isSecretField(property) ? "a secret value" : text;
+}
+
+/** The kind of `value` as messages describe it (`an array`, `number 7`), unless the input is secret. */
+export function shownType(property: string, value: unknown): string {
+  return shownValue(property, describeType(value));
 }
 
 /** `meta` as an object; `{}` when absent (the API requires the field even when empty). */

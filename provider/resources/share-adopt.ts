@@ -2,6 +2,7 @@
 // exists already.
 
 import type * as pulumi from "@pulumi/pulumi";
+import { isSecretField } from "../call-context";
 import type { RecipientObject, ShareObject, ShareResourceObject } from "../client/types";
 import { adoptDifferences } from "./share-adopt-check";
 import { Runtime } from "../runtime";
@@ -39,7 +40,7 @@ export async function adoptShare(runtime: Runtime, inputs: ShareInputs, budget: 
     const differences = adoptDifferences(inputs, share, recipients);
     if (differences.length > 0) {
       throw new Error(
-        `cannot adopt ${what} "${share.name}": it differs from the program (changed since it was discovered?): ${differences.join("; ")}. ` +
+        `cannot adopt ${what}${isSecretField("name") ? "" : ` "${share.name}"`}: it differs from the program (changed since it was discovered?): ${differences.join("; ")}. ` +
           `Nothing was changed (adoptOnlyIfMatching). Declare what the share now has (or run discover again), ` +
           `or remove adoptOnlyIfMatching to bring the share to the program.`,
       );

@@ -19,7 +19,7 @@ import { TerminalStatusError } from "../wait/errors";
 import { latestView } from "../wait/latest-view";
 import { describeShare, waitRecipientGone, waitShareGone } from "../wait/waits";
 import { deleteTolerantly, explain, readResult, ResourceInitError } from "./common";
-import { Checker, containsUnknown, isUnknown, normalizeMeta, timeoutMs, withoutNulls } from "./inputs";
+import { Checker, containsUnknown, isUnknown, normalizeMeta, shownValue, timeoutMs, withoutNulls } from "./inputs";
 import { confirmShareInState, shareCreate, shareCreateBody } from "./owned-creates";
 import { createOwned } from "./ownership";
 import { handingOver } from "./hand-over";
@@ -85,7 +85,7 @@ const provider: pulumi.dynamic.ResourceProvider<ShareInputs, ShareOutputs> = {
     for (const flag of ["adoptOnlyIfMatching", "exclusive"] as const) {
       const value = news[flag];
       if (value !== undefined && value !== null && typeof value !== "boolean" && !isUnknown(value)) {
-        checker.fail(flag, `${flag} must be true or false, got ${JSON.stringify(value)}`);
+        checker.fail(flag, `${flag} must be true or false, got ${shownValue(flag, JSON.stringify(value))}`);
       }
     }
     for (const warning of checker.warnings) warn(warning);

@@ -66,4 +66,22 @@ describe("variable names", () => {
     expect(variableName("account-id", taken)).toBe("accountIdShare"); // the program's own constant
     expect(variableName("waf-rules-eu", taken)).toBe("wafRulesEu2");
   });
+
+  it("are never a name the program cannot declare: strict-mode and CommonJS names, the program's own identifiers", () => {
+    const taken = new Set<string>();
+    const cases: [string, string][] = [
+      ["exports", "exportsShare"],
+      ["require", "requireShare"],
+      ["module", "moduleShare"],
+      ["eval", "evalShare"],
+      ["arguments", "argumentsShare"],
+      ["undefined", "undefinedShare"],
+      ["share-ids", "shareIdsShare"], // the program's `export const shareIds`
+      ["share", "share"], // lower case: not the imported `Share`
+    ];
+    for (const [resourceName, variable] of cases) expect(variableName(resourceName, taken)).toBe(variable);
+    // A counter never lands on a reserved name either.
+    const crowded = new Set(["exportsShare"]);
+    expect(variableName("exports", crowded)).toBe("exportsShare2");
+  });
 });

@@ -7,7 +7,7 @@ import { FAST_TIMINGS, startEmulator } from "../../emulator";
 import type { RunningEmulator } from "../../emulator";
 import { CloudflareSharingClient } from "../../provider/client";
 import { providerHandlers } from "../../provider/plugin/server";
-import { fromStruct, toStruct } from "../../provider/plugin/properties";
+import { asSecret, isSecret, fromStruct, toStruct } from "../../provider/plugin/properties";
 
 const TOKEN = "plugin-invoke-token-92eb5ffee6ae2fec3ad71c777531578f";
 const OWNER = "023e105f4ecef8ad9ca31a8372d0c353";
@@ -93,6 +93,21 @@ describe("the plugin's functions (Invoke)", () => {
     const organization = fromStruct((await invoke("listOrganizationShares", { organizationId })).getReturn());
     expect(organization.organizationId).toBe(organizationId);
     expect((organization.shares as { id: string }[]).map((share) => share.id)).toContain(shareId);
+  });
+
+  it("a lookup whose argument is secret answers secret values, and a failure never shows the secret argument", async () => {
+    await configure({ apiToken: TOKEN, baseUrl: emulator.url });
+    const response = await invoke("getShare", { accountId: OWNER, shareId: asSecret(shareId) });
+    const answered = response.getReturn()!.toJavaScript();
+    expect(Object.keys(answered).length).toBeGreaterThan(0);
+    for (const value of Object.values(answered)) expect(isSecret(value)).toBe(true);
+    expect(fromStruct(response.getReturn())).toMatchObject({ id: shareId, name: "looked up" });
+
+    const secretBadId = "not-a-hex-secret-share-id";
+    const failed = await invoke("getShare", { accountId: OWNER, shareId: asSecret(secretBadId) });
+    const reasons = failed.getFailuresList().map((failure) => `${failure.getProperty()}: ${failure.getReason()}`);
+    expect(reasons).toEqual([expect.stringMatching(/^shareId: shareId must be hexadecimal .*got a secret value$/)]);
+    expect(reasons.join("")).not.toContain("not-a-hex");
   });
 
   it("bad arguments come back as failures naming each argument, before any request", async () => {

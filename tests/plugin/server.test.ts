@@ -98,6 +98,48 @@ describe("the plugin's protocol server", () => {
     expect(emulator.control.requestLog()).toEqual([]);
   });
 
+  it("Configure accepts secrets: the engine then sends secret inputs marked", async () => {
+    const configured = await call<provproto.ConfigureResponse>("configure", new provproto.ConfigureRequest().setArgs(toStruct({ apiToken: TOKEN, baseUrl: emulator.url })));
+    expect(configured.getAcceptsecrets()).toBe(true);
+  });
+
+  it("Check of bad secret inputs names each field and rule without the value, and keeps the marks on good ones", async () => {
+    const urn = "urn:pulumi:dev::proj::cloudflare-sharing:index:ShareResource::secret";
+    const badMeta = "not json: hunter2-secret-meta";
+    const badId = "zz-hunter2-secret-id";
+    const check = await call<provproto.CheckResponse>(
+      "check",
+      new provproto.CheckRequest()
+        .setUrn(urn)
+        .setType("cloudflare-sharing:index:ShareResource")
+        .setNews(toStruct({ accountId: OWNER, shareId: "a".repeat(32), resourceType: asSecret("custom-thing-hunter2"), resourceId: asSecret(badId), resourceAccountId: OWNER, meta: asSecret(badMeta) })),
+    );
+    const failures = check.getFailuresList().map((failure) => [failure.getProperty(), failure.getReason()]);
+    // No property: the engine would print the input it names, secret value and all. The reason names the field.
+    expect(failures.map(([property]) => property)).toEqual(["", ""]);
+    expect(failures.map(([, reason]) => reason).sort()).toEqual([
+      "meta must be a JSON object; the string is not valid JSON (its value is secret)",
+      expect.stringMatching(/^resourceId must be hexadecimal .*got a secret value$/),
+    ]);
+    // Not a single piece of any secret, in a failure or in the warning about the unknown resource type.
+    const shown = [...failures.flat(), ...warned.filter((line) => line.urn === urn).map((line) => line.message)].join("\n");
+    expect(shown).not.toMatch(/hunter2|not json|zz-/);
+    expect(warned.some((line) => line.urn === urn && line.message.includes("resourceType a secret value is not one of the known resource types"))).toBe(true);
+
+    const good = await call<provproto.CheckResponse>(
+      "check",
+      new provproto.CheckRequest()
+        .setUrn(urn)
+        .setType("cloudflare-sharing:index:ShareResource")
+        .setNews(toStruct({ accountId: OWNER, shareId: "a".repeat(32), resourceType: "custom-ruleset", resourceId: RULESET, resourceAccountId: OWNER, meta: { note: asSecret("hunter2") } })),
+    );
+    expect(good.getFailuresList()).toEqual([]);
+    const inputs = good.getInputs()!.toJavaScript() as Record<string, unknown>;
+    // The meta check made JSON text of holds the secret: the whole text is secret now.
+    expect(inputs.meta).toEqual(asSecret('{"note":"hunter2"}'));
+    expect(inputs.resourceId).toBe(RULESET);
+  });
+
   it("a warning of Check goes to the engine as a warning on the resource's URN, not to stdout", async () => {
     const urn = "urn:pulumi:dev::proj::cloudflare-sharing:index:ShareResource::custom";
     const printed = jest.spyOn(console, "log").mockImplementation(() => undefined);
@@ -114,7 +156,7 @@ describe("the plugin's protocol server", () => {
     } finally {
       printed.mockRestore();
     }
-    expect(warned).toEqual([{ urn, message: expect.stringContaining('resourceType "custom-thing" is not one of the known resource types') }]);
+    expect(warned.filter((line) => line.urn === urn)).toEqual([{ urn, message: expect.stringContaining('resourceType "custom-thing" is not one of the known resource types') }]);
     expect(logged.filter((line) => line.urn === urn)).toEqual([]);
   });
 
@@ -150,6 +192,38 @@ describe("the plugin's protocol server", () => {
     const progress = logged.filter((line) => line.message.includes("waiting for recipient"));
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.every((line) => line.urn === RECIPIENT_URN)).toBe(true);
+  });
+
+  it("Create marks secret the outputs that come from secret inputs, and its errors never show a secret", async () => {
+    const api = new CloudflareSharingClient({ credentials: { apiToken: TOKEN }, baseUrl: emulator.url });
+    const share = await api.shares.create(OWNER, {
+      name: "secret outputs",
+      recipients: [{ recipient_account_id: OTHER }],
+      resources: [{ resource_type: "custom-ruleset", resource_id: RULESET, resource_account_id: OWNER, meta: {} }],
+    });
+    const urn = "urn:pulumi:dev::proj::cloudflare-sharing:index:ShareResource::secretmeta";
+    const meta = '{"token":"hunter2-in-meta"}';
+    const created = await call<provproto.CreateResponse>(
+      "create",
+      new provproto.CreateRequest()
+        .setUrn(urn)
+        .setProperties(toStruct({ accountId: OWNER, shareId: share.id, resourceType: "gateway-policy", resourceId: "45c48cce2e2d7fbdea1afc51c7c6ad26", resourceAccountId: OWNER, meta: asSecret(meta) })),
+    );
+    const outputs = created.getProperties()!.toJavaScript() as Record<string, unknown>;
+    expect(outputs.meta).toEqual(asSecret(meta));
+    expect(outputs.resourceAccountId).toBe(OWNER);
+
+    // The same object again: the API refuses it, and the error says so without the secret meta.
+    const again = await call(
+      "create",
+      new provproto.CreateRequest()
+        .setUrn("urn:pulumi:dev::proj::cloudflare-sharing:index:ShareResource::again")
+        .setProperties(toStruct({ accountId: OWNER, shareId: asSecret(share.id), resourceType: "gateway-policy", resourceId: "45c48cce2e2d7fbdea1afc51c7c6ad26", resourceAccountId: OWNER, meta: asSecret(meta) })),
+    ).catch((failure: grpc.ServiceError) => failure);
+    expect((again as grpc.ServiceError).details).toBeTruthy();
+    expect((again as grpc.ServiceError).details).not.toContain(share.id);
+    expect((again as grpc.ServiceError).details).not.toContain("hunter2");
+    expect(logged.map((line) => line.message).join("\n")).not.toContain("hunter2");
   });
 
   it("the engine's deadline is the one deadline of a create with several waits, whatever `timeouts` says", async () => {
@@ -252,6 +326,31 @@ describe("the plugin's protocol server", () => {
 
     const malformed = await call("read", new provproto.ReadRequest().setUrn(RECIPIENT_URN).setId(recipient.id)).catch((failure: grpc.ServiceError) => failure);
     expect((malformed as grpc.ServiceError).details).toContain("<accountId>/<shareId>/<recipientId>");
+  });
+
+  it("Read of a bare id with the accountId (and shareId) beside it, as a get sends it, reads the object", async () => {
+    const api = new CloudflareSharingClient({ credentials: { apiToken: TOKEN }, baseUrl: emulator.url });
+    const share = (await api.shares.listAll(OWNER))[0];
+    const recipient = emulator.control.listRecipients(share.id).find((r) => r.account_id === OTHER)!;
+    // A get sends its properties as both the inputs and the state.
+    const given = toStruct({ accountId: OWNER, shareId: share.id });
+    const read = await call<provproto.ReadResponse>("read", new provproto.ReadRequest().setUrn(RECIPIENT_URN).setId(recipient.id).setProperties(given).setInputs(given));
+    expect(read.getId()).toBe(recipient.id);
+    expect(fromStruct(read.getProperties())).toMatchObject({ accountId: OWNER, shareId: share.id, recipientAccountId: OTHER, associationStatus: "associated" });
+
+    const shareGiven = toStruct({ accountId: OWNER });
+    const shareRead = await call<provproto.ReadResponse>(
+      "read",
+      new provproto.ReadRequest().setUrn("urn:pulumi:dev::proj::cloudflare-sharing:index:Share::s").setId(share.id).setProperties(shareGiven).setInputs(shareGiven),
+    );
+    expect(shareRead.getId()).toBe(share.id);
+    expect(fromStruct(shareRead.getProperties())).toMatchObject({ accountId: OWNER, name: share.name, status: "active" });
+    expect(fromStruct(shareRead.getProperties()).recipientIds).toContain(recipient.id);
+
+    const withoutShare = await call("read", new provproto.ReadRequest().setUrn(RECIPIENT_URN).setId(recipient.id).setProperties(toStruct({ accountId: OWNER }))).catch(
+      (failure: grpc.ServiceError) => failure,
+    );
+    expect((withoutShare as grpc.ServiceError).details).toContain(`cannot read ShareRecipient "${recipient.id}": give its accountId and shareId`);
   });
 
   it("Read of an import id that names no object answers 'gone' (the engine then says it does not exist)", async () => {

@@ -10,8 +10,10 @@ export const PLUGIN_DIR = path.join(repoRoot, "node_modules", "pulumi-cloudflare
 
 export interface YamlResource {
   type: "Share" | "ShareRecipient" | "ShareResource";
-  properties: Record<string, unknown>;
+  properties?: Record<string, unknown>;
   options?: Record<string, unknown>;
+  /** Read an existing object instead of managing one (the `get` resource option): its id and properties. */
+  get?: { id: string; state?: Record<string, unknown> };
 }
 
 /**
@@ -30,7 +32,9 @@ export function yamlProgram(
   // YAML reads a bare `resources:` as null, which Pulumi YAML refuses.
   lines.push(Object.keys(resources).length > 0 ? "resources:" : "resources: {}");
   for (const [name, resource] of Object.entries(resources)) {
-    lines.push(`  ${name}:`, `    type: cloudflare-sharing:index:${resource.type}`, `    properties: ${JSON.stringify(resource.properties)}`);
+    lines.push(`  ${name}:`, `    type: cloudflare-sharing:index:${resource.type}`);
+    if (resource.properties) lines.push(`    properties: ${JSON.stringify(resource.properties)}`);
+    if (resource.get) lines.push(`    get: ${JSON.stringify(resource.get)}`);
     if (resource.options) lines.push(`    options: ${JSON.stringify(resource.options)}`);
   }
   if (Object.keys(outputs).length > 0) {
