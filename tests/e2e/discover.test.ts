@@ -230,6 +230,7 @@ describe("discover brings an account's shares under code", () => {
       }
     });
   }
+
   it("share names that are JavaScript's or the program's own identifiers, and a __proto__ meta key: the program compiles and its up adopts with no write", async () => {
     const small = await startE2eEmulator();
     let stack: TestStack | undefined;
