@@ -2,7 +2,7 @@
 
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { declaredRecipients, describe, fieldPath } from "./declarations";
-import { stringList } from "./config-schema";
+import { knownConfig, stringList } from "./config-schema";
 import { UnknownValues } from "./unknowns";
 
 /** Config of `allowed-recipients`. */
@@ -30,7 +30,7 @@ export const allowedRecipients: ResourceValidationPolicy = {
     },
   },
   validateResource: (args, reportViolation) => {
-    const config = args.getConfig<AllowedRecipientsConfig>();
+    const config = knownConfig<AllowedRecipientsConfig>(args, allowedRecipients);
     if (!config.accounts && !config.organizations) return;
     const unknowns = new UnknownValues();
     for (const recipient of declaredRecipients(args, unknowns)) {

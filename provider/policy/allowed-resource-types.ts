@@ -1,7 +1,7 @@
 // allowed-resource-types: some kinds of objects must never leave their account.
 
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { stringList } from "./config-schema";
+import { knownConfig, stringList } from "./config-schema";
 import { declaredObjects, describe, fieldPath } from "./declarations";
 import { UnknownValues } from "./unknowns";
 
@@ -29,7 +29,7 @@ export const allowedResourceTypes: ResourceValidationPolicy = {
     },
   },
   validateResource: (args, reportViolation) => {
-    const { allow, deny } = args.getConfig<AllowedResourceTypesConfig>();
+    const { allow, deny } = knownConfig<AllowedResourceTypesConfig>(args, allowedResourceTypes);
     if (!allow && !deny) return;
     const unknowns = new UnknownValues();
     for (const object of declaredObjects(args, unknowns)) {

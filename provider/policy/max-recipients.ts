@@ -1,6 +1,7 @@
 // max-recipients: a share reaches at most so many recipients, declared inline or separately.
 
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { knownConfig } from "./config-schema";
 import { declaredRecipients, describe } from "./declarations";
 import { kindOf } from "./resource-kinds";
 import { UnknownValues } from "./unknowns";
@@ -38,7 +39,7 @@ export const maxRecipients: StackValidationPolicy = {
     },
   },
   validateStack: (args, reportViolation) => {
-    const { max } = args.getConfig<MaxRecipientsConfig>();
+    const { max } = knownConfig<MaxRecipientsConfig>(args, maxRecipients);
     if (max === undefined) return;
     const unknowns = new UnknownValues();
     const counts = new Map<string, ShareCount>();

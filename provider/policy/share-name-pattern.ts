@@ -1,6 +1,7 @@
 // share-name-pattern: share names follow a naming convention.
 
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { knownConfig } from "./config-schema";
 import { describe } from "./declarations";
 import { kindOf } from "./resource-kinds";
 import { UnknownValues } from "./unknowns";
@@ -27,7 +28,7 @@ export const shareNamePattern: ResourceValidationPolicy = {
     },
   },
   validateResource: (args, reportViolation) => {
-    const { pattern } = args.getConfig<ShareNamePatternConfig>();
+    const { pattern } = knownConfig<ShareNamePatternConfig>(args, shareNamePattern);
     if (pattern === undefined || kindOf(args.type) !== "Share") return;
     const regex = compile(pattern);
     const unknowns = new UnknownValues();
