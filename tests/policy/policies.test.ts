@@ -1,8 +1,6 @@
 // Each policy of the pack on inline and separate declarations, on both faces, and on values a
 // preview cannot know yet (never a pass: the policy reports every known violation, then stops at
 // the unknown value for the framework to note).
-import * as fs from "node:fs";
-import * as path from "node:path";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { allowedRecipients } from "../../provider/policy/allowed-recipients";
 import { allowedResourceTypes } from "../../provider/policy/allowed-resource-types";
@@ -184,9 +182,4 @@ describe("the pack", () => {
     }
   });
 
-  it("has the version of the package (the engine reads it from policy/package.json)", () => {
-    const root = path.resolve(__dirname, "..", "..");
-    const version = (file: string) => JSON.parse(fs.readFileSync(path.join(root, file), "utf8")).version;
-    expect(version("policy/package.json")).toBe(version("package.json"));
-  });
 });
