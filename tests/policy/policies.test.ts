@@ -181,5 +181,4 @@ describe("the pack", () => {
       expect(outcome).toEqual({ violations: [] });
     }
   });
-
 });
