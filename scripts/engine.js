@@ -8,7 +8,8 @@
 // $PULUMI_HOME/versions/<version>/bin (default ~/.pulumi). If they are already there (an official
 // install on a machine with internet, or an earlier run of this script), they are used as they are.
 // Otherwise they are built from Go modules by the small modules in scripts/engine/: cli (the CLI),
-// langhost (the Node.js and Python hosts) and yaml (the YAML host).
+// langhost (the Node.js and Python hosts), nodehost (what the Node.js host lacks for policy packs)
+// and yaml (the YAML host).
 //
 // The Go host is not built: a Go program is compiled by `go build` at every run, which on a small
 // machine costs minutes per test; Python programs need only the `pulumi` package from PyPI.
@@ -65,6 +66,10 @@ const LANGUAGE_HOSTS = [
     module: "langhost",
     pkg: "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs",
     versionModule: "github.com/pulumi/pulumi/sdk/v3",
+    // The v3.68.0 host cannot start a Node.js policy pack (it has no RunPlugin): the host installed
+    // under this name is scripts/engine/nodehost, which adds RunPlugin for policy packs and hands
+    // every other call to the v3.68.0 host, installed in a folder of its own beside it.
+    wrapper: { module: "nodehost", pkg: ".", innerPath: path.join("nodejs-host-v3.68.0", "pulumi-language-nodejs") },
   },
   {
     name: "pulumi-language-python",
@@ -84,9 +89,18 @@ const LANGUAGE_HOSTS = [
 ];
 
 // Only the host itself is looked for: an official install has newer hosts that need no companion
-// script, and they must not be replaced by these older builds.
+// script, and they must not be replaced by these older builds. A host that needs a wrapper is rebuilt
+// only if it is an earlier build of this script without one: the Go package it was built from (kept
+// in every Go binary) is then the host's own, not the wrapper's.
 function hostInstalled(host) {
-  return isExecutable(path.join(binDir, host.name));
+  const file = path.join(binDir, host.name);
+  if (!isExecutable(file)) return false;
+  return !host.wrapper || !builtFromPackage(file, host.pkg);
+}
+
+/** Whether a Go binary's main package is `pkg` (its build information says `path<TAB>pkg`). */
+function builtFromPackage(file, pkg) {
+  return fs.readFileSync(file).includes(`path\t${pkg}\n`);
 }
 
 function installed() {
@@ -171,11 +185,22 @@ function buildHost(host) {
   try {
     const moduleRoot = path.join(__dirname, "engine", host.module);
     goBuild(moduleRoot, host.pkg, path.join(staging, host.name), hostVersion, host.versionVariable);
+    if (host.wrapper) {
+      fs.mkdirSync(path.join(staging, "wrapper"));
+      goBuild(path.join(__dirname, "engine", host.wrapper.module), host.wrapper.pkg, path.join(staging, "wrapper", host.name), hostVersion);
+    }
     fs.mkdirSync(binDir, { recursive: true });
     for (const companion of host.companions ?? []) {
       install(path.join(moduleDir(host.module, companion.modulePath), companion.file), companion.name);
     }
-    install(path.join(staging, host.name), host.name);
+    if (host.wrapper) {
+      // The wrapped host first: the wrapper replaces the host only once what it starts is in place.
+      fs.mkdirSync(path.join(binDir, path.dirname(host.wrapper.innerPath)), { recursive: true });
+      install(path.join(staging, host.name), host.wrapper.innerPath);
+      install(path.join(staging, "wrapper", host.name), host.name);
+    } else {
+      install(path.join(staging, host.name), host.name);
+    }
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }

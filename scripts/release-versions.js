@@ -1,6 +1,6 @@
 // Every place the package's version is written: one release carries one version, in the npm package,
-// the schema the plugin serves, the Python package and both SDKs' plugin manifests (which tell the
-// engine which plugin version a Python or Go program needs). The release refuses to build when they
+// the schema the plugin serves, the Python package, both SDKs' plugin manifests (which tell the
+// engine which plugin version a Python or Go program needs) and the policy pack. The release refuses to build when they
 // differ, and a unit test checks them on every run.
 "use strict";
 
@@ -24,6 +24,8 @@ function declaredVersions(root = repoRoot) {
     "sdk/python/setup.py": (setupPy.match(/^VERSION = "([^"]*)"$/m) ?? [])[1],
     "sdk/python/pulumi_cloudflare_sharing/pulumi-plugin.json": readJson("sdk/python/pulumi_cloudflare_sharing/pulumi-plugin.json").version,
     "sdk/go/cloudflaresharing/pulumi-plugin.json": readJson("sdk/go/cloudflaresharing/pulumi-plugin.json").version,
+    // The policy pack's version, which the engine prints with every finding.
+    "policy/package.json": readJson("policy/package.json").version,
   };
 }
 

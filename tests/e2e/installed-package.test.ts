@@ -16,7 +16,8 @@ import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import type { RunningEmulator } from "../../emulator";
 import { createTestStack, TestStack } from "./harness";
-import { OWNER, PARTNER_A, RULESET_1, startE2eEmulator, TOKEN } from "./fixtures";
+import { OWNER, PARTNER_A, PARTNER_B, RULESET_1, startE2eEmulator, TOKEN } from "./fixtures";
+import { findings, policyConfigFile } from "./policy-pack";
 import { writeProgramDir, yamlProgram } from "./plugin/yaml-program";
 
 jest.setTimeout(300_000);
@@ -275,5 +276,41 @@ describe("the package as installed from its tarball", () => {
     expect(destroy.summary.result).toBe("succeeded");
     expect(emulator.control.getShare(shareId)?.status ?? "deleted").toBe("deleted");
     expect(testStack.printed.filter((line) => line.includes(TOKEN))).toEqual([]);
+  });
+
+  it("the policy pack runs from the installed package with its own dependencies, and refuses a stack at preview", async () => {
+    const pack = path.join(project, "node_modules", manifest.name, "policy");
+    const resources = {
+      share: {
+        type: "Share" as const,
+        properties: {
+          accountId: OWNER,
+          name: "outside the rules",
+          recipients: [{ recipientAccountId: PARTNER_B }],
+          resources: [{ resourceType: "custom-ruleset", resourceId: RULESET_1, resourceAccountId: OWNER, meta: {} }],
+        },
+      },
+    };
+    const source = writeProgramDir(yamlProgram(resources, {}, { pluginDir: path.join(project, "node_modules", ".bin") }));
+    const policyStack = await createTestStack({
+      program: source,
+      config: { "cloudflare-sharing:apiToken": { value: TOKEN, secret: true }, "cloudflare-sharing:baseUrl": { value: emulator.url } },
+    });
+    fs.rmSync(source, { recursive: true, force: true });
+    try {
+      const output: string[] = [];
+      const config = policyConfigFile({ "allowed-recipients": { accounts: [PARTNER_A] }, "require-exclusive": "disabled" });
+      await expect(policyStack.stack.preview({ policyPacks: [pack], policyPackConfigs: [config], onOutput: (line) => output.push(line) })).rejects.toThrow(/preview failed/);
+      expect(findings(output.join(""))).toEqual([
+        {
+          level: "mandatory",
+          policy: "allowed-recipients",
+          resource: "cloudflare-sharing:index:Share: share",
+          message: `Share "share": recipients[0].recipientAccountId is "${PARTNER_B}", which is not one of the allowed accounts (${PARTNER_A}).`,
+        },
+      ]);
+    } finally {
+      await policyStack.destroyAndRemove().catch(() => undefined);
+    }
   });
 });

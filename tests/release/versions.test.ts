@@ -20,7 +20,7 @@ const version = (JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"),
 describe("the release version", () => {
   it("is package.json's in every file that declares one, and the plugin reports it", () => {
     const versions = declaredVersions();
-    expect(Object.keys(versions).sort()).toEqual(["package.json", "schema.json", "sdk/python/setup.py", ...MANIFESTS].sort());
+    expect(Object.keys(versions).sort()).toEqual(["package.json", "policy/package.json", "schema.json", "sdk/python/setup.py", ...MANIFESTS].sort());
     for (const [file, declared] of Object.entries(versions)) expect([file, declared]).toEqual([file, version]);
     expect(releaseVersion()).toBe(version);
     expect(packageVersion()).toBe(version);
