@@ -31,9 +31,15 @@ const RISKY: Record<string, YamlResource> = {
 const COMPLIANT: Record<string, YamlResource> = {
   main: {
     type: "Share",
-    properties: { accountId: OWNER, name: "team-rules", recipients: [{ recipientAccountId: PARTNER_A }], resources: [{ resourceType: "custom-ruleset", resourceId: RULESET_1, resourceAccountId: OWNER }] },
+    // Exclusive (require-exclusive), so every recipient is inline: an exclusive share refuses separate ones.
+    properties: {
+      accountId: OWNER,
+      name: "team-rules",
+      exclusive: true,
+      recipients: [{ recipientAccountId: PARTNER_A }, { recipientAccountId: PARTNER_B }],
+      resources: [{ resourceType: "custom-ruleset", resourceId: RULESET_1, resourceAccountId: OWNER }],
+    },
   },
-  partner: { type: "ShareRecipient", properties: { accountId: OWNER, shareId: "${main.id}", recipientAccountId: PARTNER_B } },
 };
 
 describe("the policy pack under the real engine, on a Pulumi YAML stack of the plugin", () => {
@@ -99,8 +105,7 @@ describe("the policy pack under the real engine, on a Pulumi YAML stack of the p
   it("a compliant stack passes preview and up with the pack", async () => {
     const compliant = await yamlStack(COMPLIANT);
     try {
-      // The plugin's schema does not carry `exclusive` on this branch: that one policy is left out here.
-      const config = policyConfigFile({ ...GUARDRAILS, "require-exclusive": "disabled" });
+      const config = mandatory;
       const output: string[] = [];
       await compliant.stack.preview({ policyPacks: [POLICY_PACK], policyPackConfigs: [config], onOutput: (line) => output.push(line) });
       const up = await compliant.stack.up({ policyPacks: [POLICY_PACK], policyPackConfigs: [config], onOutput: (line) => output.push(line) });
