@@ -17,7 +17,7 @@
 // (PULUMI_SKIP_CHECKPOINTS=true), which measures what the file backend's checkpoint writes cost.
 //
 // Options: --fleet <small | large | all> (default all); --only <mode> runs one mode; --no-write
-// skips bench/results and the README; --dump <file> writes the emulator's request logs and status
+// skips bench/results and docs/benchmark.md; --dump <file> writes the emulator's request logs and status
 // histories as JSON (for diagnosis).
 
 const { execFileSync } = require("node:child_process");
@@ -31,7 +31,8 @@ const { startEmulator } = require("../dist/emulator");
 const REPO = path.resolve(__dirname, "..");
 const WORK_ROOT = path.join(REPO, ".bench-work");
 const PROGRAM = path.join(__dirname, "program");
-const README_FILE = path.join(REPO, "README.md");
+/** The page that holds the fleets' tables, between their markers. */
+const TABLES_FILE = path.join(REPO, "docs", "benchmark.md");
 const COMMAND = "npm run bench";
 const SEED = 20260717;
 
@@ -124,7 +125,7 @@ function fleetConfig(mode) {
   const partners = Array.from({ length: RECIPIENTS_PER_SHARE }, (_, i) => hexId(`partner-${i}`));
   return {
     accountId: OWNER,
-    // The program yields to the event loop between shares (what the README advises for large
+    // The program yields to the event loop between shares (what docs/limits-and-scale.md advises for large
     // stacks), unless the mode measures one synchronous loop.
     yieldBetweenShares: !mode.synchronousLoop,
     resourceType: "custom-ruleset",
@@ -1025,19 +1026,19 @@ function report(allResults, meta) {
 
 // ------------------------------------------------------------------ main
 
-/** Replaces the README's text between `<!-- fleet-<name>:start -->` and `<!-- fleet-<name>:end -->`. */
-function updateReadme(fleet, text) {
-  const readme = fs.readFileSync(README_FILE, "utf8");
+/** Replaces docs/benchmark.md's text between `<!-- fleet-<name>:start -->` and `<!-- fleet-<name>:end -->`. */
+function updateTables(fleet, text) {
+  const page = fs.readFileSync(TABLES_FILE, "utf8");
   const start = `<!-- fleet-${fleet}:start -->`;
   const end = `<!-- fleet-${fleet}:end -->`;
-  const from = readme.indexOf(start);
-  const to = readme.indexOf(end);
+  const from = page.indexOf(start);
+  const to = page.indexOf(end);
   if (from < 0 || to < from) {
-    log(`README.md has no ${start} … ${end} section: not updated`);
+    log(`docs/benchmark.md has no ${start} … ${end} section: not updated`);
     return;
   }
-  fs.writeFileSync(README_FILE, `${readme.slice(0, from + start.length)}\n${text}\n${readme.slice(to)}`);
-  log(`updated the ${fleet} fleet's table in README.md`);
+  fs.writeFileSync(TABLES_FILE, `${page.slice(0, from + start.length)}\n${text}\n${page.slice(to)}`);
+  log(`updated the ${fleet} fleet's table in docs/benchmark.md`);
 }
 
 const loadNow = () => os.loadavg()[0].toFixed(1);
@@ -1092,7 +1093,7 @@ async function main() {
         const title = fleet.name === "small" ? "Fleet benchmark" : "Fleet benchmark: the large fleet";
         fs.writeFileSync(fleet.resultsFile, `# ${title}\n\n${markdown}`);
         log(`wrote ${path.relative(REPO, fleet.resultsFile)}`);
-        updateReadme(fleet.name, summary);
+        updateTables(fleet.name, summary);
       }
     }
     log(`done in ${fmtS(Date.now() - started)} s; goals ${everyGoalMet ? "all met" : "NOT all met (see the tables)"}`);

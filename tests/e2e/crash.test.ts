@@ -1,6 +1,6 @@
 // Crash test (issue "Nothing lost under faults"): `pulumi up` run by the CLI itself is SIGKILLed (the
 // whole process group: CLI, language host, provider host) while shares and recipients are mid-creation.
-// Then the README's recipe ("Recovering after a killed `pulumi up`"): release the lock, restore a torn
+// Then the recipe of docs/ownership-and-recovery.md ("Recovering after a killed `pulumi up`"): release the lock, restore a torn
 // checkpoint, `pulumi refresh --clear-pending-creates`, `pulumi up` on the same machine (same journal).
 // The API must end with exactly what the program declares: no orphan, nothing created twice, everything
 // settled, and what the killed run made taken over through this stack's journal. Two creates are held

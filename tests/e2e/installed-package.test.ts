@@ -24,7 +24,15 @@ jest.setTimeout(300_000);
 
 const repoRoot = path.resolve(__dirname, "..", "..");
 const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { name: string; version: string; devDependencies: Record<string, string> };
-const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
+// What users read: the README and every docs/ page but the API's own reference (Cloudflare's names).
+const USER_DOC_FILES = [
+  "README.md",
+  ...fs
+    .readdirSync(path.join(repoRoot, "docs"))
+    .filter((name) => name.endsWith(".md") && name !== "cloudflare-resource-sharing-api.md")
+    .map((name) => path.join("docs", name)),
+];
+const userDocs = USER_DOC_FILES.map((file) => fs.readFileSync(path.join(repoRoot, file), "utf8")).join("\n");
 const INSTALL_TIMEOUT_MS = 240_000;
 const COMMAND_TIMEOUT_MS = 30_000;
 
@@ -84,10 +92,10 @@ function expectSuccess(result: CommandResult, what: string): void {
 }
 
 /**
- * The names a user's program takes from the package in the README's code blocks: each imported name,
+ * The names a user's program takes from the package in the docs' code blocks: each imported name,
  * and each member path it reads of one (`plugin.Share`, `plugin.MOVED_FROM_DYNAMIC.Share`).
  */
-function namesImportedInReadme(text: string): string[] {
+function namesImportedInDocs(text: string): string[] {
   const names = new Set<string>();
   for (const [, block] of text.matchAll(/```(?:ts|typescript|js|javascript)\n([\s\S]*?)```/g)) {
     for (const [, list] of block.matchAll(new RegExp(`import\\s*\\{([^}]*)\\}\\s*from\\s*"${manifest.name}"`, "g"))) {
@@ -104,7 +112,7 @@ function namesImportedInReadme(text: string): string[] {
   return [...names];
 }
 
-/** Names the README shows in its prose (in backquotes) as the package's own: each must be exported. */
+/** Names the README and docs/ pages show in their prose (in backquotes) as the package's own: each must be exported. */
 const SHOWN_IN_PROSE = [
   "Share",
   "ShareRecipient",
@@ -128,7 +136,7 @@ describe("the package as installed from its tarball", () => {
   let emulator: RunningEmulator;
   let testStack: TestStack | undefined;
   let plugin: ChildProcess | undefined;
-  // `npx pulumi-cloudflare-sharing …` as the README says, told never to fetch a package instead (a bare
+  // `npx pulumi-cloudflare-sharing …` as docs/discover-audit-probe.md says, told never to fetch a package instead (a bare
   // `--no` would swallow the package name as its value and leave `--version` to npx itself).
   const npx = (args: string[], env?: Record<string, string>) => run("npx", ["--yes=false", manifest.name, ...args], project, env);
 
@@ -228,11 +236,11 @@ describe("the package as installed from its tarball", () => {
     }
   });
 
-  it("`require()` from the project exports every name the README shows", async () => {
-    const imported = namesImportedInReadme(readme);
-    // The parse found the README's imports (a change of their form must not empty this test).
+  it("`require()` from the project exports every name the README and docs/ pages show", async () => {
+    const imported = namesImportedInDocs(userDocs);
+    // The parse found the docs' imports (a change of their form must not empty this test).
     expect(imported).toEqual(expect.arrayContaining(["Share", "getShareOutput", "plugin", "plugin.Share", "plugin.MOVED_FROM_DYNAMIC.Share"]));
-    for (const name of SHOWN_IN_PROSE) expect(readme).toContain(`\`${name}\``);
+    for (const name of SHOWN_IN_PROSE) expect(userDocs).toContain(`\`${name}\``);
     const names = [...new Set([...imported, ...SHOWN_IN_PROSE])];
     const script = `
       const root = require(${JSON.stringify(manifest.name)});

@@ -140,7 +140,7 @@ it("5. refresh while a recipient is `disassociating` drops it, and the next `up`
 
 it("6. swapping a share's only resource (a new owning account) keeps the share id and never leaves it without a resource", async () => {
   // Whether Cloudflare lets one object be on a share twice under two owning accounts is unconfirmed;
-  // with `reject` the swap cannot be made in place at all (see the README), so this runs with `allow`.
+  // with `reject` the swap cannot be made in place at all (see docs/troubleshooting.md), so this runs with `allow`.
   const stack = await start({ behaviour: { duplicateResource: "allow" } }, oneShare());
   const first = await stack.stack.up();
   const shareId = first.outputs.shares.value.main.id;

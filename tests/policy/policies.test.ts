@@ -165,7 +165,7 @@ describe.each(FACES)("the policies on the %s resources", (_face, types) => {
 });
 
 describe("the pack", () => {
-  it("has every policy the README names, by name", () => {
+  it("has every policy docs/policy.md names, by name", () => {
     expect(policies.map((policy) => policy.name).sort()).toEqual(
       ["allowed-recipients", "allowed-resource-types", "max-recipients", "no-adopt", "require-exclusive", "resource-account-matches-share", "share-name-pattern"].sort(),
     );

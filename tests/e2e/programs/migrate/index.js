@@ -1,6 +1,6 @@
 "use strict";
 // One share, one recipient and one shared object, on the dynamic providers (`e2e:face` = "dynamic")
-// or on the plugin (`e2e:face` = "plugin"), moved there with aliases, as README "Moving a stack to
+// or on the plugin (`e2e:face` = "plugin"), moved there with aliases, as docs/languages.md "Moving a TypeScript stack to
 // the plugin" tells.
 const pulumi = require("@pulumi/pulumi");
 const sharing = require("pulumi-cloudflare-sharing");
