@@ -9,9 +9,8 @@
 // nothing else in the journal is read.
 
 import { AsyncLocalStorage } from "node:async_hooks";
-import * as fs from "node:fs";
 import { ResourceInitError } from "./common";
-import { markHandedOver } from "./journal";
+import { markHandedOver, removeEntryFile } from "./journal";
 
 const written = new AsyncLocalStorage<Set<string>>();
 /** Entries handed to a living engine by this process, removed when it ends the operation in order. */
@@ -35,7 +34,7 @@ export function noteJournalled(file: string): void {
  * process.once("SIGINT", () => endOfOperation());
  */
 export function endOfOperation(): void {
-  for (const file of handedOver) fs.rmSync(file, { force: true });
+  for (const file of handedOver) removeEntryFile(file);
   handedOver.clear();
 }
 

@@ -168,8 +168,43 @@ export function writeEntry(owner: JournalOwner, entry: Omit<JournalEntry, "scope
   const temporary = `${file}.${process.pid}.${Math.random().toString(16).slice(2)}.tmp`;
   fs.writeFileSync(temporary, JSON.stringify({ scope, urn: owner.urn, ...entry } satisfies JournalEntry), { mode: 0o600 });
   fs.renameSync(temporary, file);
+  // Found by the object's id too: any resource, of any stack, that shows the object back ends the entry.
+  if (entry.id !== undefined) {
+    fs.mkdirSync(path.dirname(idIndexPath(entry.kind, entry.id)), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(idIndexPath(entry.kind, entry.id), file, { mode: 0o600 });
+    pruneOnce(path.dirname(idIndexPath(entry.kind, entry.id)));
+  }
   pruneOnce(path.dirname(file));
   return file;
+}
+
+function idIndexPath(kind: string, id: string): string {
+  return path.join(journalDir(), "by-id", `${kind}-${digest(id)}`);
+}
+
+/**
+ * Removes the entry, whoever wrote it, that names the object `id`: a resource holds that object in
+ * state now (shown back to the provider by the engine, in any stack), so no other may take it over.
+ *
+ * @example
+ * removeEntryById("share", id);
+ */
+export function removeEntryById(kind: string, id: string): void {
+  const index = idIndexPath(kind, id);
+  let file: string;
+  try {
+    file = fs.readFileSync(index, "utf8");
+  } catch {
+    return; // the common case: no entry names it
+  }
+  try {
+    const entry = JSON.parse(fs.readFileSync(file, "utf8")) as JournalEntry;
+    if (entry.kind === kind && entry.id === id) fs.rmSync(file, { force: true });
+  } catch {
+    // Removed already.
+  }
+  fs.rmSync(index, { force: true });
+  pruneOnce(path.dirname(index));
 }
 
 /**
@@ -179,7 +214,23 @@ export function writeEntry(owner: JournalOwner, entry: Omit<JournalEntry, "scope
  * removeEntry(owner, "share", key);
  */
 export function removeEntry(owner: JournalOwner, kind: string, key: string): void {
-  fs.rmSync(entryPath(journalScope(owner.stack), owner.urn, kind, key), { force: true });
+  removeEntryFile(entryPath(journalScope(owner.stack), owner.urn, kind, key));
+}
+
+/**
+ * Removes the entry at `file` and its index by id.
+ *
+ * @example
+ * removeEntryFile(file);
+ */
+export function removeEntryFile(file: string): void {
+  try {
+    const entry = JSON.parse(fs.readFileSync(file, "utf8")) as JournalEntry;
+    if (entry.id !== undefined) fs.rmSync(idIndexPath(entry.kind, entry.id), { force: true });
+  } catch {
+    // No such entry, or unreadable: nothing is indexed for it.
+  }
+  fs.rmSync(file, { force: true });
 }
 
 /**
@@ -218,10 +269,16 @@ function pruneOnce(directory: string): void {
   if (pruned.has(directory)) return;
   pruned.add(directory);
   try {
+    const indexes = path.basename(directory) === "by-id";
     for (const name of fs.readdirSync(directory)) {
       const file = path.join(directory, name);
+      if (indexes) {
+        // An index whose entry is gone (removed by a process killed in between) points nowhere.
+        if (!fs.existsSync(fs.readFileSync(file, "utf8"))) fs.rmSync(file, { force: true });
+        continue;
+      }
       const stale = name.endsWith(".tmp") ? Date.now() - fs.statSync(file).mtimeMs > 3_600_000 : entryExpired(file);
-      if (stale) fs.rmSync(file, { force: true });
+      if (stale) removeEntryFile(file);
     }
   } catch {
     // Pruning is tidiness: it never fails a create.

@@ -214,7 +214,8 @@ function resourceJournalKey(accountId: string, shareId: string, body: Pick<Resou
 }
 
 /**
- * A Share in state, shown back by the engine: the journal entries of it and of its inline items are done with.
+ * A Share in state, shown back by the engine: the journal entries of it and of its inline items are
+ * done with, and so are other resources' entries that name one of its objects.
  *
  * @example
  * confirmShareInState(journalOwner(news) ?? journalOwner(olds), id, olds);
@@ -224,15 +225,18 @@ export function confirmShareInState(
   shareId: string,
   state: ShareDeclaration & { accountId: string; recipients: { id: string; recipientAccountId?: string; organizationId?: string }[]; resources: { id: string; resourceType: string; resourceId: string; resourceAccountId: string }[] },
 ): void {
-  if (owner === undefined) return;
-  try {
-    confirmInState(owner, "share", shareJournalKey(state.accountId, shareCreateBody(state)), shareId);
-  } catch {
-    // A state too odd to key (a diff of a half-written resource) has no entry to tidy.
-  }
-  for (const recipient of state.recipients ?? []) confirmInState(owner, "recipient", recipientJournalKey(state.accountId, shareId, recipient), recipient.id);
+  // A state too odd to key (a diff of a half-written resource) has no entry to tidy.
+  const confirm = (kind: string, key: () => string, id: string) => {
+    try {
+      confirmInState(owner, kind, key(), id);
+    } catch {
+      // Nothing to tidy.
+    }
+  };
+  confirm("share", () => shareJournalKey(state.accountId, shareCreateBody(state)), shareId);
+  for (const recipient of state.recipients ?? []) confirm("recipient", () => recipientJournalKey(state.accountId, shareId, recipient), recipient.id);
   for (const resource of state.resources ?? []) {
-    confirmInState(owner, "resource", resourceJournalKey(state.accountId, shareId, { resource_type: resource.resourceType, resource_id: resource.resourceId }), resource.id);
+    confirm("resource", () => resourceJournalKey(state.accountId, shareId, { resource_type: resource.resourceType, resource_id: resource.resourceId }), resource.id);
   }
 }
 

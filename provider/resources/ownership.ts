@@ -13,7 +13,7 @@
 
 import { ApiError, ConflictError, ServerError } from "../client/core/errors";
 import { noteJournalled } from "./hand-over";
-import { JournalOwner, readEntry, removeEntry, writeEntry } from "./journal";
+import { JournalOwner, readEntry, removeEntry, removeEntryById, writeEntry } from "./journal";
 
 /** How far around an interrupted POST's start an object may have been created and still be its. */
 const INTERRUPTED_CREATE_MARGIN_MS = 60_000;
@@ -216,15 +216,16 @@ function notOwned<T extends ApiObject>(spec: OwnedCreate<T>, existing: T): NotOw
 /**
  * The engine has shown this resource back to the provider with the object `id` (a diff, read, update
  * or delete of a resource in state, e.g. after `recover` put it there): its journal entry is done with,
- * whatever id it holds. A later create of the same URN is a replacement, which must make its own object.
+ * whatever id it holds (a later create of the same URN is a replacement, which must make its own
+ * object), and so is any entry of any resource that names `id` (that object is held now).
  *
  * @example
  * confirmInState(ownerOf(olds), "recipient", key, id);
  */
 export function confirmInState(owner: JournalOwner | undefined, kind: string, key: string, id: string): void {
-  if (owner === undefined) return;
   try {
-    removeEntry(owner, kind, key);
+    removeEntryById(kind, id);
+    if (owner !== undefined) removeEntry(owner, kind, key);
   } catch {
     // A journal that cannot be tidied must not fail a diff or a delete; a stale entry names an
     // object this resource made, which is all it may ever take over.
