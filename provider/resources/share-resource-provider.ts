@@ -131,8 +131,9 @@ const provider: pulumi.dynamic.ResourceProvider<ShareResourceInputs, ShareResour
     if (server === undefined || isGone(RESOURCE_LIFECYCLE, server.status)) return { id: "" };
     // Whether recipients have it is what the last wait saw: one still unfinished stays so, and the
     // next `up` resumes it. State that is only the declaration (a pending create put in state by
-    // `recover`) never saw it: the next `up` waits for it.
-    const fromDeclaration = current.status === undefined;
+    // `recover`: the declared fields, no status) never saw it: the next `up` waits for it. An import's
+    // seed (only the account and share) has nothing to resume.
+    const fromDeclaration = current.status === undefined && current.resourceType !== undefined;
     const outs = resourceOutputsOf(current, server, !fromDeclaration && current.propagated !== false);
     return readResult(id, outs, resourceInputsOf(outs));
   },
