@@ -29,10 +29,15 @@ const COMPUTED: Record<ResourceKind, readonly string[]> = {
  * ```
  */
 export function previewCreate(kind: ResourceKind, inputs: Plain): Plain {
-  // A Share's inline items come back with ids and statuses: the declarations alone are not its outputs.
-  const { recipients: _recipients, resources: _resources, ...declared } = inputs;
-  const base = kind === "Share" ? declared : inputs;
-  return { ...base, ...Object.fromEntries(COMPUTED[kind].map((key) => [key, UNKNOWN])) };
+  const computed = { ...inputs, ...Object.fromEntries(COMPUTED[kind].map((key) => [key, UNKNOWN])) };
+  if (kind !== "Share") return computed;
+  // A Share's create returns its inline items in the declared order (share-discovery), each with an id
+  // and a status only the API can tell: what the program declared stays known (a stack policy reads it).
+  const share = inputs as unknown as ShareInputs;
+  if (containsUnknown(share.recipients) || containsUnknown(share.resources)) return computed;
+  const recipients = predictedRecipients([], share.recipients ?? [], { inDeclaredOrder: true });
+  const resources = predictedResources([], share.resources ?? [], { inDeclaredOrder: true });
+  return { ...computed, recipients, resources, recipientIds: recipients.map(() => UNKNOWN), resourceIds: resources.map(() => UNKNOWN) };
 }
 
 /**
@@ -92,9 +97,10 @@ function shareUpdate(olds: ShareOutputs, news: ShareInputs): Plain {
 
 /**
  * The order the reconcile leaves: the recipients that stay, as they were, then those it adds (in
- * the order their adds complete, so their places are unknown when there are several).
+ * the order their adds complete, so their places are unknown when there are several; a create makes
+ * them in one request and returns them in the declared order).
  */
-function predictedRecipients(olds: ManagedRecipient[], declared: ShareInputs["recipients"] & object): unknown[] {
+function predictedRecipients(olds: ManagedRecipient[], declared: ShareInputs["recipients"] & object, order: { inDeclaredOrder?: boolean } = {}): unknown[] {
   const declaredKeys = new Set(declared.map(recipientKey));
   // One Cloudflare reported a terminal error for is removed and added anew (a new id).
   const staying = olds.filter((old) => declaredKeys.has(recipientKey(old)) && old.terminalError === undefined);
@@ -103,11 +109,11 @@ function predictedRecipients(olds: ManagedRecipient[], declared: ShareInputs["re
     .filter((declaration) => !stayingKeys.has(recipientKey(declaration)))
     .map(({ recipientAccountId, organizationId }) => withoutUndefined({ recipientAccountId, organizationId, id: UNKNOWN, associationStatus: UNKNOWN }));
   const kept = staying.map((old) => (isSettled(RECIPIENT_LIFECYCLE, old.associationStatus) ? old : { ...old, associationStatus: UNKNOWN }));
-  return [...kept, ...(added.length > 1 ? added.map(() => UNKNOWN) : added)];
+  return [...kept, ...(added.length > 1 && !order.inDeclaredOrder ? added.map(() => UNKNOWN) : added)];
 }
 
 /** As {@link predictedRecipients}: the resources that stay (their meta brought to the declared one), then those added. */
-function predictedResources(olds: ManagedResource[], declared: ShareInputs["resources"] & object): unknown[] {
+function predictedResources(olds: ManagedResource[], declared: ShareInputs["resources"] & object, order: { inDeclaredOrder?: boolean } = {}): unknown[] {
   const byKey = new Map(declared.map((declaration) => [resourceKey(declaration), declaration]));
   // Declared under another owning account: a new record is added and the old one removed.
   const staying = olds.filter((old) => byKey.get(resourceKey(old))?.resourceAccountId === old.resourceAccountId);
@@ -129,7 +135,7 @@ function predictedResources(olds: ManagedResource[], declared: ShareInputs["reso
       status: UNKNOWN,
       resourceVersion: UNKNOWN,
     }));
-  return [...kept, ...(added.length > 1 ? added.map(() => UNKNOWN) : added)];
+  return [...kept, ...(added.length > 1 && !order.inDeclaredOrder ? added.map(() => UNKNOWN) : added)];
 }
 
 function recipientUpdate(olds: ShareRecipientOutputs, news: ShareRecipientInputs): Plain {

@@ -40,9 +40,14 @@ const EXPECTED_MESSAGES: Record<(typeof POLICY_NAMES)[number], string> = {
 const COMPLIANT: Spec = {
   accountId: OWNER,
   shares: {
-    main: { name: "team-rules", exclusive: true, recipients: [{ recipientAccountId: PARTNER_A }], resources: [{ resourceType: "custom-ruleset", resourceId: RULESET_1, resourceAccountId: OWNER }] },
+    // Exclusive (require-exclusive), so every recipient is inline: an exclusive share refuses separate ones.
+    main: {
+      name: "team-rules",
+      exclusive: true,
+      recipients: [{ recipientAccountId: PARTNER_A }, { recipientAccountId: PARTNER_B }],
+      resources: [{ resourceType: "custom-ruleset", resourceId: RULESET_1, resourceAccountId: OWNER }],
+    },
   },
-  recipients: { partner: { share: "main", recipientAccountId: PARTNER_B } },
 };
 
 describe("the policy pack under the real engine, on a TypeScript stack", () => {
@@ -109,7 +114,7 @@ describe("the policy pack under the real engine, on a TypeScript stack", () => {
     try {
       const output: string[] = [];
       const preview = await compliant.stack.preview({ policyPacks: [POLICY_PACK], policyPackConfigs: [mandatory], onOutput: (line) => output.push(line) });
-      expect(preview.changeSummary).toMatchObject({ create: 3 });
+      expect(preview.changeSummary).toMatchObject({ create: 2 });
       const up = await compliant.stack.up({ policyPacks: [POLICY_PACK], policyPackConfigs: [mandatory], onOutput: (line) => output.push(line) });
       expect(up.summary.result).toBe("succeeded");
       expect(findings(output.join(""))).toEqual([]);

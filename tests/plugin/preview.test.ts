@@ -89,7 +89,21 @@ describe("preview outputs", () => {
   });
 
   it("a create: the inputs known, what the API decides unknown", () => {
-    expect(previewCreate("Share", shareInputs())).toMatchObject({ accountId: OWNER, name: "waf rules", recipients: UNKNOWN, recipientIds: UNKNOWN, status: UNKNOWN, created: UNKNOWN });
+    // A Share's inline items keep what was declared, in the declared order; their ids and statuses are the API's.
+    expect(previewCreate("Share", { ...shareInputs(), recipients: [{ recipientAccountId: PARTNER }, { recipientAccountId: OTHER }] })).toMatchObject({
+      accountId: OWNER,
+      name: "waf rules",
+      recipients: [
+        { recipientAccountId: PARTNER, id: UNKNOWN, associationStatus: UNKNOWN },
+        { recipientAccountId: OTHER, id: UNKNOWN, associationStatus: UNKNOWN },
+      ],
+      resources: [{ resourceType: "custom-ruleset", resourceId: RULESET, resourceAccountId: OWNER, meta: '{"tier":"gold"}', id: UNKNOWN, status: UNKNOWN }],
+      recipientIds: [UNKNOWN, UNKNOWN],
+      status: UNKNOWN,
+      created: UNKNOWN,
+    });
+    // Items the program does not know yet at preview: the lists are unknown.
+    expect(previewCreate("Share", { ...shareInputs(), recipients: [{ recipientAccountId: UNKNOWN }] })).toMatchObject({ recipients: UNKNOWN, recipientIds: UNKNOWN });
     expect(previewCreate("ShareRecipient", { accountId: OWNER, shareId: UNKNOWN, recipientAccountId: PARTNER })).toEqual({
       accountId: OWNER,
       shareId: UNKNOWN,
