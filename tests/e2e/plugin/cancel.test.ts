@@ -6,9 +6,10 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { RunningEmulator } from "../../../emulator";
-import { createTestStack, engineDir, TestStack } from "../harness";
-import { FAST_TUNING, OWNER, PARTNER_A, PARTNER_B, RULESET_1, startE2eEmulator, TOKEN } from "../fixtures";
-import { writeProgramDir, yamlProgram, YamlResource } from "./yaml-program";
+import { engineDir, TestStack } from "../harness";
+import { OWNER, PARTNER_A, PARTNER_B, RULESET_1, startE2eEmulator } from "../fixtures";
+import { yamlProgram, YamlResource } from "./yaml-program";
+import { yamlTestStack } from "./yaml-stack";
 
 jest.setTimeout(240_000);
 
@@ -39,13 +40,7 @@ describe("Ctrl-C during a wait, through the plugin", () => {
 
   beforeAll(async () => {
     emulator = await startE2eEmulator();
-    const source = writeProgramDir(yamlProgram({ share }));
-    testStack = await createTestStack({
-      program: source,
-      config: { "cloudflare-sharing:apiToken": { value: TOKEN, secret: true }, "cloudflare-sharing:baseUrl": { value: emulator.url } },
-      env: { CLOUDFLARE_SHARING_TUNING: FAST_TUNING },
-    });
-    fs.rmSync(source, { recursive: true, force: true });
+    testStack = await yamlTestStack(emulator, yamlProgram({ share }));
     await testStack.stack.up({ onOutput: record });
   });
   afterAll(async () => {

@@ -1,11 +1,11 @@
 // A warning of Check (here: a resource type the package does not know) under the real engine: the
 // plugin logs it against the resource's URN, so it appears on that resource's row, not the Stack's.
-import * as fs from "node:fs";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import type { RunningEmulator } from "../../../emulator";
-import { createTestStack, TestStack } from "../harness";
-import { FAST_TUNING, OWNER, RULESET_1, startE2eEmulator, TOKEN } from "../fixtures";
-import { writeProgramDir, yamlProgram } from "./yaml-program";
+import { TestStack } from "../harness";
+import { OWNER, RULESET_1, startE2eEmulator } from "../fixtures";
+import { yamlProgram } from "./yaml-program";
+import { yamlTestStack } from "./yaml-stack";
 
 jest.setTimeout(120_000);
 
@@ -15,7 +15,7 @@ describe("a Check warning under the real engine", () => {
 
   beforeAll(async () => {
     emulator = await startE2eEmulator();
-    const source = writeProgramDir(
+    testStack = await yamlTestStack(emulator,
       yamlProgram({
         custom: {
           type: "ShareResource",
@@ -23,12 +23,6 @@ describe("a Check warning under the real engine", () => {
         },
       }),
     );
-    testStack = await createTestStack({
-      program: source,
-      config: { "cloudflare-sharing:apiToken": { value: TOKEN, secret: true }, "cloudflare-sharing:baseUrl": { value: emulator.url } },
-      env: { CLOUDFLARE_SHARING_TUNING: FAST_TUNING },
-    });
-    fs.rmSync(source, { recursive: true, force: true });
   });
   afterAll(async () => {
     await testStack?.destroyAndRemove().catch(() => undefined);

@@ -6,9 +6,10 @@ import * as path from "node:path";
 import type { RunningEmulator } from "../../../emulator";
 import { CloudflareSharingClient } from "../../../provider/client";
 import { pause, readsSettleMs } from "../../support/provider-env";
-import { createTestStack, TestStack } from "../harness";
-import { FAST_TUNING, OWNER, PARTNER_A, PARTNER_B, PARTNER_C, POLICY_1, RULESET_1, requests, startE2eEmulator, TOKEN, writes } from "../fixtures";
-import { writeProgramDir, yamlProgram, YamlResource } from "./yaml-program";
+import { TestStack } from "../harness";
+import { OWNER, PARTNER_A, PARTNER_B, PARTNER_C, POLICY_1, RULESET_1, requests, startE2eEmulator, TOKEN, writes } from "../fixtures";
+import { yamlProgram, YamlResource } from "./yaml-program";
+import { yamlTestStack } from "./yaml-stack";
 
 jest.setTimeout(240_000);
 
@@ -44,13 +45,7 @@ describe("an exclusive share through the plugin, from a Pulumi YAML program", ()
 
   beforeAll(async () => {
     emulator = await startE2eEmulator();
-    const source = writeProgramDir(yamlProgram({ share }, outputs));
-    testStack = await createTestStack({
-      program: source,
-      config: { "cloudflare-sharing:apiToken": { value: TOKEN, secret: true }, "cloudflare-sharing:baseUrl": { value: emulator.url } },
-      env: { CLOUDFLARE_SHARING_TUNING: FAST_TUNING },
-    });
-    fs.rmSync(source, { recursive: true, force: true });
+    testStack = await yamlTestStack(emulator, yamlProgram({ share }, outputs));
   });
   afterAll(async () => {
     await testStack?.destroyAndRemove().catch(() => undefined);

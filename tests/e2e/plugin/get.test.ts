@@ -1,11 +1,11 @@
 // A resource `get` through the plugin under the real engine (Pulumi YAML): the bare id a resource
 // exposes as `id`, with its account (and share) as the get's properties, reads the object, as does
 // the import form of the id alone. Nothing is written.
-import * as fs from "node:fs";
 import type { RunningEmulator } from "../../../emulator";
-import { createTestStack, TestStack } from "../harness";
-import { FAST_TUNING, OWNER, PARTNER_A, RULESET_1, startE2eEmulator, TOKEN, writes } from "../fixtures";
-import { writeProgramDir, yamlProgram } from "./yaml-program";
+import { TestStack } from "../harness";
+import { OWNER, PARTNER_A, RULESET_1, startE2eEmulator, writes } from "../fixtures";
+import { yamlProgram } from "./yaml-program";
+import { yamlTestStack } from "./yaml-stack";
 
 jest.setTimeout(180_000);
 
@@ -27,7 +27,7 @@ describe("a resource get through the plugin", () => {
       resources: [{ resource_type: "custom-ruleset", resource_id: RULESET_1, resource_account_id: OWNER, meta: { tier: "gold" } }],
       settled: true,
     });
-    const source = writeProgramDir(
+    testStack = await yamlTestStack(emulator,
       yamlProgram(
         {
           found: { type: "Share", get: { id: share.id, state: { accountId: OWNER } } },
@@ -45,12 +45,6 @@ describe("a resource get through the plugin", () => {
         },
       ),
     );
-    testStack = await createTestStack({
-      program: source,
-      config: { "cloudflare-sharing:apiToken": { value: TOKEN, secret: true }, "cloudflare-sharing:baseUrl": { value: emulator.url } },
-      env: { CLOUDFLARE_SHARING_TUNING: FAST_TUNING },
-    });
-    fs.rmSync(source, { recursive: true, force: true });
 
     emulator.control.clearLog();
     const up = await testStack.stack.up({ onOutput: (line) => testStack.printed.push(line) });

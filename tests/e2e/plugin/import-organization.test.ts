@@ -5,9 +5,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { RunningEmulator } from "../../../emulator";
-import { createTestStack, TestStack } from "../harness";
-import { FAST_TUNING, OWNER, PARTNER_A, RULESET_1, RULESET_2, startE2eEmulator, TOKEN } from "../fixtures";
-import { writeProgramDir, yamlProgram, YamlResource } from "./yaml-program";
+import { TestStack } from "../harness";
+import { OWNER, PARTNER_A, RULESET_1, RULESET_2, startE2eEmulator } from "../fixtures";
+import { yamlProgram, YamlResource } from "./yaml-program";
+import { yamlTestStack } from "./yaml-stack";
 
 jest.setTimeout(300_000);
 
@@ -39,13 +40,7 @@ describe.each(["organization", "owner"] as const)("importing an organization rec
     });
     const organizationRecipient = mixed.recipients[1];
 
-    const source = writeProgramDir(yamlProgram({}));
-    testStack = await createTestStack({
-      program: source,
-      config: { "cloudflare-sharing:apiToken": { value: TOKEN, secret: true }, "cloudflare-sharing:baseUrl": { value: emulator.url } },
-      env: { CLOUDFLARE_SHARING_TUNING: FAST_TUNING },
-    });
-    fs.rmSync(source, { recursive: true, force: true });
+    testStack = await yamlTestStack(emulator, yamlProgram({}));
 
     const imported = await testStack.stack.import({
       resources: [

@@ -6,10 +6,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import type { RunningEmulator } from "../../../emulator";
-import { createTestStack, TestStack } from "../harness";
-import { FAST_TUNING, OWNER, PARTNER_A, PARTNER_B, PARTNER_C, PARTNER_D, POLICY_1, RULESET_1, RULESET_2, startE2eEmulator, TOKEN } from "../fixtures";
+import { TestStack } from "../harness";
+import { OWNER, PARTNER_A, PARTNER_B, PARTNER_C, PARTNER_D, POLICY_1, RULESET_1, RULESET_2, startE2eEmulator } from "../fixtures";
 import { changeCounts, stepsOf } from "./plans";
-import { writeProgramDir, yamlProgram, YamlResource } from "./yaml-program";
+import { yamlProgram, YamlResource } from "./yaml-program";
+import { yamlTestStack } from "./yaml-stack";
 
 jest.setTimeout(300_000);
 
@@ -76,13 +77,7 @@ describe("preview through the plugin shows the plan up carries out", () => {
 
   beforeAll(async () => {
     emulator = await startE2eEmulator();
-    const source = writeProgramDir(yamlProgram(program(initial)));
-    testStack = await createTestStack({
-      program: source,
-      config: { "cloudflare-sharing:apiToken": { value: TOKEN, secret: true }, "cloudflare-sharing:baseUrl": { value: emulator.url } },
-      env: { CLOUDFLARE_SHARING_TUNING: FAST_TUNING },
-    });
-    fs.rmSync(source, { recursive: true, force: true });
+    testStack = await yamlTestStack(emulator, yamlProgram(program(initial)));
     const up = await testStack.stack.up({ onOutput: record });
     expect(up.summary.resourceChanges).toMatchObject({ create: 5 });
   });

@@ -5,9 +5,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { RunningEmulator } from "../../../emulator";
-import { createTestStack, TestStack } from "../harness";
-import { FAST_TUNING, OWNER, PARTNER_A, POLICY_1, RULESET_1, startE2eEmulator, TOKEN, writes } from "../fixtures";
-import { writeProgramDir, yamlProgram, YamlResource } from "./yaml-program";
+import { TestStack } from "../harness";
+import { OWNER, PARTNER_A, POLICY_1, RULESET_1, startE2eEmulator, writes } from "../fixtures";
+import { yamlProgram, YamlResource } from "./yaml-program";
+import { yamlTestStack } from "./yaml-stack";
 
 jest.setTimeout(240_000);
 
@@ -39,13 +40,7 @@ describe("secrets through the plugin", () => {
 
   beforeAll(async () => {
     emulator = await startE2eEmulator();
-    const source = writeProgramDir(yamlProgram({}));
-    testStack = await createTestStack({
-      program: source,
-      config: { "cloudflare-sharing:apiToken": { value: TOKEN, secret: true }, "cloudflare-sharing:baseUrl": { value: emulator.url } },
-      env: { CLOUDFLARE_SHARING_TUNING: FAST_TUNING },
-    });
-    fs.rmSync(source, { recursive: true, force: true });
+    testStack = await yamlTestStack(emulator, yamlProgram({}));
   });
   afterAll(async () => {
     await testStack?.destroyAndRemove().catch(() => undefined);
