@@ -96,17 +96,18 @@ export class RateLimiter {
 
 /**
  * The headers every /client/v4 response carries (§9.2): `Ratelimit` and `Ratelimit-Policy` with one item
- * per policy, `Retry-After` on a 429, and with `legacyHeaders` also `X-RateLimit-*`.
+ * per policy (none with `countHeaders` false), `Retry-After` on a 429, and with `legacyHeaders` also `X-RateLimit-*`.
  *
  * @example
  * rateLimitHeaders(limiter.take(bucket, now), false);
  * // { Ratelimit: '"default";r=59;t=20', "Ratelimit-Policy": '"default";q=60;w=20' }
  */
-export function rateLimitHeaders(decision: RateLimitDecision, legacyHeaders = true): Record<string, string> {
-  const headers: Record<string, string> = {
-    Ratelimit: decision.policies.map((p) => `"${p.name}";r=${p.remaining};t=${p.resetSeconds}`).join(", "),
-    "Ratelimit-Policy": decision.policies.map((p) => `"${p.name}";q=${p.limit};w=${p.windowSeconds}`).join(", "),
-  };
+export function rateLimitHeaders(decision: RateLimitDecision, legacyHeaders = true, countHeaders = true): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (countHeaders) {
+    headers.Ratelimit = decision.policies.map((p) => `"${p.name}";r=${p.remaining};t=${p.resetSeconds}`).join(", ");
+    headers["Ratelimit-Policy"] = decision.policies.map((p) => `"${p.name}";q=${p.limit};w=${p.windowSeconds}`).join(", ");
+  }
   if (legacyHeaders) {
     headers["X-RateLimit-Limit"] = String(decision.limit);
     headers["X-RateLimit-Remaining"] = String(decision.remaining);

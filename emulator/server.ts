@@ -142,7 +142,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
     const credential = identify(req);
     const decision = limiter.take(credential.bucket, now());
-    const headers = rateLimitHeaders(decision, settings.rateLimit.legacyHeaders);
+    const headers = rateLimitHeaders(decision, settings.rateLimit.legacyHeaders, settings.rateLimit.countHeaders ?? true);
     if (!decision.allowed) {
       sendEnvelopeError(res, new ApiError(429, ERROR_CODES.rateLimited, "Rate limited. Please wait and consider throttling your request speed"), headers);
       return finish(429, latencyFault);
@@ -156,7 +156,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return finish(serverErrorStatus, "server-error");
     }
     if (faultsApply && spurious429) {
-      sendEnvelopeError(res, new ApiError(429, ERROR_CODES.rateLimited, "Rate limited (injected)"), spurious429Headers(decision, faults.rateLimitRetryAfterS, now(), settings.rateLimit.legacyHeaders));
+      sendEnvelopeError(res, new ApiError(429, ERROR_CODES.rateLimited, "Rate limited (injected)"), spurious429Headers(decision, faults.rateLimitRetryAfterS, now(), settings.rateLimit.legacyHeaders, settings.rateLimit.countHeaders ?? true));
       return finish(429, "rate-limit");
     }
 
@@ -322,9 +322,9 @@ function authorize(credential: Credential, method: string, settings: EmulatorSet
   if (keys && !keys.some((pair) => pair.email === credential.email && pair.key === credential.key)) throw unauthenticated();
 }
 
-function spurious429Headers(decision: RateLimitDecision, retryAfterS: number, now: number, legacyHeaders: boolean): Record<string, string> {
+function spurious429Headers(decision: RateLimitDecision, retryAfterS: number, now: number, legacyHeaders: boolean, countHeaders: boolean): Record<string, string> {
   return {
-    ...rateLimitHeaders(decision, legacyHeaders),
+    ...rateLimitHeaders(decision, legacyHeaders, countHeaders),
     "Retry-After": String(retryAfterS),
     ...(legacyHeaders ? { "X-RateLimit-Reset": new Date(now + retryAfterS * 1000).toUTCString() } : {}),
   };

@@ -114,6 +114,11 @@ export interface RateLimitSettings {
    * documents only `Ratelimit`, `Ratelimit-Policy` and `Retry-After` (§9.2); some proxies add these.
    */
   legacyHeaders: boolean;
+  /**
+   * Send `Ratelimit` and `Ratelimit-Policy` (default true). False: as through a proxy that strips them,
+   * only a 429 and its `Retry-After` tell a client about the limit.
+   */
+  countHeaders?: boolean;
 }
 
 /** Random faults, drawn per request with the seeded RNG; only /client/v4 routes are affected. */

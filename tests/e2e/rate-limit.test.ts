@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import type { RunningEmulator } from "../../emulator";
 import type { TestStack } from "./harness";
-import { OWNER, PARTNER_A, PARTNER_B, Spec, sharingStack, startE2eEmulator } from "./fixtures";
+import { FAST_TUNING, OWNER, PARTNER_A, PARTNER_B, Spec, sharingStack, startE2eEmulator } from "./fixtures";
 
 jest.setTimeout(300_000);
 
@@ -84,5 +84,37 @@ describe("Cloudflare's rate limit headers, quota 20 per 7 s", () => {
     const requests = accepted();
     expect(requests.length).toBeGreaterThan(QUOTA);
     expect(span(requests)).toBeLessThan(allowedMs(requests.length) + WINDOW_MS); // one more window for sharing it
+  });
+});
+
+describe("the same quota behind a proxy that strips the count headers (only a 429 tells)", () => {
+  let emulator: RunningEmulator;
+  const stacks: TestStack[] = [];
+
+  beforeEach(async () => {
+    emulator = await startE2eEmulator({ rateLimit: { limit: QUOTA, windowMs: WINDOW_MS, blockMs: WINDOW_MS, legacyHeaders: false, countHeaders: false } });
+  });
+  afterEach(async () => {
+    emulator.control.configure({ rateLimit: { enabled: false } });
+    for (const testStack of stacks.splice(0)) await testStack.destroyAndRemove().catch(() => undefined);
+    await emulator.stop();
+  });
+
+  it("two stacks' up at once on one machine share it through the record of requests: 0 × 429", async () => {
+    // The budget is told the quota, as a user would behind such a proxy; nothing from the server
+    // tells one process what the other sends, so without the shared record each would use it all.
+    const tuning = JSON.stringify({ ...JSON.parse(FAST_TUNING), client: { ...JSON.parse(FAST_TUNING).client, rateBudget: { limit: QUOTA, windowMs: WINDOW_MS } } });
+    const fleets = await Promise.all(["left", "right"].map((prefix) => sharingStack(emulator, fleet(prefix, 6), { CLOUDFLARE_SHARING_TUNING: tuning })));
+    stacks.push(...fleets);
+    const ups = await Promise.all(fleets.map((testStack) => testStack.stack.up({ parallel: 64 })));
+    for (const up of ups) {
+      expect(up.summary.result).toBe("succeeded");
+      expect(up.summary.resourceChanges).toMatchObject({ create: 7 }); // 6 shares and the stack
+    }
+    const log = emulator.control.requestLog();
+    expect(log.filter((entry) => entry.status === 429)).toEqual([]);
+    const accepted = log.filter((entry) => entry.status !== 429);
+    expect(accepted.length).toBeGreaterThan(QUOTA);
+    expect(accepted[accepted.length - 1].at - accepted[0].at).toBeLessThan(allowedMs(accepted.length) + WINDOW_MS);
   });
 });

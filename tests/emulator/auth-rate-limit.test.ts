@@ -115,6 +115,18 @@ describe("rate limit headers as Cloudflare documents them (§9.2)", () => {
     expect(limited.headers.get("x-ratelimit-reset")).toBeNull();
   });
 
+  test("countHeaders = false (a proxy that strips them): no count on any answer, only a 429's Retry-After", async () => {
+    emu = await startTestEmulator({ rateLimit: { limit: 1, windowMs: 20_000, blockMs: 5_000, legacyHeaders: false, countHeaders: false } });
+    const ok = await emu.call("GET", sharesPath());
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("ratelimit")).toBeNull();
+    expect(ok.headers.get("ratelimit-policy")).toBeNull();
+    const limited = await emu.call("GET", sharesPath());
+    expectFailure(limited, 429, ERROR_CODES.rateLimited);
+    expect(limited.headers.get("retry-after")).toBe("5");
+    expect(limited.headers.get("ratelimit")).toBeNull();
+  });
+
   test("a burst policy beside default: both in every response; exceeding burst refuses only until a burst slot frees", async () => {
     emu = await startTestEmulator({ rateLimit: { limit: 10, windowMs: 60_000, blockMs: 60_000, burst: { limit: 2, windowMs: 1_000 } } });
     const first = await emu.call("GET", sharesPath());

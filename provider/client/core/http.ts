@@ -12,6 +12,7 @@ import { resolveDefaults } from "./defaults";
 import type { CloudflareSharingError } from "./errors";
 import { ApiError, ConnectionError, PaginationError, RateLimitError, RequestTimeoutError } from "./errors";
 import type { HeaderBag, RateWaitInfo } from "./rate-budget";
+import { MachineLedger, ledgerDir } from "./machine-ledger";
 import { RateBudget, sharedRateBudget } from "./rate-budget";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
@@ -188,13 +189,15 @@ export class HttpCore {
     this.onResponse = options.onResponse;
     this.dispatcher = options.dispatcher;
     this.random = options.random ?? Math.random;
+    const budgetKey = `${this.settings.baseUrl} ${credentialFingerprint(options.credentials)}`;
     this.rateBudget =
       options.rateBudget ??
-      sharedRateBudget(
-        `${this.settings.baseUrl} ${credentialFingerprint(options.credentials)}`,
-        () =>
-          new RateBudget({ ...this.settings.rateBudget, maxConcurrent: this.settings.maxConcurrentRequests, probeFirst: true }, this.clock),
-      );
+      sharedRateBudget(budgetKey, () => {
+        // The record shared with other processes is in real time: a test's fake clock keeps to itself.
+        const dir = this.clock === realClock ? ledgerDir(budgetKey) : undefined;
+        const ledger = dir === undefined ? undefined : new MachineLedger(dir);
+        return new RateBudget({ ...this.settings.rateBudget, maxConcurrent: this.settings.maxConcurrentRequests, probeFirst: true }, this.clock, ledger);
+      });
   }
 
   /** Sends a request (with retries) and returns the envelope's `result` (undefined for an empty 2xx body). */

@@ -10,9 +10,12 @@
 // window (`default`, and e.g. `burst` beside it), `Ratelimit` its remaining count and reset time. Every
 // policy is a window of its own and a request goes only when all of them have room. The server's
 // remaining count also counts the requests of every other process using the token: they are recorded
-// as requests we did not send, leaving when the server's reset time says.
+// as requests we did not send, leaving when the server's reset time says. Processes on the same
+// machine know each other exactly, through a shared record (machine-ledger.ts): their requests count
+// from the moment they are granted, not one round trip later.
 import type { Clock } from "./clock";
 import { realClock } from "./clock";
+import type { NeighbourRequest, RequestLedger } from "./machine-ledger";
 import { parseRatelimitHeader, parseRatelimitPolicyHeader } from "./ratelimit-headers";
 
 export { parseRatelimitHeader, parseRatelimitPolicyHeader } from "./ratelimit-headers";
@@ -104,9 +107,18 @@ interface Slot {
   inFlight: boolean;
 }
 
+/**
+ * How often a caller held by another process's request in flight looks again: that answer ends in
+ * the other process, and no release() here tells of it.
+ */
+const NEIGHBOUR_RECHECK_MS = 100;
+
 /** One policy's rolling window: this budget's own requests (shared by every policy) and the server's extra count. */
 interface PolicyWindow extends RatePolicyInfo {
-  /** Requests the server counts that this budget did not send (other processes, earlier runs), as its latest answer said. */
+  /**
+   * Requests the server counts that neither this budget nor a process on this machine sent (other
+   * machines, earlier runs), as its latest answer said.
+   */
   others: number;
   /** When they stop counting: the answer's reset time (nothing leaves the server's window before it). */
   othersLeaveAt: number;
@@ -162,10 +174,17 @@ export class RateBudget {
   private timer: { at: number; cancel: AbortController } | undefined;
   /** When the last write was granted; undefined before the first (a run with no writes never uses the reserve). */
   private lastWriteAt: number | undefined;
+  /** The other processes' requests on this machine with this token, as the record read last said. */
+  private neighbours: readonly NeighbourRequest[] = [];
 
+  /**
+   * @param ledger the record shared with the other processes on this machine that use the same
+   *   token; without it they are known only through the server's counts.
+   */
   constructor(
     readonly settings: RateBudgetSettings,
     private readonly clock: Clock = realClock,
+    private readonly ledger?: RequestLedger,
   ) {
     if (!(settings.limit >= 1) || !(settings.windowMs > 0) || !(settings.maxConcurrent >= 1)) {
       throw new RangeError("rate budget needs limit ≥ 1, windowMs > 0 and maxConcurrent ≥ 1");
@@ -229,6 +248,8 @@ export class RateBudget {
   observe(headers: HeaderBag, sentAt: number = this.clock.now()): void {
     const now = this.clock.now();
     this.prune(now);
+    // The neighbours' requests the server had counted by `sentAt` are known here: they must not count as strangers'.
+    this.ledger?.transact(this.horizon(now), (neighbours) => (this.neighbours = neighbours));
     const policyItems = parseRatelimitPolicyHeader(header(headers, "ratelimit-policy"));
     const items = parseRatelimitHeader(header(headers, "ratelimit"));
     for (const item of policyItems) {
@@ -330,19 +351,38 @@ export class RateBudget {
     // Ours that the server may have counted: sent by then and still in the window then. Those sent
     // later (in flight beside this request) are not in its count and must not hide others' requests.
     const ownWhenSent = this.own.filter((slot) => slot.sentAt <= sentAt && this.leavesAt(slot, policy) > sentAt).length;
-    policy.others = Math.max(0, policy.quota - ownWhenSent - Math.max(0, remaining));
+    const neighboursWhenSent = this.neighbours.filter((request) => request.sentAt <= sentAt && neighbourLeavesAt(request, policy) > sentAt).length;
+    policy.others = Math.max(0, policy.quota - ownWhenSent - neighboursWhenSent - Math.max(0, remaining));
     policy.othersLeaveAt = freedAt + 1;
     this.needsFreshCount = false;
   }
 
-  /** Requests `policy` counts at `now`: ours still in its window and the server's extra ones. */
+  /** Requests `policy` counts at `now`: ours and our neighbours' still in its window, and the server's extra ones. */
   private countIn(policy: PolicyWindow, now: number): number {
-    return this.own.filter((slot) => this.leavesAt(slot, policy) > now).length + policy.others;
+    const own = this.own.filter((slot) => this.leavesAt(slot, policy) > now).length;
+    const neighbours = this.neighbours.filter((request) => neighbourLeavesAt(request, policy) > now).length;
+    return own + neighbours + policy.others;
+  }
+
+  /** Oldest completion that still matters: two of the longest windows (see `prune`). */
+  private horizon(now: number): number {
+    return now - 2 * Math.max(...[...this.policies.values()].map((policy) => policy.windowMs)) - 1;
   }
 
   // Grants slots to waiters (writes first, then looks while every window has room beyond the write
   // reserve), in order within each kind, while the windows, the concurrency cap and any pause allow.
+  // With a shared record, reading the neighbours, deciding and recording the grants is one step under
+  // its lock: two processes never both take the window's last slot.
   private drain(): void {
+    if (this.queue.length === 0 || !this.ledger) return this.drainKnown();
+    const now = this.clock.now();
+    this.ledger.transact(this.horizon(now), (neighbours) => {
+      this.neighbours = neighbours;
+      this.drainKnown();
+    });
+  }
+
+  private drainKnown(): void {
     const now = this.clock.now();
     this.prune(now);
     while (this.queue.length > 0) {
@@ -375,7 +415,8 @@ export class RateBudget {
       if (count < room) continue;
       // A look held by the reserve alone may go once writes have been quiet long enough.
       const quietAt = priority === "look" && count < this.capacityOf(policy) ? this.quietAt() : undefined;
-      holds.push({ policy, freeAt: Math.min(this.nextExpiry(policy) ?? Infinity, quietAt ?? Infinity) });
+      const recheckAt = this.neighbours.some((request) => request.doneAt === undefined) ? now + NEIGHBOUR_RECHECK_MS : Infinity;
+      holds.push({ policy, freeAt: Math.min(this.nextExpiry(policy) ?? Infinity, quietAt ?? Infinity, recheckAt) });
     }
     return holds;
   }
@@ -421,6 +462,7 @@ export class RateBudget {
     const slot: Slot = { at: now, sentAt: now, inFlight: true };
     this.own.push(slot);
     this.inFlight++;
+    const seq = this.ledger?.sent(now);
     let released = false;
     return {
       release: () => {
@@ -430,6 +472,7 @@ export class RateBudget {
         // response, so expiring it one window after completion can never be early on the server's side.
         slot.at = this.clock.now();
         slot.inFlight = false;
+        if (seq !== undefined) this.ledger?.done(seq, slot.at);
         this.inFlight--;
         this.probed = true;
         this.drain();
@@ -466,7 +509,8 @@ export class RateBudget {
   private expiries(policy: PolicyWindow): number[] {
     const now = this.clock.now();
     const own = this.own.map((slot) => this.leavesAt(slot, policy)).filter((at) => at > now);
-    return [...own, ...Array<number>(policy.others).fill(policy.othersLeaveAt)];
+    const neighbours = this.neighbours.map((request) => neighbourLeavesAt(request, policy)).filter((at) => at > now);
+    return [...own, ...neighbours, ...Array<number>(policy.others).fill(policy.othersLeaveAt)];
   }
 
   private wakeAt(at: number): void {
@@ -525,6 +569,11 @@ export function sharedRateBudget(key: string, create: () => RateBudget): RateBud
   let budget = registry.get(key);
   if (!budget) registry.set(key, (budget = create()));
   return budget;
+}
+
+/** As `leavesAt` for our slots: one window after the answer, never while in flight. */
+function neighbourLeavesAt(request: NeighbourRequest, policy: PolicyWindow): number {
+  return request.doneAt === undefined ? Infinity : request.doneAt + policy.windowMs + 1;
 }
 
 function header(headers: HeaderBag, name: string): string | undefined {
