@@ -2,7 +2,8 @@
 // Generates the Python and Go SDKs of the provider plugin from schema.json into sdk/python and
 // sdk/go, with the Pulumi code generators (scripts/engine/sdkgen, a small Go module of this project
 // that calls the generators `pulumi package gen-sdk` asks a language host to run; the hosts built
-// here are too old to answer that). YAML needs no SDK, only the schema the plugin serves.
+// here are too old to answer that), then makes ShareRecipient and ShareResource delete before
+// replacing by default (./sdk-delete-before-replace.js). YAML needs no SDK, only the schema the plugin serves.
 //
 // Usage: node scripts/sdk.js [--check]   (--check: exit 1 if sdk/ is not what schema.json makes)
 "use strict";
@@ -11,6 +12,7 @@ const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
+const { deleteBeforeReplaceByDefault } = require("./sdk-delete-before-replace");
 
 const root = path.resolve(__dirname, "..");
 const LANGUAGES = ["python", "go"];
@@ -44,6 +46,7 @@ function generate(generator, outDir) {
     );
     fs.rmSync(target, { recursive: true, force: true });
     execFileSync(generator, [path.join(root, "schema.json"), language, target], { stdio: "inherit" });
+    deleteBeforeReplaceByDefault(language, target);
     if (language === "go") {
       if (!kept.has("go.mod")) fs.writeFileSync(path.join(target, "go.mod"), GO_MOD);
       for (const [name, content] of kept) fs.writeFileSync(path.join(target, name), content);

@@ -7,7 +7,7 @@ import { ValidationError } from "../client/core/errors";
 import type { RecipientObject } from "../client/types";
 import { rememberStackConfig } from "../config";
 import { runtimeFor } from "../runtime";
-import { forReading, lookupRecipient } from "../wait/finders";
+import { forReading, lookupRecipient, lookupRecipients, lookupShare } from "../wait/finders";
 import { TerminalStatusError } from "../wait/errors";
 import { deadlineSignal } from "../wait/deadline-signal";
 import { latestView } from "../wait/latest-view";
@@ -25,6 +25,7 @@ import { afterLeaving, waitForLeavingRecipients } from "./re-add";
 import { timeoutsChanged } from "./settling";
 import { terminalAdvice } from "./terminal";
 import { exclusiveShareConflict } from "./exclusive-shares";
+import { recipientTarget } from "./recipient-target";
 import {
   checkRecipientTarget,
   hasValue,
@@ -187,16 +188,28 @@ const provider: pulumi.dynamic.ResourceProvider<ShareRecipientInputs, ShareRecip
   },
 };
 
-/** Takes over an existing recipient instead of adding one, after checking it is the declared one. */
+/**
+ * Takes over an existing recipient instead of adding one, after checking it is for the declared
+ * target. The target is worked out as import and discover do (./recipient-target): the API reports
+ * an organization recipient with the organization's id or with the owner's account id (§12.12).
+ */
 async function adopt(wait: WaitContext, inputs: ShareRecipientInputs): Promise<RecipientObject> {
-  const existing = await lookupRecipient(wait, inputs.shareId, inputs.adopt!);
+  const [existing, share, listed] = await Promise.all([
+    lookupRecipient(wait, inputs.shareId, inputs.adopt!),
+    lookupShare(wait, inputs.shareId),
+    lookupRecipients(wait, inputs.shareId),
+  ]);
   const what = describeRecipient(inputs.shareId, inputs.adopt!);
-  if (existing === undefined || isGone(RECIPIENT_LIFECYCLE, existing.association_status)) {
-    throw new Error(`cannot adopt ${what}: it ${existing ? `is ${existing.association_status}` : "does not exist"}`);
+  // A recipient's share cannot be missing while the recipient is there: both are answered "does not exist".
+  if (existing === undefined || share === undefined || isGone(RECIPIENT_LIFECYCLE, existing.association_status)) {
+    throw new Error(`cannot adopt ${what}: it ${existing && share ? `is ${existing.association_status}` : "does not exist"}`);
   }
-  const declared = inputs.recipientAccountId ?? inputs.organizationId;
-  if (existing.account_id !== declared) {
-    throw new Error(`cannot adopt ${what}: it is for account ${existing.account_id}, declared ${declared}`);
+  // The GET is the recipient's latest view; a list may trail it.
+  const siblings = [existing, ...(listed ?? []).filter((other) => other.id !== existing.id)];
+  const target = recipientTarget(existing, share, new Set(), siblings);
+  const declared = describeTarget(inputs);
+  if (describeTarget(target) !== declared) {
+    throw new Error(`cannot adopt ${what}: it is for ${describeTarget(target)}, declared ${declared}`);
   }
   return existing;
 }

@@ -12,6 +12,9 @@ export interface CliResult {
   output: string;
 }
 
+/** The package's command as `npx pulumi-cloudflare-sharing` runs it: the copy `npm run build` installed. */
+export const RECOVER_CLI = path.resolve(__dirname, "..", "..", "node_modules", "pulumi-cloudflare-sharing", "dist", "provider", "discover", "cli.js");
+
 /**
  * Runs the pulumi CLI in the program directory with the stack's environment (plus `env`); bounded by
  * `timeoutMs`. It runs in its own process group, so a test can kill all of it (CLI, language host,

@@ -12,15 +12,13 @@ import type { RunningEmulator } from "../../emulator";
 import type { TestStack } from "./harness";
 import { sharingStack, Spec, TOKEN } from "./fixtures";
 import { hexIdOf, idsInState, liveObjects } from "./invariants";
-import { cli, restoreCheckpointIfTorn, runInProgram, until } from "./killed-run";
+import { cli, RECOVER_CLI, restoreCheckpointIfTorn, runInProgram, until } from "./killed-run";
 
 jest.setTimeout(300_000);
 
 const OWNER = hexIdOf("recover-owner");
 const partner = (label: string) => hexIdOf(`recover-partner-${label}`);
 const RULESET = hexIdOf("recover-ruleset");
-/** The package's command as `npx pulumi-cloudflare-sharing` runs it: the installed copy. */
-const RECOVER_CLI = path.resolve(__dirname, "..", "..", "node_modules", "pulumi-cloudflare-sharing", "dist", "provider", "discover", "cli.js");
 
 function oneShare(name: string, held: string): Spec {
   return {

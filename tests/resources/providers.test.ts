@@ -226,7 +226,7 @@ describe("ShareRecipient provider", () => {
     expect(adopted.id).toBe(existing.id);
     await expect(
       recipientProvider.create(await checked(recipientProvider, { accountId: OWNER, shareId, recipientAccountId: PARTNER_C, adopt: existing.id })),
-    ).rejects.toThrow(/cannot adopt .*: it is for account 9a7806061c88ada191ed06f989cc3dac, declared 7d793037a0760186574b0282f2f435e7/);
+    ).rejects.toThrow(/cannot adopt .*: it is for account 9a7806061c88ada191ed06f989cc3dac, declared account 7d793037a0760186574b0282f2f435e7/);
   });
 });
 

@@ -56,6 +56,9 @@ func NewShareRecipient(ctx *pulumi.Context,
 		return nil, errors.New("invalid value for required argument 'ShareId'")
 	}
 	opts = internal.PkgResourceDefaultOpts(opts)
+	// The API keeps one recipient per target on a share, and `pulumi up --replace` asks the provider nothing:
+	// delete the old record first unless the program says otherwise (a later option wins).
+	opts = append([]pulumi.ResourceOption{pulumi.DeleteBeforeReplace(true)}, opts...)
 	var resource ShareRecipient
 	err := ctx.RegisterResource("cloudflare-sharing:index:ShareRecipient", name, args, &resource, opts...)
 	if err != nil {

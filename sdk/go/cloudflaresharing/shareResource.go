@@ -74,6 +74,9 @@ func NewShareResource(ctx *pulumi.Context,
 		return nil, errors.New("invalid value for required argument 'ShareId'")
 	}
 	opts = internal.PkgResourceDefaultOpts(opts)
+	// The API keeps one share resource per object on a share, and `pulumi up --replace` asks the provider nothing:
+	// delete the old record first unless the program says otherwise (a later option wins).
+	opts = append([]pulumi.ResourceOption{pulumi.DeleteBeforeReplace(true)}, opts...)
 	var resource ShareResource
 	err := ctx.RegisterResource("cloudflare-sharing:index:ShareResource", name, args, &resource, opts...)
 	if err != nil {

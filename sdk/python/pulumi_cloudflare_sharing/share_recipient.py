@@ -182,6 +182,10 @@ class ShareRecipient(pulumi.CustomResource):
                  timeouts: pulumi.Input[Optional[Union['ShareRecipientTimeoutsArgs', 'ShareRecipientTimeoutsArgsDict']]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
+        if opts.delete_before_replace is None:
+            # The API keeps one recipient per target on a share, and `pulumi up --replace` asks the provider nothing:
+            # delete the old record first unless the program says otherwise.
+            opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(delete_before_replace=True))
         if not isinstance(opts, pulumi.ResourceOptions):
             raise TypeError('Expected resource options to be a ResourceOptions instance')
         if opts.id is None:

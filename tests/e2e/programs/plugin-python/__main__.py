@@ -33,6 +33,8 @@ policy = sharing.ShareResource(
 )
 
 pulumi.export("shareId", share.id)
+pulumi.export("partnerId", partner.id)
+pulumi.export("policyId", policy.id)
 pulumi.export("shareStatus", share.status)
 pulumi.export("inlineRecipients", share.recipients)
 pulumi.export("partnerStatus", partner.association_status)
