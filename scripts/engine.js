@@ -1,18 +1,20 @@
 #!/usr/bin/env node
 // Makes the Pulumi engine available offline and prints the directory holding it as the last line.
 //
-// The engine is `pulumi` (CLI), the language hosts `pulumi-language-nodejs`, `pulumi-language-yaml`
-// and `pulumi-language-python` (with its `pulumi-language-python-exec` shim), and
-// `pulumi-resource-pulumi-nodejs` (the dynamic-provider plugin script from @pulumi/pulumi).
+// The engine is `pulumi` (CLI), the language hosts `pulumi-language-nodejs`, `pulumi-language-yaml`,
+// `pulumi-language-python` (with its `pulumi-language-python-exec` shim) and `pulumi-language-go`,
+// and `pulumi-resource-pulumi-nodejs` (the dynamic-provider plugin script from @pulumi/pulumi).
 // They go where the official `pulumi` npm package and the Automation API look:
 // $PULUMI_HOME/versions/<version>/bin (default ~/.pulumi). If they are already there (an official
 // install on a machine with internet, or an earlier run of this script), they are used as they are.
 // Otherwise they are built from Go modules by the small modules in scripts/engine/: cli (the CLI),
-// langhost (the Node.js and Python hosts), nodehost (what the Node.js host lacks for policy packs)
-// and yaml (the YAML host).
+// langhost (the Node.js and Python hosts), nodehost (what the Node.js host lacks for policy packs),
+// golang (the Go host), gohost (what the Go host lacks to run a prebuilt program) and yaml (the YAML
+// host). Each host is built only when it is missing.
 //
-// The Go host is not built: a Go program is compiled by `go build` at every run, which on a small
-// machine costs minutes per test; Python programs need only the `pulumi` package from PyPI.
+// The Go host compiles a program with `go build` at every run unless Pulumi.yaml names a binary
+// built beforehand (`runtime: { name: go, options: { binary: <path> } }`), which is how the engine
+// tests run Go programs: compiled once per test file.
 //
 // Usage: npm run engine [-- --force]   (--force rebuilds even if the binaries are present)
 "use strict";
@@ -78,6 +80,17 @@ const LANGUAGE_HOSTS = [
     versionModule: "github.com/pulumi/pulumi/sdk/v3",
     // The host runs programs through this script, shipped in the same Go module as the host.
     companions: [{ name: "pulumi-language-python-exec", modulePath: "github.com/pulumi/pulumi/sdk/v3", file: "python/cmd/pulumi-language-python-exec" }],
+  },
+  {
+    name: "pulumi-language-go",
+    module: "golang",
+    pkg: "github.com/pulumi/pulumi/sdk/v3/go/pulumi-language-go",
+    versionModule: "github.com/pulumi/pulumi/sdk/v3",
+    // The v3.66.0 host takes the runtime option `binary` (a program compiled beforehand) only as a
+    // flag, which CLI v3.259 no longer passes: the host installed under this name is
+    // scripts/engine/gohost, which starts the v3.66.0 host with that flag for a Run that names a binary
+    // and hands every other call to it.
+    wrapper: { module: "gohost", pkg: ".", innerPath: path.join("go-host-v3.66.0", "pulumi-language-go") },
   },
   {
     name: "pulumi-language-yaml",
