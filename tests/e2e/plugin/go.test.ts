@@ -13,7 +13,7 @@ import { liveObjects } from "../invariants";
 import type { Held } from "../replaced";
 import { buildGoProgram, GoProgram, goPulumiYaml } from "./go-program";
 import { expectUpReplaceReplaces, heldByOutputs } from "./program-replace";
-import { programTestStack } from "./program-stack";
+import { programTestStack, separateObjectsSpec } from "./program-stack";
 
 // The first build of the program after a cold Go build cache takes minutes; later ones seconds.
 jest.setTimeout(600_000);
@@ -32,7 +32,7 @@ describe("the plugin under the real engine, from a Go program", () => {
     // The project folder holds only Pulumi.yaml: the host runs the binary and has nothing to compile.
     testStack = await programTestStack(emulator, {
       pulumiYaml: goPulumiYaml("plugin-go", program.binary),
-      spec: { accountId: OWNER, name: "from go", inlineRecipient: PARTNER_A, recipient: PARTNER_B, ruleset: RULESET_1, policy: POLICY_1 },
+      spec: separateObjectsSpec("from go"),
       env: { CLOUDFLARE_SHARING_JOURNAL_DIR: journalDir },
     });
   });

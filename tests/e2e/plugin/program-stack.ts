@@ -6,8 +6,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { RunningEmulator } from "../../../emulator";
-import { FAST_TUNING, TOKEN } from "../fixtures";
+import { FAST_TUNING, OWNER, PARTNER_A, PARTNER_B, POLICY_1, RULESET_1, TOKEN } from "../fixtures";
 import { createTestStack, TestStack } from "../harness";
+import { pythonHostEnv, pythonVenvBin } from "./python-env";
 import { PLUGIN_DIR } from "./yaml-program";
 
 /**
@@ -42,8 +43,8 @@ export interface ProgramStackOptions {
  * testStack = await programTestStack(emulator, {
  *   pulumiYaml: pluginPulumiYaml("plugin-python", "python"),
  *   copyFrom: "plugin-python",
- *   spec: { accountId: OWNER, name: "from python", inlineRecipient: PARTNER_A, recipient: PARTNER_B, ruleset: RULESET_1, policy: POLICY_1 },
- *   env: pythonHostEnv(venvBin),
+ *   spec: separateObjectsSpec("from python"),
+ *   env: pythonHostEnv(pythonVenvBin()),
  * });
  */
 export async function programTestStack(emulator: RunningEmulator, options: ProgramStackOptions): Promise<TestStack> {
@@ -63,4 +64,31 @@ export async function programTestStack(emulator: RunningEmulator, options: Progr
   } finally {
     fs.rmSync(source, { recursive: true, force: true });
   }
+}
+
+/**
+ * What plugin-python and plugin-go read from `e2e:spec`: a share `name` of OWNER with PARTNER_A and
+ * RULESET_1 declared inline, and a separate recipient (PARTNER_B) and resource (POLICY_1) on it.
+ *
+ * @example
+ * programTestStack(emulator, { pulumiYaml: goPulumiYaml("plugin-go", program.binary), spec: separateObjectsSpec("from go") });
+ */
+export function separateObjectsSpec(name: string): Record<string, unknown> {
+  return { accountId: OWNER, name, inlineRecipient: PARTNER_A, recipient: PARTNER_B, ruleset: RULESET_1, policy: POLICY_1 };
+}
+
+/**
+ * The stack of tests/e2e/programs/plugin-python declaring separateObjectsSpec(`name`), run by the
+ * interpreter of the test's virtual environment (made on first use), with `env` added.
+ *
+ * @example
+ * testStack = await pluginPythonStack(emulator, "from python");
+ */
+export async function pluginPythonStack(emulator: RunningEmulator, name: string, env: Record<string, string> = {}): Promise<TestStack> {
+  return programTestStack(emulator, {
+    pulumiYaml: pluginPulumiYaml("plugin-python", "python"),
+    copyFrom: "plugin-python",
+    spec: separateObjectsSpec(name),
+    env: { ...pythonHostEnv(pythonVenvBin()), ...env },
+  });
 }

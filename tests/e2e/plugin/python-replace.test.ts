@@ -7,10 +7,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { RunningEmulator } from "../../../emulator";
 import type { TestStack } from "../harness";
-import { OWNER, PARTNER_A, PARTNER_B, POLICY_1, RULESET_1, startE2eEmulator } from "../fixtures";
+import { startE2eEmulator } from "../fixtures";
 import { expectUpReplaceReplaces, heldByOutputs } from "./program-replace";
-import { pluginPulumiYaml, programTestStack } from "./program-stack";
-import { pythonHostEnv, pythonVenvBin } from "./python-env";
+import { pluginPythonStack } from "./program-stack";
 
 jest.setTimeout(300_000);
 
@@ -21,15 +20,9 @@ describe("`pulumi up --replace` from a Python program with no delete_before_repl
   const record = (line: string) => testStack.printed.push(line);
 
   beforeAll(async () => {
-    const venvBin = pythonVenvBin();
     emulator = await startE2eEmulator();
     // The program of python.test.ts: its `partner` and `policy` declare no resource options.
-    testStack = await programTestStack(emulator, {
-      pulumiYaml: pluginPulumiYaml("plugin-python", "python"),
-      copyFrom: "plugin-python",
-      spec: { accountId: OWNER, name: "replaced from python", inlineRecipient: PARTNER_A, recipient: PARTNER_B, ruleset: RULESET_1, policy: POLICY_1 },
-      env: { ...pythonHostEnv(venvBin), CLOUDFLARE_SHARING_JOURNAL_DIR: journalDir },
-    });
+    testStack = await pluginPythonStack(emulator, "replaced from python", { CLOUDFLARE_SHARING_JOURNAL_DIR: journalDir });
   });
   afterAll(async () => {
     await testStack?.destroyAndRemove().catch(() => undefined);

@@ -3,9 +3,8 @@
 // the real engine and the Python language host that `npm run engine` builds.
 import type { RunningEmulator } from "../../../emulator";
 import type { TestStack } from "../harness";
-import { OWNER, PARTNER_A, PARTNER_B, POLICY_1, RULESET_1, startE2eEmulator, TOKEN } from "../fixtures";
-import { pluginPulumiYaml, programTestStack } from "./program-stack";
-import { pythonHostEnv, pythonVenvBin } from "./python-env";
+import { PARTNER_A, PARTNER_B, startE2eEmulator, TOKEN } from "../fixtures";
+import { pluginPythonStack } from "./program-stack";
 
 jest.setTimeout(300_000);
 
@@ -15,14 +14,8 @@ describe("the plugin under the real engine, from a Python program", () => {
   const record = (line: string) => testStack.printed.push(line);
 
   beforeAll(async () => {
-    const venvBin = pythonVenvBin();
     emulator = await startE2eEmulator();
-    testStack = await programTestStack(emulator, {
-      pulumiYaml: pluginPulumiYaml("plugin-python", "python"),
-      copyFrom: "plugin-python",
-      spec: { accountId: OWNER, name: "from python", inlineRecipient: PARTNER_A, recipient: PARTNER_B, ruleset: RULESET_1, policy: POLICY_1 },
-      env: pythonHostEnv(venvBin),
-    });
+    testStack = await pluginPythonStack(emulator, "from python");
   });
   afterAll(async () => {
     await testStack?.destroyAndRemove().catch(() => undefined);
