@@ -10,7 +10,8 @@
 // Otherwise they are built from Go modules by the small modules in scripts/engine/: cli (the CLI),
 // langhost (the Node.js and Python hosts), nodehost (what the Node.js host lacks for policy packs),
 // golang (the Go host), gohost (what the Go host lacks to run a prebuilt program) and yaml (the YAML
-// host). Each host is built only when it is missing.
+// host); nodehost and gohost share hostproxy (a library, taken through a `replace` line), which starts
+// the older host beside them and forwards calls to it. Each host is built only when it is missing.
 //
 // The Go host compiles a program with `go build` at every run unless Pulumi.yaml names a binary
 // built beforehand (`runtime: { name: go, options: { binary: <path> } }`), which is how the engine

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"pulumi-cloudflare-sharing/engine/hostproxy"
+
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -14,7 +16,7 @@ import (
 // binaryOf returns the program binary that `first` (an encoded RunRequest) names in its runtime
 // options (`runtime: { name: go, options: { binary: <path> } }` in Pulumi.yaml), made absolute
 // against the program's directory, or "" when it names none.
-func binaryOf(first frame) (string, error) {
+func binaryOf(first hostproxy.Frame) (string, error) {
 	var req pulumirpc.RunRequest
 	if err := proto.Unmarshal(first, &req); err != nil {
 		return "", status.Errorf(codes.InvalidArgument, "decoding RunRequest: %v", err)
@@ -32,16 +34,16 @@ func binaryOf(first frame) (string, error) {
 
 // runBinary answers a Run that names a binary: a v3.66.0 host started for it with `-binary` (the
 // flag through which that host takes the option) runs the program, with the environment it always
-// builds; the host ends with the call.
-func (f *forwarder) runBinary(stream grpc.ServerStream, method string, first frame, binary string) error {
-	inner, conn, err := startInnerHost(f.innerPath, append([]string{"-binary=" + binary}, f.args...))
-	if err != nil {
-		return fmt.Errorf("running %s: %w", binary, err)
+// builds; the host ends with the call. A Run that names none is left to the first v3.66.0 host.
+func runBinary(inner *hostproxy.Inner, stream grpc.ServerStream, first hostproxy.Frame) (handled bool, err error) {
+	binary, err := binaryOf(first)
+	if err != nil || binary == "" {
+		return err != nil, err
 	}
-	defer func() {
-		_ = conn.Close()
-		_ = inner.Process.Kill()
-		_ = inner.Wait()
-	}()
-	return forward(conn, stream, method, []frame{first})
+	host, err := inner.StartAnother("-binary=" + binary)
+	if err != nil {
+		return true, fmt.Errorf("running %s: %w", binary, err)
+	}
+	defer host.Stop()
+	return true, hostproxy.Forward(host.Conn, stream, pulumirpc.LanguageRuntime_Run_FullMethodName, []hostproxy.Frame{first})
 }

@@ -14,3 +14,8 @@ require (
 	golang.org/x/text v0.40.0 // indirect
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20260526163538-3dc84a4a5aaa // indirect
 )
+
+require pulumi-cloudflare-sharing/engine/hostproxy v0.0.0
+
+// The code both wrapper hosts share, from this repository.
+replace pulumi-cloudflare-sharing/engine/hostproxy => ../hostproxy

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 
+	"pulumi-cloudflare-sharing/engine/hostproxy"
+
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -22,12 +24,12 @@ const policyPackRunner = "@pulumi/pulumi/cmd/run-policy-pack"
 
 // runPolicyPack starts the Node.js policy pack that `first` (an encoded RunPluginRequest) asks for
 // and streams its output back until it ends. It reports handled=false for any other kind of
-// plugin, which the v3.68.0 host then answers.
+// plugin, which the v3.68.0 host then answers as it always did.
 //
 // The pack runs as the official host runs it: `node [nodeargs] run-policy-pack <args...> <pack dir>`,
 // in the pack's directory, with the environment the CLI sends; the runner script is the one the
 // pack's own dependencies provide.
-func runPolicyPack(stream grpc.ServerStream, first frame) (handled bool, err error) {
+func runPolicyPack(_ *hostproxy.Inner, stream grpc.ServerStream, first hostproxy.Frame) (handled bool, err error) {
 	var req pulumirpc.RunPluginRequest
 	if err := proto.Unmarshal(first, &req); err != nil {
 		return true, status.Errorf(codes.InvalidArgument, "decoding RunPluginRequest: %v", err)
@@ -69,7 +71,7 @@ func runPolicyPack(stream grpc.ServerStream, first frame) (handled bool, err err
 	if len(env) > 0 {
 		cmd.Env = env
 	}
-	cmd.SysProcAttr = endWithParent()
+	cmd.SysProcAttr = hostproxy.EndWithParent()
 	out := &responseWriter{stream: stream}
 	cmd.Stdout = out.writer(func(b []byte) *pulumirpc.RunPluginResponse {
 		return &pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Stdout{Stdout: b}}
@@ -116,7 +118,7 @@ func (w *responseWriter) writer(wrap func([]byte) *pulumirpc.RunPluginResponse) 
 		if err != nil {
 			return 0, err
 		}
-		message := frame(encoded)
+		message := hostproxy.Frame(encoded)
 		w.mu.Lock()
 		defer w.mu.Unlock()
 		if err := w.stream.SendMsg(&message); err != nil {

@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PLUGIN_DIR } from "./yaml-program";
+import { pluginPulumiYaml } from "./program-stack";
 
 /** A cold build (empty build cache) of a program on the Pulumi Go SDK takes minutes on 2 cores. */
 const GO_BUILD_TIMEOUT_MS = 10 * 60_000;
@@ -48,16 +48,5 @@ export function buildGoProgram(name: string): GoProgram {
  * fs.writeFileSync(path.join(dir, "Pulumi.yaml"), goPulumiYaml("plugin-go", program.binary));
  */
 export function goPulumiYaml(name: string, binary: string): string {
-  return [
-    `name: ${name}`,
-    "runtime:",
-    "  name: go",
-    "  options:",
-    `    binary: ${JSON.stringify(binary)}`,
-    "plugins:",
-    "  providers:",
-    "    - name: cloudflare-sharing",
-    `      path: ${JSON.stringify(PLUGIN_DIR)}`,
-    "",
-  ].join("\n");
+  return pluginPulumiYaml(name, "go", { binary });
 }

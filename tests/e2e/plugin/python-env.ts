@@ -35,3 +35,14 @@ export function pythonVenvBin(): string {
   }
   return bin;
 }
+
+/**
+ * The environment under which the Python host built here runs the venv's interpreter: it takes
+ * `python` from PATH (it predates runtime options).
+ *
+ * @example
+ * env: pythonHostEnv(pythonVenvBin())
+ */
+export function pythonHostEnv(venvBin: string): Record<string, string> {
+  return { PATH: `${venvBin}${path.delimiter}${process.env.PATH}` };
+}

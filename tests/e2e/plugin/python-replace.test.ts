@@ -6,12 +6,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { RunningEmulator } from "../../../emulator";
-import { createTestStack, TestStack } from "../harness";
-import { FAST_TUNING, OWNER, PARTNER_A, PARTNER_B, POLICY_1, RULESET_1, startE2eEmulator, TOKEN } from "../fixtures";
-import { PLUGIN_RECIPIENT_TYPE, PLUGIN_RESOURCE_TYPE } from "../invariants";
-import { expectReplaced, Held } from "../replaced";
-import { pythonVenvBin } from "./python-env";
-import { PLUGIN_DIR } from "./yaml-program";
+import type { TestStack } from "../harness";
+import { startE2eEmulator } from "../fixtures";
+import { expectUpReplaceReplaces, heldByOutputs } from "./program-replace";
+import { pluginPythonStack } from "./program-stack";
 
 jest.setTimeout(300_000);
 
@@ -20,29 +18,11 @@ describe("`pulumi up --replace` from a Python program with no delete_before_repl
   let testStack: TestStack;
   const journalDir = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-journal-"));
   const record = (line: string) => testStack.printed.push(line);
-  const heldBy = (values: Record<string, { value: any }>): Held => ({ shareId: values.shareId.value, recipientId: values.partnerId.value, resourceId: values.policyId.value });
 
   beforeAll(async () => {
-    const venvBin = pythonVenvBin();
     emulator = await startE2eEmulator();
-    const source = fs.mkdtempSync(path.join(os.tmpdir(), "plugin-python-"));
     // The program of python.test.ts: its `partner` and `policy` declare no resource options.
-    fs.cpSync(path.join(__dirname, "..", "programs", "plugin-python"), source, { recursive: true });
-    fs.writeFileSync(
-      path.join(source, "Pulumi.yaml"),
-      ["name: plugin-python", "runtime: python", "plugins:", "  providers:", "    - name: cloudflare-sharing", `      path: ${JSON.stringify(PLUGIN_DIR)}`, ""].join("\n"),
-    );
-    testStack = await createTestStack({
-      program: source,
-      config: {
-        "e2e:spec": { value: JSON.stringify({ accountId: OWNER, name: "replaced from python", inlineRecipient: PARTNER_A, recipient: PARTNER_B, ruleset: RULESET_1, policy: POLICY_1 }) },
-        "cloudflare-sharing:apiToken": { value: TOKEN, secret: true },
-        "cloudflare-sharing:baseUrl": { value: emulator.url },
-      },
-      // The Python host built here takes the interpreter from PATH (it predates runtime options).
-      env: { PATH: `${venvBin}${path.delimiter}${process.env.PATH}`, CLOUDFLARE_SHARING_TUNING: FAST_TUNING, CLOUDFLARE_SHARING_JOURNAL_DIR: journalDir },
-    });
-    fs.rmSync(source, { recursive: true, force: true });
+    testStack = await pluginPythonStack(emulator, "replaced from python", { CLOUDFLARE_SHARING_JOURNAL_DIR: journalDir });
   });
   afterAll(async () => {
     await testStack?.destroyAndRemove().catch(() => undefined);
@@ -51,15 +31,8 @@ describe("`pulumi up --replace` from a Python program with no delete_before_repl
   });
 
   it("replaces the recipient and the resource, deleting each first: new ids, the old records gone, nothing left to do", async () => {
-    const before = heldBy((await testStack.stack.up({ onOutput: record })).outputs);
-    const replace = (((await testStack.exportState()).resources ?? []) as { type: string; urn: string }[])
-      .filter((resource) => resource.type === PLUGIN_RECIPIENT_TYPE || resource.type === PLUGIN_RESOURCE_TYPE)
-      .map((resource) => resource.urn);
-    expect(replace).toHaveLength(2);
-
-    const up = await testStack.stack.up({ replace, onOutput: record });
-    expect(up.summary.resourceChanges).toMatchObject({ replace: 2 });
-    await expectReplaced(emulator, testStack, before, heldBy(up.outputs));
+    const before = heldByOutputs((await testStack.stack.up({ onOutput: record })).outputs);
+    await expectUpReplaceReplaces(emulator, testStack, before);
     const preview = await testStack.stack.preview({ expectNoChanges: true, onOutput: record });
     expect(preview.changeSummary).toMatchObject({ same: 4 });
   });

@@ -1,14 +1,10 @@
 // The plugin from a second language: a Python program on the SDK generated into sdk/python (installed
 // into the test's virtual environment), under
 // the real engine and the Python language host that `npm run engine` builds.
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import type { RunningEmulator } from "../../../emulator";
-import { createTestStack, TestStack } from "../harness";
-import { FAST_TUNING, OWNER, PARTNER_A, PARTNER_B, POLICY_1, RULESET_1, startE2eEmulator, TOKEN } from "../fixtures";
-import { pythonVenvBin } from "./python-env";
-import { PLUGIN_DIR } from "./yaml-program";
+import type { TestStack } from "../harness";
+import { PARTNER_A, PARTNER_B, startE2eEmulator, TOKEN } from "../fixtures";
+import { pluginPythonStack } from "./program-stack";
 
 jest.setTimeout(300_000);
 
@@ -18,25 +14,8 @@ describe("the plugin under the real engine, from a Python program", () => {
   const record = (line: string) => testStack.printed.push(line);
 
   beforeAll(async () => {
-    const venvBin = pythonVenvBin();
     emulator = await startE2eEmulator();
-    const source = fs.mkdtempSync(path.join(os.tmpdir(), "plugin-python-"));
-    fs.cpSync(path.join(__dirname, "..", "programs", "plugin-python"), source, { recursive: true });
-    fs.writeFileSync(
-      path.join(source, "Pulumi.yaml"),
-      ["name: plugin-python", "runtime: python", "plugins:", "  providers:", "    - name: cloudflare-sharing", `      path: ${JSON.stringify(PLUGIN_DIR)}`, ""].join("\n"),
-    );
-    testStack = await createTestStack({
-      program: source,
-      config: {
-        "e2e:spec": { value: JSON.stringify({ accountId: OWNER, name: "from python", inlineRecipient: PARTNER_A, recipient: PARTNER_B, ruleset: RULESET_1, policy: POLICY_1 }) },
-        "cloudflare-sharing:apiToken": { value: TOKEN, secret: true },
-        "cloudflare-sharing:baseUrl": { value: emulator.url },
-      },
-      // The Python host built here takes the interpreter from PATH (it predates runtime options).
-      env: { PATH: `${venvBin}${path.delimiter}${process.env.PATH}`, CLOUDFLARE_SHARING_TUNING: FAST_TUNING },
-    });
-    fs.rmSync(source, { recursive: true, force: true });
+    testStack = await pluginPythonStack(emulator, "from python");
   });
   afterAll(async () => {
     await testStack?.destroyAndRemove().catch(() => undefined);
