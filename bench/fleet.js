@@ -902,6 +902,19 @@ function findCheckpoint(backendDir) {
  * limit⌉ extra windows (0 there). The large fleet is bounded by the limit by design: the requests
  * it needs at minimum (one write per object written on its own) ÷ the allowed rate (limit / window).
  */
+/** Requests per second Cloudflare allows from one IP address, whatever the window has left. */
+const PER_IP_RATE = 200;
+
+/**
+ * The rolling-window bound of `requests`: the first window's worth go at once (at `PER_IP_RATE`), each
+ * further window's worth one window later, plus the engine's own time before the first request.
+ */
+function rollingBoundMs(requests, engineBeforeMs) {
+  const windows = Math.ceil(requests / RATE_LIMIT.limit);
+  const lastBatch = requests - (windows - 1) * RATE_LIMIT.limit;
+  return (windows - 1) * RATE_LIMIT.windowMs + (lastBatch / PER_IP_RATE) * 1000 + engineBeforeMs;
+}
+
 function rateBoundMs(requests, minimumRequests) {
   if (FLEET.name === "small") return Math.ceil(Math.max(0, requests - RATE_LIMIT.limit) / RATE_LIMIT.limit) * RATE_LIMIT.windowMs;
   return (minimumRequests / RATE_LIMIT.limit) * RATE_LIMIT.windowMs;
@@ -1006,6 +1019,16 @@ function report(allResults, meta) {
         show: (v) => `${fmtS(v)} s (${(v / destroy.rateBoundMs).toFixed(2)}×; ${engineShare(destroy)})`,
         met: (v) => v <= 1.15 * destroy.rateBoundMs,
       },
+      ...[up, destroy].map((m) => {
+        const bound = rollingBoundMs(ONE_WRITE_OBJECTS, m.firstRequestAt);
+        return {
+          goal: `${m.op}: wall time against the rolling-window bound`,
+          target: `≤ 1.15 × (${fmtWindow(RATE_LIMIT.windowMs)} × (⌈${ONE_WRITE_OBJECTS} / ${RATE_LIMIT.limit}⌉ − 1) + the last batch at ${PER_IP_RATE}/s + the engine's ${fmtS(m.firstRequestAt)} s before the first request = ${fmtS(bound)} s) = ${fmtS(1.15 * bound)} s`,
+          value: m.wallMs,
+          show: (v) => `${fmtS(v)} s (${(v / bound).toFixed(2)}×)`,
+          met: (v) => v <= 1.15 * bound,
+        };
+      }),
       { goal: "up: requests per object", target: "(reported)", value: up.requests.total / OBJECTS, show: (v) => v.toFixed(2), met: () => true },
       { goal: "destroy: requests per object", target: "(reported)", value: destroy.requests.total / OBJECTS, show: (v) => v.toFixed(2), met: () => true },
     ];
@@ -1089,12 +1112,21 @@ function report(allResults, meta) {
       `For \`destroy\`: all ${OBJECTS} objects (→ \`deleted\` / \`disassociated\`, 404 counts as gone). Measured on the emulator side: it is when the provider *could* have known, ` +
       "a lower bound of when the engine reported the object done.",
   );
-  lines.push("- *Longest settle chain* (`up`): max over shares of the inline recipient's settle time plus the longest settle time of its separate recipients " +
-    "(they can only be created once the Share, which waits for its inline recipient, has an id). " +
+  lines.push(
+    "- *Critical path* (`up`), per created object, from the emulator's request log and status history and the engine's events: its write (the emulator's creation time) → " +
+      "the last fact its `create` legitimately waits for (a Share: its inline recipient `associated` and its inline resource `active` and reported by that recipient at its version; " +
+      "a ShareRecipient: `associated`; a ShareResource: `active` and reported at its version by every recipient of its share; the bench's emulator reports a resource's version at once) → " +
+      "*seen*: the end of the first answer that could show that fact (as for the overshoot) → *returned*: when the engine's event stream (Automation API `onEvent`, a gRPC stream) delivered the " +
+      "resource's outputs → for a Share, its dependents' first write. A negative *seen → returned* means the provider learned the fact from an answer the bench does not count (a Share's recipient counts, say).",
+  );
+  lines.push("- *Settle chain* (`up`): the longest chain of facts the provider legitimately waits for, from the emulator's history: max over shares of the Share's own (its POST → its last fact) " +
+    "plus the slowest of its separate ShareRecipients and ShareResources (their POST → their last fact), since they can only be created once the Share has returned its id. " +
+    "*API span*: the first request's start → the last response's end. " +
     (FLEET.name === "small"
       ? "*Rate-limit bound*: ⌈(requests − 1200) / 1200⌉ extra 5-minute windows."
-      : `*Rate-limit bound*: the requests needed at minimum (${ONE_WRITE_OBJECTS}: one write per object written on its own) ÷ the allowed rate (${RATE_LIMIT.limit} per ${fmtWindow(RATE_LIMIT.windowMs)}); ` +
-        `a rolling window lets the first ${RATE_LIMIT.limit} go at once, so ${fmtS(((ONE_WRITE_OBJECTS - RATE_LIMIT.limit) / RATE_LIMIT.limit) * RATE_LIMIT.windowMs)} s would do in theory.`));
+      : `*Rate-limit bound* (steady rate): the requests needed at minimum (${ONE_WRITE_OBJECTS}: one write per object written on its own) ÷ the allowed rate (${RATE_LIMIT.limit} per ${fmtWindow(RATE_LIMIT.windowMs)}). ` +
+        `*Rolling-window bound*: a rolling window lets the first ${RATE_LIMIT.limit} go at once (at most ${PER_IP_RATE} a second), so N requests need ${fmtWindow(RATE_LIMIT.windowMs)} × (⌈N / ${RATE_LIMIT.limit}⌉ − 1) ` +
+        `plus the last batch at ${PER_IP_RATE} a second, plus the engine's own time before the first request.`));
   lines.push(
     "- *Engine*: the time before the first request (engine start, program run, first steps) and after the last response (wrap-up, last checkpoint); " +
       "`preview` sends no request, so its wall time is the engine's and the program's own cost; *checkpoint writes*: the temporary files the file backend writes each checkpoint to before renaming it into place " +
@@ -1106,7 +1138,7 @@ function report(allResults, meta) {
   for (const r of results) {
     const up = r.ops.up;
     lines.push(
-      `- ${r.mode}: up — longest settle chain ${fmtS(up.chainMs)} s (share create → its last recipient settled, as observed: ${fmtS(up.observedChainMs)} s), ` +
+      `- ${r.mode}: up — settle chain ${fmtS(up.chainMs)} s (recipients only: ${fmtS(up.recipientChainMs)} s; first share create → its last recipient settled, as observed: ${fmtS(up.observedChainMs)} s), ` +
         `rate-limit bound ${fmtS(up.rateBoundMs)} s; first request ${fmtS(up.firstRequestAt)} s and last response ${fmtS(up.lastResponseAt)} s after the up call started ` +
         `(engine start-up and program run before, engine wrap-up after); preview (no requests) took ${fmtS(r.ops.preview.wallMs)} s. ` +
         `Overshoot under the stricter "arrived after the settle" rule: median ${fmtMs(up.overshoot.strictMedian)} ms, p95 ${fmtMs(up.overshoot.strictP95)} ms; ` +
