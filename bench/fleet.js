@@ -678,6 +678,8 @@ async function runMode(mode, pulumiCommand, runDir) {
       // The provider prints a line whenever its rate budget holds a request back (runtime.ts).
       const rateHolds = output.join("").split("\n").filter((line) => line.includes("to stay under Cloudflare's rate limit")).length;
       const writesFirst = output.join("").split("\n").filter((line) => line.includes("writes-first")).length;
+      // The provider prints a line when its rate budget's mode changes (latency ↔ saving).
+      const modeChanges = output.join("").split("\n").filter((line) => /rate budget: (saving requests|spending on latency)/.test(line)).length;
       const measured = {
         op,
         wallMs: ended - started,
@@ -687,6 +689,7 @@ async function runMode(mode, pulumiCommand, runDir) {
         requests: countRequests(entries),
         rateHolds,
         writesFirst,
+        modeChanges,
         value,
         peakRssBytes: memory.peakBytes(),
         checkpointWrites: checkpoints.count(),
@@ -1156,7 +1159,8 @@ function report(allResults, meta) {
       `- ${r.mode}: engine — ${["up", "preview", "refresh", "destroy"].map((op) => `${op} ${fmtS(r.ops[op].wallMs)} s, ~${r.ops[op].checkpointWrites} checkpoint writes, provider peak RSS ${fmtMiB(r.ops[op].peakRssBytes)} MiB`).join("; ")}; ` +
         `preview (no request) costs ${fmtMs(r.ops.preview.wallMs / OBJECTS)} ms per object; up: first request ${fmtS(up.firstRequestAt)} s after the call, last response ${fmtS(up.wallMs - up.lastResponseAt)} s before it returned; ` +
         `destroy: ${fmtS(r.ops.destroy.firstRequestAt)} s and ${fmtS(r.ops.destroy.wallMs - r.ops.destroy.lastResponseAt)} s. ` +
-        `Provider lines "writes-first" (looks held so writes go first): ${["up", "refresh", "destroy"].map((op) => `${op} ${r.ops[op].writesFirst}`).join(", ")}.`,
+        `Provider lines "writes-first" (looks held so writes go first): ${["up", "refresh", "destroy"].map((op) => `${op} ${r.ops[op].writesFirst}`).join(", ")}; ` +
+        `lines saying the rate budget's mode changed (saving requests ↔ spending on latency): ${["up", "refresh", "destroy"].map((op) => `${op} ${r.ops[op].modeChanges}`).join(", ")}.`,
     );
     const ph = up.phases;
     const span = (k) => `${fmtS(ph[k].median)} s (${fmtS(ph[k].min)}–${fmtS(ph[k].max)})`;
