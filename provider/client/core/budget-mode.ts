@@ -6,7 +6,7 @@
 // lists other waits make, and spaced out as a wait grows old).
 //
 // Why half: below it the window has room for as many requests again as it holds, so the few extra
-// looks latency costs (a small stack spends a tenth more) cannot bring the write reserve (the last
+// looks latency costs (a few per cent more on a small stack) cannot bring the write reserve (the last
 // 10 % of the capacity, see RateBudgetSettings.writeReserve) within reach before the mode turns;
 // above it, every look saved is room for a write later in the window. The requests the server counts
 // for other processes on the same token are in the fill too: many stacks at once turn to saving
