@@ -81,17 +81,34 @@ describe("spendingMode", () => {
     const lines: string[] = [];
     const spy = jest.spyOn(console, "log").mockImplementation((line: string) => void lines.push(line));
     try {
-      expect(spendingMode(rateBudget)).toBe("latency");
+      expect(spendingMode(rateBudget, clock.now())).toBe("latency");
       expect(lines).toEqual([]); // a run starts spending on latency: nothing to say yet
       await send(rateBudget, 60);
-      expect(spendingMode(rateBudget)).toBe("saving");
-      expect(spendingMode(rateBudget)).toBe("saving");
+      await clock.advance(100);
+      expect(spendingMode(rateBudget, clock.now())).toBe("saving");
+      await clock.advance(100);
+      expect(spendingMode(rateBudget, clock.now())).toBe("saving");
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(/^rate budget: saving requests \(60 of "default"'s 100 requests per 1 s used\)/);
-      await clock.advance(1001);
-      expect(spendingMode(rateBudget)).toBe("latency");
+      await clock.advance(1000);
+      expect(spendingMode(rateBudget, clock.now())).toBe("latency");
       expect(lines).toHaveLength(2);
       expect(lines[1]).toMatch(/^rate budget: spending on latency \(0 of "default"'s 100 requests per 1 s used\)/);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it("reads the budget at most every 100 ms: a large stack's looks all ask", async () => {
+    const { rateBudget, clock } = budget();
+    const spy = jest.spyOn(console, "log").mockImplementation(() => undefined);
+    try {
+      expect(spendingMode(rateBudget, clock.now())).toBe("latency");
+      await send(rateBudget, 60);
+      await clock.advance(99);
+      expect(spendingMode(rateBudget, clock.now())).toBe("latency"); // the read of 99 ms ago stands
+      await clock.advance(1);
+      expect(spendingMode(rateBudget, clock.now())).toBe("saving");
     } finally {
       spy.mockRestore();
     }
