@@ -6,6 +6,8 @@ import { CloudflareSharingClient } from "./client";
 import { realClock } from "./client/core/clock";
 import { credentialFingerprint } from "./client/core/credentials";
 import { CLIENT_DEFAULTS, ClientDefaults, DeepPartial } from "./client/core/defaults";
+import type { BudgetMode } from "./client/core/budget-mode";
+import type { RateBudget } from "./client/core/rate-budget";
 import type { ClientEvent } from "./client/core/http";
 import { currentCallContext } from "./call-context";
 import { currentBaseUrl, currentCredentials } from "./config";
@@ -24,6 +26,12 @@ export interface ProviderDefaults {
   coalesce: boolean;
   /** How long a batch of lookups stays open. */
   coalesceWindowMs: number;
+  /**
+   * Spend status looks on latency while the rate budget is far from binding (RateBudget.mode): looks
+   * go at once and waits keep their short interval. False: looks are always saved (batched with
+   * other waits' lists, spaced out as waits grow old), as when the budget binds.
+   */
+  spendOnLatency: boolean;
   /**
    * How old a complete list may be and still answer a `refresh` read: the engine reads every object
    * at once, spread over a few hundred milliseconds, and one list of a share answers all of them.
@@ -47,6 +55,7 @@ export const PROVIDER_DEFAULTS = {
   poll: { firstDelayMs: 250, factor: 1.15, maxDelayMs: 5_000, gridMs: 250 },
   coalesce: true,
   coalesceWindowMs: 15,
+  spendOnLatency: true,
   readReuseMs: 2_000,
   recipientRecheckMs: 2_000,
   createNotFoundChecks: 20,
@@ -119,6 +128,42 @@ function describeClientEvent(event: ClientEvent): string {
   }
 }
 
+const ANNOUNCED_MODES = Symbol.for("pulumi-cloudflare-sharing.announcedBudgetModes");
+/**
+ * How long a mode read stands: every look asks, and reading the budget counts its whole window (a
+ * large stack's thousands of waits would spend the process's time on it); its fill moves little in
+ * that time (at most 20 requests at Cloudflare's 200 a second).
+ */
+const MODE_READ_MS = 100;
+
+/**
+ * The rate budget's mode (RateBudget.mode, read at most every 100 ms), with a progress line when it
+ * is not the one this process last read of that budget. A run starts far from the limit (`latency`),
+ * so the first line comes when the budget binds.
+ *
+ * @example
+ * const spendOnLatency = () => spendingMode(api.http.rateBudget) === "latency";
+ */
+export function spendingMode(budget: RateBudget, now: number = Date.now()): BudgetMode {
+  const holder = globalThis as unknown as Record<symbol, WeakMap<RateBudget, { mode: BudgetMode; at: number }> | undefined>;
+  const announced = (holder[ANNOUNCED_MODES] ??= new WeakMap());
+  const last = announced.get(budget);
+  if (last !== undefined && now >= last.at && now - last.at < MODE_READ_MS) return last.mode;
+  const mode = budget.mode;
+  if (mode !== (last?.mode ?? "latency")) log(describeMode(mode, budget));
+  announced.set(budget, { mode, at: now });
+  return mode;
+}
+
+function describeMode(mode: BudgetMode, budget: RateBudget): string {
+  const { policies, pauseRemainingMs } = budget.snapshot();
+  const busiest = [...policies].sort((a, b) => b.inWindow / b.quota - a.inWindow / a.quota)[0];
+  const fill = pauseRemainingMs > 0 ? "paused by a 429" : `${busiest.inWindow} of "${busiest.name}"'s ${busiest.quota} requests per ${Math.round(busiest.windowMs / 1000)} s used`;
+  return mode === "saving"
+    ? `rate budget: saving requests (${fill}): status looks join other waits' lists and space out as waits grow old`
+    : `rate budget: spending on latency (${fill}): status looks go at once`;
+}
+
 export interface Runtime {
   api: CloudflareSharingClient;
   wait: WaitContext;
@@ -147,6 +192,7 @@ export function runtimeFor(accountId: string): Runtime {
       coalesceWindowMs: settings.coalesceWindowMs,
       readReuseMs: settings.readReuseMs,
       recipientRecheckMs: settings.recipientRecheckMs,
+      spendOnLatency: settings.spendOnLatency ? () => spendingMode(api.http.rateBudget) === "latency" : undefined,
       clock: realClock,
       schedule: settings.poll,
       createNotFoundChecks: settings.createNotFoundChecks,

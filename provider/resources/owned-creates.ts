@@ -160,14 +160,17 @@ export function resourceCreate(
 }
 
 /**
- * `look`, sent at the next point of the waits' poll grid that waits of every age share (twice the
- * grid step: waits that have waited a while look at most that often, on those points), so the look
- * joins their batch instead of costing a request of its own (at most two grid steps later).
+ * `look`, sent at the next point of the waits' poll grid that waits of every age share, so the look
+ * joins their batch instead of costing a request of its own. While looks are saved that is twice the
+ * grid step (waits that have waited a while look at most that often, on those points): at most two
+ * grid steps later. Far from the rate limit (ctx.spendOnLatency) waits keep looking at every grid
+ * step, so the next one will do: the create's POST waits for this look.
  */
 async function atGridPoint<T>(ctx: WaitContext, signal: AbortSignal | undefined, look: () => Promise<T>): Promise<T> {
   const now = ctx.clock.now();
+  const step = ctx.spendOnLatency?.() ? ctx.schedule.gridMs : 2 * ctx.schedule.gridMs;
   // The operation's deadline signal ends the sleep and, through the finders, the shared look too.
-  await ctx.clock.sleep(nextGridPoint(now, 2 * ctx.schedule.gridMs) - now, signal);
+  await ctx.clock.sleep(nextGridPoint(now, step) - now, signal);
   return look();
 }
 

@@ -39,6 +39,12 @@ export interface LookupContext {
   readReuseMs: number;
   /** Longest a share with recipient waits goes unlisted while its recipient counts stay the same. */
   recipientRecheckMs?: number;
+  /**
+   * Whether looks spend requests on latency now: true while the rate budget is far from binding
+   * (RateBudget.mode). A look then goes at once instead of waiting to join a list another wait will
+   * make, and a wait keeps looking at its short interval. Absent: looks are saved.
+   */
+  spendOnLatency?: () => boolean;
 }
 
 /**

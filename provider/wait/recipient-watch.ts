@@ -61,6 +61,11 @@ export interface RecipientWatchOptions {
    * share (one it added or removed, or a wait saw still moving). 0, the default: it lists at once.
    */
   listPatienceMs?: number;
+  /**
+   * Whether looks spend requests on latency now (the rate budget far from binding): while it says
+   * so, a look never waits its `listPatienceMs`. Default: never.
+   */
+  spendOnLatency?: () => boolean;
   now?: () => number;
 }
 
@@ -353,7 +358,8 @@ export class RecipientWatch {
     this.timer = undefined;
     const byShare = new Map<string, PendingLook[]>();
     const now = this.now();
-    const patience = this.options.listPatienceMs ?? 0;
+    // Far from the rate limit, a look does not wait for a list another wait will make.
+    const patience = this.options.spendOnLatency?.() ? 0 : (this.options.listPatienceMs ?? 0);
     for (const pending of batch) {
       const { question: q, shareId } = pending;
       // Its wait gave up while the look was queued: nothing is asked for it.

@@ -85,11 +85,27 @@ export function scheduleFor(ctx: WaitContext, kind: string, options: { removal?:
   // `destroy` whose deletes the engine spreads over seconds, for at most one grid step of delay.
   const base = options.removal ? { ...ctx.schedule, gridMs: 2 * ctx.schedule.gridMs } : ctx.schedule;
   const samples = settleTimes().get(`${ctx.scope}|${kind}`) ?? [];
-  if (samples.length < LEARN_AFTER_SAMPLES) return base;
+  if (samples.length < LEARN_AFTER_SAMPLES) return spacedOnlyWhenSaving(ctx, base);
   const learned = Math.min(base.maxDelayMs, LEARNED_FRACTION * Math.min(...samples));
-  if (learned <= base.firstDelayMs) return base;
+  if (learned <= base.firstDelayMs) return spacedOnlyWhenSaving(ctx, base);
   // After the late first look, settles are due any moment: look again at half that delay, growing.
-  return { ...base, firstDelayMs: learned, thenDelayMs: Math.max(base.firstDelayMs, learned * 0.4) };
+  return spacedOnlyWhenSaving(ctx, { ...base, firstDelayMs: learned, thenDelayMs: Math.max(base.firstDelayMs, learned * 0.4) });
+}
+
+/**
+ * The schedule whose delays grow only while looks are saved (ctx.spendOnLatency): far from the rate
+ * limit a wait keeps looking at the interval it has reached, and its settle is seen that much sooner.
+ * Read at each look, so a wait that started far from the limit spaces out once the budget binds.
+ */
+function spacedOnlyWhenSaving(ctx: WaitContext, schedule: PollSchedule): PollSchedule {
+  const latency = ctx.spendOnLatency;
+  if (latency === undefined) return schedule;
+  return {
+    ...schedule,
+    get factor() {
+      return latency() ? 1 : schedule.factor;
+    },
+  };
 }
 
 /** Records how long a wait of `kind` that had to poll took to see its target. */

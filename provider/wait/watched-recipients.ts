@@ -32,6 +32,8 @@ function watchFor(ctx: LookupContext): RecipientWatch {
         // While recipients of a share are awaited, their waits list it at least this often: a
         // propagation look waits that long for their list rather than sending one of its own.
         listPatienceMs: ctx.recipientRecheckMs ?? DEFAULT_RECIPIENT_RECHECK_MS,
+        // ... unless the rate budget is far from binding: then it lists at once.
+        spendOnLatency: () => ctx.spendOnLatency?.() ?? false,
       },
     ),
   );

@@ -69,6 +69,8 @@ describe("Cloudflare's rate limit headers, quota 20 per 7 s", () => {
     expect(span(requests)).toBeLessThan(allowedMs(requests.length));
     // The progress lines say why a request waited, with the server's numbers.
     expect(lines.join("\n")).toContain(`"default" allows ${QUOTA} per ${WINDOW_MS / 1000} s (the server's numbers)`);
+    // And when the run stopped spending looks on latency: half the server's window was used.
+    expect(lines.join("\n")).toMatch(new RegExp(`rate budget: saving requests \\(\\d+ of "default"'s ${QUOTA} requests per ${WINDOW_MS / 1000} s used\\)`));
   });
 
   it("two stacks' up at once on one token stay under the limit together: 0 × 429", async () => {

@@ -481,6 +481,31 @@ describe("RecipientWatch", () => {
     expect((await fourth)?.recipients).toHaveLength(1);
   });
 
+  it("lists at once, without waiting for the share's recipient waits, while looks spend on latency", async () => {
+    const account = fakeAccount();
+    let latency = true;
+    const watch = new RecipientWatch(account.sources, { windowMs: 1, recheckMs: 2_000, listPatienceMs: 5_000, spendOnLatency: () => latency });
+    account.set("s1", "a", "associating");
+    await watch.list("s1");
+    // A recipient this process awaits: saving, a look would wait up to 5 s for its wait's list.
+    watch.remember("s1", { id: "a", account_id: "acct-a", association_status: "associating", created: "", modified: "" });
+    account.calls.recipients.length = 0;
+    const started = Date.now();
+    await watch.listedSince("s1", Date.now() + 1);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(account.calls.recipients).toEqual(["s1"]);
+
+    // The budget binds: the next look waits for the list the recipient's wait makes.
+    latency = false;
+    account.calls.recipients.length = 0;
+    const parked = watch.listedSince("s1", Date.now() + 1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(account.calls.recipients).toEqual([]);
+    await watch.list("s1");
+    expect((await parked)?.recipients).toHaveLength(1);
+    expect(account.calls.recipients).toEqual(["s1"]);
+  });
+
   it("lets a waiting look go when its signal aborts", async () => {
     const account = fakeAccount();
     const watch = new RecipientWatch(account.sources, { windowMs: 1, recheckMs: 2_000, listPatienceMs: 5_000 });

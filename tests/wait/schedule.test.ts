@@ -7,7 +7,7 @@ import { clearLearnedSettleTimes, waitShareActive, waitShareGone, WaitContext } 
 const GRID_MS = 250;
 
 /** A wait context whose clock only moves when a wait sleeps, and whose share GETs record when they were sent. */
-function fakeContext(statuses: string[]) {
+function fakeContext(statuses: string[], spendOnLatency?: () => boolean) {
   let now = 1_000_000 + 30; // off the grid
   const lookedAt: number[] = [];
   const ctx = {
@@ -30,6 +30,7 @@ function fakeContext(statuses: string[]) {
     createNotFoundChecks: 0,
     progressEveryMs: 60_000,
     log: () => undefined,
+    spendOnLatency,
   } as unknown as WaitContext;
   return { ctx, lookedAt };
 }
@@ -50,5 +51,20 @@ describe("poll instants", () => {
     expect(lookedAt).toHaveLength(4);
     for (const at of lookedAt) expect(at % GRID_MS).toBe(0);
     expect(lookedAt.some((at) => at % (2 * GRID_MS) !== 0)).toBe(true);
+  });
+
+  it("a settle wait keeps its first interval while looks spend on latency, and spaces out once they are saved", async () => {
+    const gaps = (at: number[]) => at.slice(1).map((t, i) => t - at[i]);
+    const latency = fakeContext(Array(12).fill(UPDATING).concat("active"), () => true);
+    await waitShareActive(latency.ctx, "s1", 60_000);
+    expect(gaps(latency.lookedAt)).toEqual(Array(12).fill(GRID_MS));
+
+    // Saving from the sixth look on: the delay grows from there.
+    let looks = 0;
+    const saving = fakeContext(Array(12).fill(UPDATING).concat("active"), () => ++looks <= 5);
+    await waitShareActive(saving.ctx, "s1", 60_000);
+    const after = gaps(saving.lookedAt);
+    expect(after.slice(0, 4)).toEqual(Array(4).fill(GRID_MS));
+    expect(Math.max(...after)).toBeGreaterThan(GRID_MS);
   });
 });

@@ -17,6 +17,7 @@ import type { Clock } from "./clock";
 import { realClock } from "./clock";
 import type { NeighbourRequest, RequestLedger } from "./machine-ledger";
 import { parseRatelimitHeader, parseRatelimitPolicyHeader } from "./ratelimit-headers";
+import { BudgetMode, budgetModeOf } from "./budget-mode";
 
 export { parseRatelimitHeader, parseRatelimitPolicyHeader } from "./ratelimit-headers";
 
@@ -300,6 +301,17 @@ export class RateBudget {
       pauseRemainingMs: this.pauseRemainingMs(),
       policies: this.policyInfo.map((info) => ({ ...info, inWindow: this.countIn(this.policies.get(info.name)!, now) })),
     };
+  }
+
+  /**
+   * How requests are spent now: `latency` while every window is far from binding, `saving` as one
+   * binds (the rule and its threshold: ./budget-mode). Read by the looks of the waits, not by the budget.
+   *
+   * @example
+   * if (budget.mode === "latency") look(); // at once, instead of waiting to join a later list
+   */
+  get mode(): BudgetMode {
+    return budgetModeOf(this.snapshot(), this.settings.safetyMargin);
   }
 
   private get defaultPolicy(): PolicyWindow {
