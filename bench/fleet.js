@@ -21,20 +21,14 @@
 // histories as JSON (for diagnosis).
 
 const { execFileSync } = require("node:child_process");
-const crypto = require("node:crypto");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const { LocalWorkspace, PulumiCommand, Stack } = require("@pulumi/pulumi/automation");
 const { startEmulator } = require("../dist/emulator");
+const { REPO, WORK_ROOT, PROGRAM, SEED, TOKEN, OWNER, hexId, log, engineRoot, updateTables, loadNow } = require("./common");
 
-const REPO = path.resolve(__dirname, "..");
-const WORK_ROOT = path.join(REPO, ".bench-work");
-const PROGRAM = path.join(__dirname, "program");
-/** The page that holds the fleets' tables, between their markers. */
-const TABLES_FILE = path.join(REPO, "docs", "benchmark.md");
 const COMMAND = "npm run bench";
-const SEED = 20260717;
 
 /** Settle times of every transition, in ms, scaled by `factor`. */
 function timings(factor) {
@@ -116,13 +110,7 @@ function modeTuning(mode) {
 /** After an abort (SIGINT to the engine), how long the engine gets to stop before we give up on it. */
 const ABORT_GRACE_MS = 30_000;
 
-const TOKEN = "bench-token-8c3f5e0d2a9b4c1e";
-const OWNER = "023e105f4ecef8ad9ca31a8372d0c353";
 
-/** Deterministic 32-hex ids. */
-function hexId(label) {
-  return crypto.createHash("sha256").update(`fleet-bench:${label}`).digest("hex").slice(0, 32);
-}
 
 function fleetConfig(mode) {
   const partners = Array.from({ length: RECIPIENTS_PER_SHARE }, (_, i) => hexId(`partner-${i}`));
@@ -143,9 +131,6 @@ function fleetConfig(mode) {
 
 // ------------------------------------------------------------------ small helpers
 
-function log(line) {
-  process.stderr.write(`bench: ${line}\n`);
-}
 
 function quantile(sorted, q) {
   if (sorted.length === 0) return undefined;
@@ -188,10 +173,6 @@ async function withTimeout(label, ms, run) {
   }
 }
 
-function engineRoot() {
-  const output = execFileSync(process.execPath, [path.join(REPO, "scripts", "engine.js")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-  return path.dirname(output.trim().split("\n").pop());
-}
 
 // ------------------------------------------------------------------ the engine's processes and files
 
@@ -1217,22 +1198,6 @@ function report(allResults, meta) {
 
 // ------------------------------------------------------------------ main
 
-/** Replaces docs/benchmark.md's text between `<!-- fleet-<name>:start -->` and `<!-- fleet-<name>:end -->`. */
-function updateTables(fleet, text) {
-  const page = fs.readFileSync(TABLES_FILE, "utf8");
-  const start = `<!-- fleet-${fleet}:start -->`;
-  const end = `<!-- fleet-${fleet}:end -->`;
-  const from = page.indexOf(start);
-  const to = page.indexOf(end);
-  if (from < 0 || to < from) {
-    log(`docs/benchmark.md has no ${start} … ${end} section: not updated`);
-    return;
-  }
-  fs.writeFileSync(TABLES_FILE, `${page.slice(0, from + start.length)}\n${text}\n${page.slice(to)}`);
-  log(`updated the ${fleet} fleet's table in docs/benchmark.md`);
-}
-
-const loadNow = () => os.loadavg()[0].toFixed(1);
 
 async function main() {
   const args = process.argv.slice(2);

@@ -14,36 +14,20 @@
 // Options: --stacks <n> (default 4); --shares <n> per stack (default 24); --no-write skips
 // bench/results/parallel.md and docs/benchmark.md.
 
-const { execFileSync } = require("node:child_process");
-const crypto = require("node:crypto");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const { LocalWorkspace, PulumiCommand, Stack } = require("@pulumi/pulumi/automation");
 const { startEmulator } = require("../dist/emulator");
+const { WORK_ROOT, PROGRAM, SEED, TOKEN, OWNER, hexId, log, engineRoot, updateTables, loadNow } = require("./common");
 
-const REPO = path.resolve(__dirname, "..");
-const WORK_ROOT = path.join(REPO, ".bench-work");
-const PROGRAM = path.join(__dirname, "program");
-const TABLES_FILE = path.join(REPO, "docs", "benchmark.md");
 const RESULTS_FILE = path.join(__dirname, "results", "parallel.md");
-const SEED = 20260717;
-const TOKEN = "bench-token-8c3f5e0d2a9b4c1e";
-const OWNER = "023e105f4ecef8ad9ca31a8372d0c353";
 const PER_SHARE = 10; // recipients and resources per share, 1 of each inline
 const RATE_LIMIT = { enabled: true, limit: 1200, windowMs: 30_000, blockMs: 30_000 };
 /** Cloudflare's per-IP cap beside the rolling window: at most 200 requests a second. */
 const PER_SECOND = 200;
 const SETTLE = [100, 300];
 const TIMEOUT_MS = 1_500_000;
-
-function log(line) {
-  process.stderr.write(`bench: ${line}\n`);
-}
-
-function hexId(label) {
-  return crypto.createHash("sha256").update(`fleet-bench:${label}`).digest("hex").slice(0, 32);
-}
 
 /** The program's `bench:fleet` config for stack `s`: its own shares and objects, the same partners. */
 function stackConfig(s, shares) {
@@ -74,11 +58,6 @@ function rollingBoundMs(requests) {
 /** The same for a steady rate: the quota spread over the window. */
 function steadyBoundMs(requests) {
   return (requests / RATE_LIMIT.limit) * RATE_LIMIT.windowMs;
-}
-
-function engineRoot() {
-  const output = execFileSync(process.execPath, [path.join(REPO, "scripts", "engine.js")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-  return path.dirname(output.trim().split("\n").pop());
 }
 
 async function makeStack(s, runDir, emulator, pulumiCommand, shares) {
@@ -174,17 +153,6 @@ function report(results, meta) {
   return { markdown: lines.join("\n"), met };
 }
 
-function updateTables(text) {
-  const page = fs.readFileSync(TABLES_FILE, "utf8");
-  const start = "<!-- fleet-parallel:start -->";
-  const end = "<!-- fleet-parallel:end -->";
-  const from = page.indexOf(start);
-  const to = page.indexOf(end);
-  if (from < 0 || to < from) return log(`docs/benchmark.md has no ${start} … ${end} section: not updated`);
-  fs.writeFileSync(TABLES_FILE, `${page.slice(0, from + start.length)}\n${text}\n${page.slice(to)}`);
-  log("updated the parallel table in docs/benchmark.md");
-}
-
 async function main() {
   const args = process.argv.slice(2);
   const option = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
@@ -202,14 +170,14 @@ async function main() {
       rateLimit: RATE_LIMIT,
     },
   });
-  const loadBefore = os.loadavg()[0].toFixed(1);
+  const loadBefore = loadNow();
   try {
     const stacks = await Promise.all(Array.from({ length: stackCount }, (_, s) => makeStack(s, runDir, emulator, pulumiCommand, shares)));
     const results = [await measure("up", stacks, emulator.control), await measure("destroy", stacks, emulator.control)];
     const meta = {
       date: new Date().toISOString().slice(0, 10),
       versions: `Node ${process.version}, Pulumi v${pulumiCommand.version ?? "?"}, ${os.cpus().length} CPUs`,
-      load: `1-minute load average ${loadBefore} before and ${os.loadavg()[0].toFixed(1)} after`,
+      load: `1-minute load average ${loadBefore} before and ${loadNow()} after`,
       stacks: stackCount,
       objects: shares * (1 + 2 * PER_SHARE),
     };
@@ -218,7 +186,7 @@ async function main() {
     if (write) {
       fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
       fs.writeFileSync(RESULTS_FILE, `# Parallel benchmark: ${stackCount} stacks at once, one token\n\n${markdown}\n`);
-      updateTables(markdown);
+      updateTables("parallel", markdown);
     }
     log(`goals ${met ? "met" : "NOT met"}`);
   } finally {
