@@ -56,6 +56,7 @@ export async function discover(runtime: Runtime, inputs: ShareInputs, share: Sha
     // The look after the deadline gets one request timeout: the error comes by then.
     lastLookMs: wait.api.http.settings.perAttemptTimeoutMs,
     notFoundChecks: wait.createNotFoundChecks,
+    notFoundForMs: wait.api.http.settings.listLagMs,
     schedule: wait.schedule,
     clock: wait.clock,
     isTransient: isTransientApiError,

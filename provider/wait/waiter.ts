@@ -73,6 +73,12 @@ export interface WaitOptions<T> {
    * object may take a moment to become readable. Steady-state reads must not use this.
    */
   notFoundChecks?: number;
+  /**
+   * How long from the start "not found" proves nothing whatever the count (the list lag after a write):
+   * a wait that looks often, far from the rate limit, would otherwise use up `notFoundChecks` before
+   * a list that trails the write can show the object. Default 0.
+   */
+  notFoundForMs?: number;
   /** Server-side failure in a value that is otherwise pending (e.g. a terminal recipient error). */
   failure?: (value: T) => string | undefined;
   schedule: PollSchedule;
@@ -105,6 +111,7 @@ export async function waitForStatus<T>(options: WaitOptions<T>): Promise<T | und
   const deadline = started + options.timeoutMs;
   const waitingForGone = target.length === 0;
   const notFoundLimit = options.notFoundChecks ?? 0;
+  const notFoundForMs = options.notFoundForMs ?? 0;
   const progressEveryMs = options.progressEveryMs ?? 10_000;
   let nextProgressAt = started + progressEveryMs;
   let lastStatus: string | undefined;
@@ -122,7 +129,7 @@ export async function waitForStatus<T>(options: WaitOptions<T>): Promise<T | und
         return true;
       }
       notFoundCount += 1;
-      if (notFoundCount > notFoundLimit) throw new WaitNotFoundError(what, notFoundCount, elapsed);
+      if (notFoundCount > notFoundLimit && elapsed >= notFoundForMs) throw new WaitNotFoundError(what, notFoundCount, elapsed);
       return false;
     }
     notFoundCount = 0;

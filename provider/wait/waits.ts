@@ -152,6 +152,8 @@ async function waitFor<T>(
     lastLookMs: ctx.api.http.settings.perAttemptTimeoutMs,
     initial: observe(spec.initial, spec.status),
     notFoundChecks: spec.afterCreate ? ctx.createNotFoundChecks : 0,
+    // A list may trail the write this long: absence from it before then proves nothing.
+    notFoundForMs: spec.afterCreate ? ctx.api.http.settings.listLagMs : 0,
     failure: spec.failure,
     schedule: scheduleFor(ctx, spec.kind, { removal: spec.target.length === 0 }),
     clock: ctx.clock,

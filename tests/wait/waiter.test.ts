@@ -66,6 +66,24 @@ describe("waitForStatus", () => {
     expect(calls()).toBe(3);
   });
 
+  it("after a create, not found proves nothing until the list lag has passed, however often it looked", async () => {
+    // Looks at a steady 25 ms (far from the rate limit, waits do not space out): 6 not-found answers
+    // come within 150 ms, while lists may trail the write by a second.
+    const clock = new AutoAdvancingClock();
+    const steady: PollSchedule = { firstDelayMs: 25, factor: 1, maxDelayMs: 25, gridMs: 0 };
+    const { refresh } = script(...Array<undefined>(30).fill(undefined), "active");
+    const value = await waitForStatus({ what: "recipient r1", pending: [], target: ["active"], timeoutMs: 60_000, refresh, schedule: steady, clock, notFoundChecks: 5, notFoundForMs: 1_000 });
+    expect(value?.status).toBe("active");
+
+    // Past the lag, and past the count: not found is final.
+    const gone = script(undefined);
+    const started = clock.now();
+    const failure = waitForStatus({ what: "recipient r1", pending: [], target: ["active"], timeoutMs: 60_000, refresh: gone.refresh, schedule: steady, clock, notFoundChecks: 5, notFoundForMs: 1_000 });
+    await expect(failure).rejects.toBeInstanceOf(WaitNotFoundError);
+    expect(clock.now() - started).toBeGreaterThanOrEqual(1_000);
+    expect(clock.now() - started).toBeLessThan(1_100);
+  });
+
   it("fails fast on a status that is neither pending nor target", async () => {
     const clock = new AutoAdvancingClock();
     const { refresh, calls } = script("associating", "disassociating");
