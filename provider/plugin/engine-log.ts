@@ -10,6 +10,11 @@ export interface EngineLog {
   info(urn: string, message: string): void;
   /** Logs `message` as a warning on the row of `urn` (e.g. a warning of `check`). Never throws. */
   warn(urn: string, message: string): void;
+  /**
+   * Resolves once every line sent so far reached the engine (or failed to). A call's answer waits for
+   * it: the engine may end the operation, and stop listening, as soon as the last answer is in.
+   */
+  delivered?(): Promise<void>;
 }
 
 /**
@@ -24,18 +29,27 @@ export interface EngineLog {
  */
 export function connectEngineLog(address: string): EngineLog {
   const client = new engrpc.EngineClient(address, grpc.credentials.createInsecure());
+  const pending = new Set<Promise<void>>();
   const send = (severity: engproto.LogSeverity, urn: string, message: string) => {
     const request = new engproto.LogRequest();
     request.setSeverity(severity);
     request.setMessage(message);
     request.setUrn(urn);
     request.setEphemeral(false);
-    client.log(request, (error) => {
-      if (error) process.stderr.write(`could not log to the engine: ${error.message}\n`);
-    });
+    const sent = new Promise<void>((resolve) =>
+      client.log(request, (error) => {
+        if (error) process.stderr.write(`could not log to the engine: ${error.message}\n`);
+        resolve();
+      }),
+    );
+    pending.add(sent);
+    void sent.then(() => pending.delete(sent));
   };
   return {
     info: (urn, message) => send(engproto.LogSeverity.INFO, urn, message),
     warn: (urn, message) => send(engproto.LogSeverity.WARNING, urn, message),
+    delivered: async () => {
+      await Promise.all([...pending]);
+    },
   };
 }

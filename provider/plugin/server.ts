@@ -60,6 +60,18 @@ export function providerHandlers(options: ProviderServerOptions): Record<string,
   const deadline = (seconds: number) => (seconds > 0 ? seconds * 1000 : undefined);
   /** Aborted by the engine's Cancel (Ctrl-C): every call in progress ends as at its deadline. */
   const cancelled = new AbortController();
+  /**
+   * A handler whose answer goes only once its lines reached the engine: a `refresh --preview-only`
+   * ends as soon as the last answer is in, and a warning still on its way would be lost.
+   */
+  const unary = <Req, Res>(handle: (request: Req) => Promise<Res>): Unary<Req, Res> =>
+    unaryCall(async (request: Req) => {
+      try {
+        return await handle(request);
+      } finally {
+        await engineLog.delivered?.();
+      }
+    });
 
   return {
     getPluginInfo: unary(async () => new pluginproto.PluginInfo().setVersion(options.version)),
@@ -250,7 +262,7 @@ function checkResponse(inputs: Plain, failures: { property: string; reason: stri
 }
 
 /** A handler from an async function; a thrown error becomes the protocol's error (see grpcError). */
-function unary<Req, Res>(handle: (request: Req) => Promise<Res>): Unary<Req, Res> {
+function unaryCall<Req, Res>(handle: (request: Req) => Promise<Res>): Unary<Req, Res> {
   return (call, callback) => {
     handle(call.request).then(
       (response) => callback(null, response),

@@ -140,6 +140,43 @@ describe("the plugin's protocol server", () => {
     expect(inputs.resourceId).toBe(RULESET);
   });
 
+  it("an answer goes only once its warnings reached the engine (a refresh --preview-only ends with the last answer)", async () => {
+    const events: string[] = [];
+    let delivering: Promise<void> = Promise.resolve();
+    const slowServer = new grpc.Server();
+    slowServer.addService(
+      provrpc.ResourceProviderService,
+      providerHandlers({
+        version: "0.0.0-test",
+        schema: "{}",
+        engineLog: {
+          info: () => undefined,
+          warn: () => {
+            delivering = new Promise((resolve) => setTimeout(() => (events.push("warning delivered"), resolve()), 200));
+          },
+          delivered: () => delivering,
+        },
+      }),
+    );
+    const port = await new Promise<number>((resolve, reject) =>
+      slowServer.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+    );
+    const slowClient = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    try {
+      const urn = "urn:pulumi:dev::proj::cloudflare-sharing:index:ShareResource::custom";
+      const request = new provproto.CheckRequest()
+        .setUrn(urn)
+        .setType("cloudflare-sharing:index:ShareResource")
+        .setNews(toStruct({ accountId: OWNER, shareId: "a".repeat(32), resourceType: "custom-thing", resourceId: RULESET, resourceAccountId: OWNER }));
+      await new Promise((resolve, reject) => slowClient.check(request, (error, response) => (error ? reject(error) : resolve(response))));
+      events.push("answered");
+      expect(events).toEqual(["warning delivered", "answered"]);
+    } finally {
+      slowClient.close();
+      slowServer.forceShutdown();
+    }
+  });
+
   it("a warning of Check goes to the engine as a warning on the resource's URN, not to stdout", async () => {
     const urn = "urn:pulumi:dev::proj::cloudflare-sharing:index:ShareResource::custom";
     const printed = jest.spyOn(console, "log").mockImplementation(() => undefined);
