@@ -80,6 +80,9 @@ describe("the record itself", () => {
     // A process that died with a request in flight (no such pid): the server counted it when sent.
     fs.writeFileSync(path.join(dir, "999999999-dead.log"), "s 1 5000\n");
     expect(mine.transact(0, (neighbours) => neighbours)).toContainEqual({ sentAt: 5_000, doneAt: 5_000 });
+    // Once all its requests have left, its file is removed rather than read at every decision.
+    expect(mine.transact(6_000, (neighbours) => neighbours)).not.toContainEqual({ sentAt: 5_000, doneAt: 5_000 });
+    expect(fs.existsSync(path.join(dir, "999999999-dead.log"))).toBe(false);
   });
 
   it("a half-written line is read once it is complete", () => {

@@ -156,9 +156,21 @@ export class MachineLedger implements RequestLedger {
         }
         result.push({ sentAt: request.sentAt, doneAt });
       }
+      // A finished process whose requests have all left: nothing in its file counts any more, so
+      // nobody needs to open it again at every decision.
+      if (!alive && neighbour.requests.size === 0) this.forget(name);
     }
     for (const name of this.neighbours.keys()) if (!names.includes(name)) this.neighbours.delete(name);
     return result;
+  }
+
+  private forget(name: string): void {
+    this.neighbours.delete(name);
+    try {
+      fs.rmSync(path.join(this.dir, name), { force: true });
+    } catch {
+      // another process removed it first
+    }
   }
 
   private read(name: string): Neighbour | undefined {
