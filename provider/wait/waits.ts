@@ -75,8 +75,9 @@ function settleTimes(): Map<string, number[]> {
 
 /**
  * The schedule for a wait of `kind`. Cloudflare does not say how long a transition takes, so the
- * process learns it: once a few waits of a kind have settled, later ones take their first look at
- * 80 % of the quickest settle seen, instead of spending requests on looks that cannot succeed yet.
+ * process learns it: once a few waits of a kind have seen their object still on its way (the last
+ * such look is a lower bound of its settle time), later ones take their first look at 80 % of the
+ * shortest of those, instead of spending requests on looks that cannot succeed yet.
  * Until then the first look comes soon after the write.
  */
 export function scheduleFor(ctx: WaitContext, kind: string, options: { removal?: boolean } = {}): PollSchedule {
@@ -108,7 +109,7 @@ function spacedOnlyWhenSaving(ctx: WaitContext, schedule: PollSchedule): PollSch
   };
 }
 
-/** Records how long a wait of `kind` that had to poll took to see its target. */
+/** Records how long an object of a wait of `kind` was at least still short of its target. */
 function learn(ctx: WaitContext, kind: string, elapsedMs: number): void {
   const key = `${ctx.scope}|${kind}`;
   const samples = settleTimes().get(key) ?? [];
@@ -142,13 +143,23 @@ async function waitFor<T>(
   },
 ): Promise<T | undefined> {
   const started = ctx.clock.now();
+  // When the last look that still showed the object short of its target was asked: the object
+  // settled after that. (Not when the target was seen: a look the rate budget held for half a
+  // window would teach every later wait to look that late.)
+  let stillPendingAt: number | undefined;
   const result = await waitForStatus<T>({
     what: spec.what,
     pending: spec.pending,
     target: spec.target,
     timeoutMs: timeLeft(spec.timeoutMs),
     reportedTimeoutMs: typeof spec.timeoutMs === "number" ? undefined : spec.timeoutMs.totalMs,
-    refresh: async (signal) => observe(await spec.find(signal), spec.status),
+    refresh: async (signal) => {
+      const askedAt = ctx.clock.now();
+      const observation = observe(await spec.find(signal), spec.status);
+      const reached = observation === undefined ? spec.target.length === 0 : spec.target.includes(observation.status);
+      if (!reached) stillPendingAt = askedAt;
+      return observation;
+    },
     lastLookMs: ctx.api.http.settings.perAttemptTimeoutMs,
     initial: observe(spec.initial, spec.status),
     notFoundChecks: spec.afterCreate ? ctx.createNotFoundChecks : 0,
@@ -162,9 +173,9 @@ async function waitFor<T>(
     isTransient: isTransientApiError,
     signal: cancellationSignal(),
   });
-  // A wait answered by an observation already in hand says nothing about how long settling takes.
-  const elapsed = ctx.clock.now() - started;
-  if (elapsed > 0) learn(ctx, spec.kind, elapsed);
+  // Only a look that saw the object still on its way tells how long settling takes at least; a wait
+  // answered by its first look (or an observation already in hand) says nothing of it.
+  if (stillPendingAt !== undefined && stillPendingAt > started) learn(ctx, spec.kind, stillPendingAt - started);
   return result;
 }
 

@@ -1,6 +1,7 @@
 // RateBudget on a manual clock: exact waits of the rolling window, header re-sync, 429 pause, the
 // concurrency cap, and one budget per process shared by separately loaded copies of the client.
 import { RateBudget, parseRatelimitHeader, parseRatelimitPolicyHeader, type RatePermit, type RateWaitInfo } from "../../provider/client/core/rate-budget";
+import { CLIENT_DEFAULTS } from "../../provider/client/core/defaults";
 import { ManualClock } from "../../provider/client/testing";
 import { TEST_TOKEN } from "./helpers/client";
 
@@ -152,6 +153,17 @@ describe("writes first when the budget runs low", () => {
     const lateLook = track(rateBudget.acquire(look));
     await new Promise((r) => setImmediate(r));
     expect(lateLook.permit).toBeUndefined(); // the window is full anyway
+  });
+
+  it("with the client's default reserve lets a writing run's looks into it whenever none of its writes waits", async () => {
+    const { writeReserve, writeQuietMs } = CLIENT_DEFAULTS.rateBudget;
+    const { rateBudget } = budget({ limit: 10, windowMs: 60_000, safetyMargin: 0, writeReserve: 2 * writeReserve, writeQuietMs, maxConcurrent: 8 });
+    expect(rateBudget.lookCapacity).toBe(8);
+    await Promise.all(Array.from({ length: 8 }, () => rateBudget.acquire({ priority: "write" }))).then((permits) => permits.forEach((p) => p.release()));
+    // A share's POST went a moment ago; its create can only return once a look shows it settled.
+    const settleLook = track(rateBudget.acquire(look));
+    await new Promise((r) => setImmediate(r));
+    expect(settleLook.permit).toBeDefined();
   });
 
   it("never lets looks into the reserve in a run that sent no write (a refresh leaves it to the writes of the runs after it)", async () => {

@@ -7,13 +7,14 @@ import { clearLearnedSettleTimes, waitShareActive, waitShareGone, WaitContext } 
 const GRID_MS = 250;
 
 /** A wait context whose clock only moves when a wait sleeps, and whose share GETs record when they were sent. */
-function fakeContext(statuses: string[], spendOnLatency?: () => boolean) {
+function fakeContext(statuses: string[], spendOnLatency?: () => boolean, heldMs = 0) {
   let now = 1_000_000 + 30; // off the grid
   const lookedAt: number[] = [];
   const ctx = {
     api: {
       shares: {
         get: async (): Promise<ShareObject> => {
+          now += heldMs; // the rate budget held the look this long before it was sent
           lookedAt.push(now);
           return { id: "s1", name: "n", status: statuses.shift() ?? "deleted" } as ShareObject;
         },
@@ -66,5 +67,42 @@ describe("poll instants", () => {
     const after = gaps(saving.lookedAt);
     expect(after.slice(0, 4)).toEqual(Array(4).fill(GRID_MS));
     expect(Math.max(...after)).toBeGreaterThan(GRID_MS);
+  });
+});
+
+describe("the learned first look", () => {
+  it("is not taught by looks the rate budget held: a removal seen gone after a 30 s hold leaves the next wait's first look early", async () => {
+    const scope = `learn-held-${Math.random()}`;
+    for (let i = 0; i < 3; i++) {
+      const held = fakeContext(["deleted"], undefined, 30_000);
+      held.ctx.scope = scope;
+      await waitShareGone(held.ctx, "s1", 120_000);
+    }
+    const next = fakeContext(["deleting", "deleted"]);
+    next.ctx.scope = scope;
+    const started = 1_000_000 + 30;
+    await waitShareGone(next.ctx, "s1", 120_000);
+    // Its first look on the first removal grid point, not at the 5 s cap a 30 s "settle" would teach.
+    expect(next.lookedAt[0] - started).toBeLessThanOrEqual(2 * GRID_MS);
+  });
+
+  it("is learned from looks that saw the object still on its way", async () => {
+    const scope = `learn-moving-${Math.random()}`;
+    const started = 1_000_000 + 30;
+    let lastMovingMs = 0;
+    for (let i = 0; i < 3; i++) {
+      const moving = fakeContext([UPDATING, UPDATING, UPDATING, UPDATING, UPDATING, UPDATING, "active"]);
+      moving.ctx.scope = scope;
+      await waitShareActive(moving.ctx, "s1", 120_000);
+      lastMovingMs = moving.lookedAt[5] - started;
+    }
+    const next = fakeContext(["active"]);
+    next.ctx.scope = scope;
+    await waitShareActive(next.ctx, "s1", 120_000);
+    // Six looks still updating: the next wait's first look comes after about 80 % of the time of the
+    // last of them (on the grid), not at once and not after it.
+    expect(lastMovingMs).toBeGreaterThan(4 * GRID_MS);
+    expect(next.lookedAt[0] - started).toBeGreaterThan(2 * GRID_MS);
+    expect(next.lookedAt[0] - started).toBeLessThanOrEqual(lastMovingMs);
   });
 });

@@ -47,10 +47,10 @@ export interface RateBudgetSettings {
   writeReserve?: number;
   /**
    * How long after the last write (sent or waiting) the reserve stands. Once this budget's writes
-   * have been quiet that long, looks may use it too: at the end of a large `up` only the last looks
-   * are left, and holding them for the window to roll holds the whole run. A budget that sent no
-   * write (a `refresh`) never uses it: it is left to the writes of the runs that follow. Default:
-   * the reserve always stands.
+   * have been quiet that long, looks may use it too: they are what finish its creates and deletes,
+   * and what they finish starts its next writes (0: whenever none of its writes waits). A budget
+   * that sent no write (a `refresh`) never uses it: it is left to the writes of the runs that
+   * follow. Default: the reserve always stands.
    */
   writeQuietMs?: number;
 }
