@@ -78,4 +78,25 @@ function updateTables(name, text) {
  */
 const loadNow = () => os.loadavg()[0].toFixed(1);
 
-module.exports = { REPO, WORK_ROOT, PROGRAM, TABLES_FILE, SEED, TOKEN, OWNER, hexId, log, engineRoot, updateTables, loadNow };
+/**
+ * Waits until the emulator's rate window holds none of the requests logged so far, so that the next
+ * operation starts from an empty window, as the rolling-window bound assumes. (A `destroy` started
+ * right after an `up` that filled the window waits for the `up`'s requests to leave it first: that
+ * wait is the earlier operation's, not this one's.) Returns how long it waited.
+ *
+ * @example
+ * const waitedMs = await emptyWindow(emulator.control, 30_000);
+ */
+async function emptyWindow(control, windowMs) {
+  const entries = control.requestLog();
+  if (entries.length === 0) return 0;
+  const last = Math.max(...entries.map((entry) => entry.at + (entry.durationMs ?? 0)));
+  const waitMs = Math.max(0, last + windowMs + 1_000 - Date.now());
+  if (waitMs > 0) {
+    log(`waiting ${(waitMs / 1000).toFixed(1)} s for the rate window to empty`);
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+  }
+  return waitMs;
+}
+
+module.exports = { REPO, WORK_ROOT, PROGRAM, TABLES_FILE, SEED, TOKEN, OWNER, hexId, log, engineRoot, updateTables, loadNow, emptyWindow };

@@ -17,7 +17,8 @@
 // (PULUMI_SKIP_CHECKPOINTS=true), which measures what the file backend's checkpoint writes cost.
 //
 // Options: --fleet <small | large | all> (default all); --only <mode> runs one mode; --no-write
-// skips bench/results and docs/benchmark.md; --dump <file> writes the emulator's request logs and status
+// skips bench/results and docs/benchmark.md; --rate-budget <json> adds client rate-budget settings
+// (e.g. '{"writeReserve":0}') to every mode; --dump <file> writes the emulator's request logs and status
 // histories as JSON (for diagnosis).
 
 const { execFileSync } = require("node:child_process");
@@ -26,7 +27,7 @@ const os = require("node:os");
 const path = require("node:path");
 const { LocalWorkspace, PulumiCommand, Stack } = require("@pulumi/pulumi/automation");
 const { startEmulator } = require("../dist/emulator");
-const { REPO, WORK_ROOT, PROGRAM, SEED, TOKEN, OWNER, hexId, log, engineRoot, updateTables, loadNow } = require("./common");
+const { REPO, WORK_ROOT, PROGRAM, SEED, TOKEN, OWNER, hexId, log, engineRoot, updateTables, loadNow, emptyWindow } = require("./common");
 
 const COMMAND = "npm run bench";
 
@@ -60,6 +61,7 @@ const FLEETS = {
     parallel: 2048,
     // Cloudflare's 1200 requests, in a 30 s window instead of 5 minutes: the limit bounds the run.
     rateLimit: { enabled: true, limit: 1200, windowMs: 30_000, blockMs: 30_000 },
+    emptyWindowBeforeDestroy: true,
     settleScale: 0.1,
     modes: [
       // With the file backend rewriting the whole checkpoint after every step, a 2100-object `up`
@@ -101,10 +103,14 @@ function useFleet(fleet) {
   TIMEOUT_MS = fleet.timeoutMs;
 }
 
+/** Extra client rate-budget settings for every mode (`--rate-budget <json>`, for diagnosis). */
+let EXTRA_RATE_BUDGET = {};
+
 /** The provider's tuning for a mode: its own, plus the rate window when the fleet scales it. */
 function modeTuning(mode) {
   const tuning = { ...mode.tuning };
-  if (RATE_LIMIT.windowMs !== 300_000) tuning.client = { rateBudget: { windowMs: RATE_LIMIT.windowMs } };
+  const rateBudget = { ...(RATE_LIMIT.windowMs !== 300_000 ? { windowMs: RATE_LIMIT.windowMs } : {}), ...EXTRA_RATE_BUDGET };
+  if (Object.keys(rateBudget).length) tuning.client = { rateBudget };
   return Object.keys(tuning).length ? JSON.stringify(tuning) : "";
 }
 /** After an abort (SIGINT to the engine), how long the engine gets to stop before we give up on it. */
@@ -767,6 +773,8 @@ async function runMode(mode, pulumiCommand, runDir) {
     if (refreshChanged.length > 0) result.notes.push(`refresh found drift: ${JSON.stringify(refresh.value.summary.resourceChanges)}`);
 
     // ---- destroy
+    // Where the rate limit bounds the run, destroy starts from an empty window, as its bound assumes.
+    if (FLEET.emptyWindowBeforeDestroy) await emptyWindow(control, RATE_LIMIT.windowMs);
     const beforeDestroy = snapshot(control);
     const destroy = await measure("destroy", (signal) => stack.destroy({ parallel: PARALLEL, onOutput, signal }));
     destroyed = true;
@@ -1208,6 +1216,8 @@ async function main() {
   const fleets = fleetArg === "all" ? [FLEETS.small, FLEETS.large] : [FLEETS[fleetArg]];
   if (fleets.some((f) => f === undefined)) throw new Error("--fleet takes small, large or all");
   const write = !args.includes("--no-write");
+  const rateBudgetIndex = args.indexOf("--rate-budget");
+  if (rateBudgetIndex >= 0) EXTRA_RATE_BUDGET = JSON.parse(args[rateBudgetIndex + 1]);
 
   const root = engineRoot();
   const pulumiCommand = await PulumiCommand.get({ root });
