@@ -1,7 +1,8 @@
 // Cloudflare's global API rate limit (§9.2): per credential, `limit` requests per rolling window; the
 // request that exceeds it and every request for the next `blockMs` answer 429. An optional `burst`
 // policy counts the same requests over a shorter window; exceeding it refuses requests only until a
-// burst slot frees. Rejected requests are free.
+// burst slot frees. Rejected requests are free. Beside it, each client address may send `perSecond`
+// requests in any rolling second (§9.2's per-IP limit), whatever the credential.
 
 import type { RateLimitSettings } from "./settings";
 
@@ -51,8 +52,30 @@ export class RateLimiter {
 
   constructor(private readonly settings: () => RateLimitSettings) {}
 
+  /** Accepted requests per client address within the last second, oldest first. */
+  private addresses = new Map<string, number[]>();
+
   reset(): void {
     this.buckets.clear();
+    this.addresses.clear();
+  }
+
+  /**
+   * Counts one request from `address` at `now` against the per-IP limit; false when the last
+   * second already holds `perSecond` of its requests (then it is not counted).
+   *
+   * @example
+   * if (!limiter.takeFromAddress(req.socket.remoteAddress ?? "", Date.now())) reply429({ "Retry-After": "1" });
+   */
+  takeFromAddress(address: string, now: number): boolean {
+    const { enabled, perSecond } = this.settings();
+    if (!enabled || !perSecond) return true;
+    const recent = this.addresses.get(address) ?? [];
+    while (recent.length > 0 && recent[0] <= now - 1_000) recent.shift();
+    this.addresses.set(address, recent);
+    if (recent.length >= perSecond) return false;
+    recent.push(now);
+    return true;
   }
 
   /** Counts one request of `credentialKey` at `now` (unless it is rejected). */

@@ -140,6 +140,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (res.destroyed) return finish(0, latencyFault);
     }
 
+    if (!limiter.takeFromAddress(req.socket.remoteAddress ?? "", now())) {
+      sendEnvelopeError(res, new ApiError(429, ERROR_CODES.rateLimited, `Too many requests from this address: at most ${settings.rateLimit.perSecond} a second`), { "Retry-After": "1" });
+      return finish(429, latencyFault);
+    }
     const credential = identify(req);
     const decision = limiter.take(credential.bucket, now());
     const headers = rateLimitHeaders(decision, settings.rateLimit.legacyHeaders, settings.rateLimit.countHeaders ?? true);

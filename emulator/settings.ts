@@ -119,6 +119,13 @@ export interface RateLimitSettings {
    * only a 429 and its `Retry-After` tell a client about the limit.
    */
   countHeaders?: boolean;
+  /**
+   * Cloudflare's per-IP client limit (§9.2: 200 requests a second): at most this many accepted
+   * requests from one client address in any rolling second, whatever its credential. The request
+   * beyond it answers 429 with `Retry-After: 1` and blocks nothing further (the reference says no
+   * more); it is not among the `Ratelimit` items. Absent or 0: not enforced.
+   */
+  perSecond?: number;
 }
 
 /** Random faults, drawn per request with the seeded RNG; only /client/v4 routes are affected. */
@@ -220,7 +227,7 @@ export const DEFAULT_SETTINGS: EmulatorSettings = {
   },
   // [UNCONFIRMED §7] no source reports lagging lists; 0 = every read sees every write at once.
   consistency: { listLagMs: 0, recipientResourceVersionLagMs: 0 },
-  rateLimit: { enabled: true, limit: 1200, windowMs: 300_000, blockMs: 300_000, legacyHeaders: true },
+  rateLimit: { enabled: true, limit: 1200, windowMs: 300_000, blockMs: 300_000, legacyHeaders: true, perSecond: 200 },
   faults: {
     latencyMs: 0,
     serverErrorRate: 0,

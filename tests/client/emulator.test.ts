@@ -134,6 +134,19 @@ it("rate budget: 300 requests against 100 per rolling 2 s finish with zero 429s,
   expect(client.http.stats.byMethod.GET).toBe(300);
 }, 20_000);
 
+it("rate budget: 450 requests with the window far from full go at most 190 a second, under the per-IP limit of 200, with zero 429s", async () => {
+  emu.control.configure({ rateLimit: { limit: 1200, windowMs: 300_000, perSecond: 200 } });
+  const { share } = emu.control.seedShare({ accountId: ACCOUNT, name: "burst", resources: [resource("eeee0000eeee0000eeee0000eeee0002")] });
+  const { client } = testClient(emu.url, { rateBudget: { writeReserve: 0 } }, { clock: realClock });
+  await Promise.all(Array.from({ length: 450 }, () => client.shares.get(ACCOUNT, share.id)));
+  const log = apiLog();
+  expect(log.filter((e) => e.status === 429)).toHaveLength(0);
+  expect(log.filter((e) => e.status === 200)).toHaveLength(450);
+  // No second of the run holds more than the client's 190.
+  const busiest = Math.max(...log.map((e) => log.filter((o) => o.at >= e.at && o.at < e.at + 1000).length));
+  expect(busiest).toBeLessThanOrEqual(190);
+}, 20_000);
+
 describe("credentials never leak", () => {
   const SECRET_KEY = "globalkey_SECRET_0f9e8d7c6b5a";
 

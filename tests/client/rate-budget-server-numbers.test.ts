@@ -35,8 +35,9 @@ describe("the server's quota and window replace the configured ones", () => {
     const server = api({ limit: 2400, windowMs: 300_000 });
     const run = await runRequests(server, processBudget(server.clock), 2000);
     expect(run.rejected).toBe(0);
-    // 16 in flight, 50 ms each: 125 rounds.
-    expect(run.elapsedMs).toBeLessThan(10_000);
+    // At most 190 a second (Cloudflare's per-IP limit, counted until a second after each answer):
+    // about 10.6 s, never a window's wait.
+    expect(run.elapsedMs).toBeLessThan(12_000);
   });
 
   it("a burst policy beside default: the tighter one paces the run, 0 × 429", async () => {

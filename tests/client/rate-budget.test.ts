@@ -118,6 +118,23 @@ describe("rolling window", () => {
   });
 });
 
+describe("the per-IP cap", () => {
+  it("lets perSecond requests count at once and the next go a second after the first answer", async () => {
+    const { rateBudget, clock } = budget({ limit: 1000, windowMs: 60_000, perSecond: 5 });
+    const first = await fill(rateBudget, 5);
+    const sixth = track(rateBudget.acquire());
+    await clock.advance(0);
+    expect(sixth.permit).toBeUndefined();
+    await clock.advance(200);
+    first[0].release(); // answered at +200 ms: it counts until +1200
+    first.slice(1).forEach((p) => p.release());
+    await clock.advance(1000);
+    expect(sixth.permit).toBeUndefined();
+    await clock.advance(1);
+    expect(sixth.permit).toBeDefined();
+  });
+});
+
 describe("writes first when the budget runs low", () => {
   const look = { priority: "look" as const };
 

@@ -143,4 +143,17 @@ describe("rate limit headers as Cloudflare documents them (§9.2)", () => {
     expect(recovered.status).toBe(200);
     expect(recovered.headers.get("ratelimit")).toBe('"default";r=7;t=59, "burst";r=0;t=1');
   });
+
+  test("the per-IP limit: beyond perSecond requests in a second from one address, 429 with Retry-After 1, and no block after it", async () => {
+    emu = await startTestEmulator({ rateLimit: { limit: 100, windowMs: 60_000, blockMs: 60_000, perSecond: 3 } });
+    for (let i = 0; i < 3; i++) expect((await emu.call("GET", sharesPath())).status).toBe(200);
+    const limited = await emu.call("GET", sharesPath());
+    expectFailure(limited, 429, ERROR_CODES.rateLimited);
+    expect(limited.headers.get("retry-after")).toBe("1");
+    expect(limited.headers.get("ratelimit")).toBeNull(); // not a policy of the credential
+    emu.clock.advance(1_000);
+    const recovered = await emu.call("GET", sharesPath());
+    expect(recovered.status).toBe(200);
+    expect(recovered.headers.get("ratelimit")).toBe('"default";r=96;t=59'); // the refused request was free
+  });
 });

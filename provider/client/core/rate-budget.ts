@@ -53,6 +53,13 @@ export interface RateBudgetSettings {
    * follow. Default: the reserve always stands.
    */
   writeQuietMs?: number;
+  /**
+   * Requests this machine may send in any one second, beside the windows: Cloudflare also limits
+   * each client IP to 200 requests a second (§9.2), however much of the 5-minute window is left. The
+   * other processes of the shared record count too (they send from the same address). Absent: no
+   * such cap.
+   */
+  perSecond?: number;
 }
 
 /** What a request is for the budget: a write (POST/PUT/DELETE) or a look (GET). */
@@ -400,6 +407,8 @@ export class RateBudget {
     while (this.queue.length > 0) {
       if (this.pausedUntilMs > now) return this.wakeAt(this.pausedUntilMs);
       if (this.inFlight >= this.concurrency(now)) return; // a release() drains again
+      const paceAt = this.perSecondFreeAt(now);
+      if (paceAt !== undefined) return Number.isFinite(paceAt) ? this.wakeAt(paceAt) : undefined; // Infinity: a release() drains again
       const write = this.queue.findIndex((waiter) => waiter.priority === "write");
       const index = write >= 0 ? write : 0;
       const priority = this.queue[index].priority;
@@ -416,6 +425,25 @@ export class RateBudget {
     }
     this.timer?.cancel.abort(); // nobody waits: drop the timer so it does not keep the process alive
     this.timer = undefined;
+  }
+
+  /**
+   * When a request may go again under `perSecond`: undefined while fewer than that many of this
+   * machine's requests (ours and the shared record's) count, else when the first of them stops
+   * counting. As for the windows, a request counts until a second after its answer: the server
+   * counted it somewhere between send and answer, and requests sent a moment apart can arrive
+   * together. Infinity: all of them are ours and in flight (a release() drains again).
+   */
+  private perSecondFreeAt(now: number): number | undefined {
+    const cap = this.settings.perSecond;
+    if (cap === undefined) return undefined;
+    const since = now - 1_000;
+    const own = this.own.filter((slot) => slot.inFlight || slot.at > since).map((slot) => (slot.inFlight ? Infinity : slot.at));
+    const neighbours = this.neighbours.filter((request) => request.doneAt === undefined || request.doneAt > since).map((request) => request.doneAt ?? Infinity);
+    if (own.length + neighbours.length < cap) return undefined;
+    const first = Math.min(...own, ...neighbours);
+    // A neighbour's answer ends in its own process: no release() here tells of it, so look again soon.
+    return Number.isFinite(first) ? first + 1_001 : neighbours.length > 0 ? now + NEIGHBOUR_RECHECK_MS : Infinity;
   }
 
   /** The policies whose windows are full for a request of `priority` now. */
