@@ -80,7 +80,7 @@ export const CLIENT_DEFAULTS = {
   // whenever none of its writes waits (writeQuietMs 0): those looks are what finish its creates and
   // deletes, and what they finish starts the next writes (a Share's recipients wait for its id).
   // Held back until writes were quiet for 2 s, a 2100-object `up` sent a hundred shares' POSTs
-  // while none of them could return, and took 60 s instead of 47 (bench/fleet.js --fleet large).
+  // while none of them could return, and took 52.6–60.3 s instead of 44.4–47.5 (bench/fleet.js --fleet large).
   // Cloudflare also allows one client IP 200 requests a second (§9.2): 190, the window's 5 % margin
   // under it. Without it, a destroy sent its first 1140 deletes at 250–400 a second.
   rateBudget: { limit: 1_200, windowMs: 300_000, safetyMargin: 0.05, writeReserve: 0.1, writeQuietMs: 0, perSecond: 190 },
